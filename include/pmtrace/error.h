@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Errors as values.
+ *
+ * Every fallible function in pmtrace returns a `struct pmt_err *`: NULL means
+ * success, anything else is a heap-allocated error (or the static out-of-memory
+ * error) that the caller either handles and frees with pmt_err_free(), or passes
+ * up after prepending its own context with pmt_err_prefix():
+ *
+ *	err = read_page(...);
+ *	if (err)
+ *		return pmt_err_prefix(err, "cpu %d page %#" PRIx64, cpu, addr);
+ *
+ * giving messages such as "instance 'foo': cpu 1: page 0xffff8880...: filtered
+ * out of the dump". The code says what kind of failure it was, so callers can
+ * tell "this kernel has no such symbol" (ABSENT) from "the page was filtered
+ * out of the dump" (NODATA) from "the data makes no sense" (CORRUPT).
+ */
+#ifndef PMTRACE_ERROR_H
+#define PMTRACE_ERROR_H
+
+#include <stdarg.h>
+#include <stdint.h>
+
+enum pmt_err_code {
+	PMT_ERR_NOMEM = 1,  /* allocation failed */
+	PMT_ERR_ABSENT,	    /* symbol, type, member or enumerator not in this kernel */
+	PMT_ERR_NODATA,	    /* memory not in the dump (filtered out, or never saved) */
+	PMT_ERR_CORRUPT,    /* data read fine but is inconsistent */
+	PMT_ERR_IO,	    /* reading a file failed */
+	PMT_ERR_FORMAT,	    /* a file is not in a format we understand */
+	PMT_ERR_MISMATCH,   /* debuginfo / profile does not match the dump */
+	PMT_ERR_UNSUPPORTED, /* valid, but something we do not handle */
+	PMT_ERR_INVALID,    /* bad argument from the user */
+};
+
+struct pmt_err {
+	enum pmt_err_code code;
+	uint64_t addr; /* faulting address for NODATA/CORRUPT, else 0 */
+	char *msg;     /* full message, context first */
+};
+
+/* Create an error; never returns NULL (falls back to the static OOM error). */
+struct pmt_err *pmt_err_new(enum pmt_err_code code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+struct pmt_err *pmt_err_newv(enum pmt_err_code code, const char *fmt, va_list ap);
+/* Same, recording the kernel address the failure concerns. */
+struct pmt_err *pmt_err_addr(enum pmt_err_code code, uint64_t addr, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Prepend "context: " to err's message; returns err (NULL stays NULL). */
+struct pmt_err *pmt_err_prefix(struct pmt_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void pmt_err_free(struct pmt_err *err);
+const char *pmt_err_code_name(enum pmt_err_code code);
+
+extern struct pmt_err pmt_err_nomem;
+
+#endif
