@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Byte-order-aware helpers on top of the target's read op. The target's
+ * endianness and word size are fixed when the target is built; every integer
+ * the walkers take from the dump goes through these, so a big-endian or 32-bit
+ * dump is decoded the same way as the host's own.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pmtrace/target.h"
+
+static uint64_t load_le(const uint8_t *p, size_t n)
+{
+	uint64_t v = 0;
+
+	for (size_t i = n; i-- > 0;)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static uint64_t load_be(const uint8_t *p, size_t n)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+uint64_t pmt_get_uint(const struct pmt_target *t, const void *p, size_t size)
+{
+	if (size > 8)
+		size = 8;
+	return t->big_endian ? load_be(p, size) : load_le(p, size);
+}
+
+uint16_t pmt_get_u16(const struct pmt_target *t, const void *p)
+{
+	return (uint16_t)pmt_get_uint(t, p, 2);
+}
+
+uint32_t pmt_get_u32(const struct pmt_target *t, const void *p)
+{
+	return (uint32_t)pmt_get_uint(t, p, 4);
+}
+
+uint64_t pmt_get_u64(const struct pmt_target *t, const void *p)
+{
+	return pmt_get_uint(t, p, 8);
+}
+
+uint64_t pmt_get_ulong(const struct pmt_target *t, const void *p)
+{
+	return pmt_get_uint(t, p, t->word_size);
+}
+
+struct pmt_err *pmt_read_uint(struct pmt_target *t, uint64_t addr, size_t size, uint64_t *v)
+{
+	uint8_t buf[8];
+	struct pmt_err *err;
+
+	if (size == 0 || size > 8)
+		return pmt_err_new(PMT_ERR_INVALID, "cannot read a %zu-byte integer", size);
+	err = pmt_read(t, addr, buf, size);
+	if (err)
+		return err;
+	*v = pmt_get_uint(t, buf, size);
+	return NULL;
+}
+
+struct pmt_err *pmt_read_u8(struct pmt_target *t, uint64_t addr, uint8_t *v)
+{
+	return pmt_read(t, addr, v, 1);
+}
+
+struct pmt_err *pmt_read_u16(struct pmt_target *t, uint64_t addr, uint16_t *v)
+{
+	uint64_t x;
+	struct pmt_err *err = pmt_read_uint(t, addr, 2, &x);
+
+	if (!err)
+		*v = (uint16_t)x;
+	return err;
+}
+
+struct pmt_err *pmt_read_u32(struct pmt_target *t, uint64_t addr, uint32_t *v)
+{
+	uint64_t x;
+	struct pmt_err *err = pmt_read_uint(t, addr, 4, &x);
+
+	if (!err)
+		*v = (uint32_t)x;
+	return err;
+}
+
+struct pmt_err *pmt_read_u64(struct pmt_target *t, uint64_t addr, uint64_t *v)
+{
+	return pmt_read_uint(t, addr, 8, v);
+}
+
+struct pmt_err *pmt_read_ulong(struct pmt_target *t, uint64_t addr, uint64_t *v)
+{
+	return pmt_read_uint(t, addr, t->word_size, v);
+}
+
+/*
+ * Read a C string in chunks that never cross a page boundary, so a string
+ * ending just before a page that is missing from the dump is still read.
+ */
+struct pmt_err *pmt_read_string(struct pmt_target *t, uint64_t addr, size_t max, char **out)
+{
+	uint64_t page = t->page_size ? t->page_size : 4096;
+	size_t len = 0;
+	char *s;
+
+	*out = NULL;
+	if (max == 0)
+		return pmt_err_new(PMT_ERR_INVALID, "string limit is 0");
+	if (addr == 0)
+		return pmt_err_addr(PMT_ERR_CORRUPT, 0, "NULL string pointer");
+	s = malloc(max);
+	if (!s)
+		return &pmt_err_nomem;
+	while (len < max) {
+		size_t chunk = page - ((addr + len) % page);
+		struct pmt_err *err;
+		char *nul;
+
+		if (chunk > max - len)
+			chunk = max - len;
+		err = pmt_read(t, addr + len, s + len, chunk);
+		if (err) {
+			free(s);
+			return pmt_err_prefix(err, "string at %#" PRIx64, addr);
+		}
+		nul = memchr(s + len, '\0', chunk);
+		if (nul) {
+			*out = s;
+			return NULL;
+		}
+		len += chunk;
+	}
+	free(s);
+	return pmt_err_addr(PMT_ERR_CORRUPT, addr, "string at %#" PRIx64 " longer than %zu bytes",
+			    addr, max - 1);
+}
