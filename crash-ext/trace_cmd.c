@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The crash `trace` command: the standalone pmtrace reader inside crash.
+ *
+ *	crash> extend pmtrace.so
+ *	crash> trace                    tracer, buffers, per-CPU counters
+ *	crash> trace show -c 0-1        events as tracefs `trace` text
+ *	crash> trace dump /tmp/t        a tracefs-shaped tree
+ *
+ * Lifetime. `extend` only builds the target (crash_target.c: no memory is
+ * read) and registers the command if that worked. The first `trace` command
+ * walks the buffers (pmt_trace_load) and keeps the result for the session:
+ * a dump does not change under crash, so later commands reuse it; `-r` walks
+ * again. crash's extension API gives commands no context pointer, so the
+ * session state is one file-scope struct.
+ *
+ * Failure. Nothing here may leave crash unusable. The walker salvages what
+ * it can and records one diagnostic per problem; every command prints them
+ * (one line each, "trace: ...") and then whatever was salvaged. A load that
+ * yields nothing prints one line and the command ends; the next `trace`
+ * command tries again. Output errors are one line as well. error(FATAL) and
+ * cmd_usage() longjmp back to crash's prompt, so they are only used while
+ * parsing arguments, before anything is allocated.
+ *
+ * Output goes to crash's `fp`, so `trace show | grep x` and `trace show > f`
+ * work as for crash's own commands.
+ */
+#include "defs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pmtrace/trace.h"
+
+#include "crash_target.h"
+
+static void cmd_trace(void);
+
+static char *help_trace[] = {
+	"trace",
+	"show or dump the ftrace ring buffers of the dump",
+	"[-rj] | show [-rj] [-c cpus] [-i instance] [-e event] [-s since] [-u until] | dump [-r] "
+	"[-sm] dir",
+	"  Reads the kernel's ftrace ring buffers (the global buffer and every",
+	"  instance) with the same reader as the standalone `pmtrace` command, so",
+	"  the output is the same byte for byte. The buffers are walked by the",
+	"  first trace command of the session and kept; pages that cannot be read",
+	"  (filtered out of the dump, or damaged) are reported one line each,",
+	"  prefixed with \"trace:\", and everything else is still shown.",
+	"",
+	"  trace [-rj]",
+	"    Shows the current tracer, the buffers and instances, and per CPU the",
+	"    entries, overruns and sub-buffer size, plus what could not be read.",
+	"",
+	"  trace show [options]",
+	"  trace report [options]",
+	"    Shows the events as the tracefs `trace` file would, merged across",
+	"    CPUs by time stamp.",
+	"      -c cpus      only these CPUs, e.g. 0,2-5.",
+	"      -i instance  this instance's buffer instead of the global one;",
+	"                   \"all\" for every buffer.",
+	"      -e event     only this event, as sys:name or name; may be repeated.",
+	"      -s since     only events at or after this time, in seconds",
+	"                   (e.g. 1234.567890).",
+	"      -u until     only events at or before this time, in seconds.",
+	"      -j           one JSON object per event instead of text.",
+	"",
+	"  trace dump [-sm] dir",
+	"    Writes a tracefs-shaped tree into dir: per_cpu/cpuN/trace_pipe_raw,",
+	"    events/*/format, saved_cmdlines, kallsyms and the instances, which",
+	"    trace-cmd and other tools can read. -s (kernel symbols) and -m (event",
+	"    formats) are accepted for compatibility with crash's trace.so; both",
+	"    are always written. trace.so's -t (trace.dat) is not supported.",
+	"",
+	"  -r  walks the buffers again instead of reusing the first walk.",
+	"  -j  (trace, trace show) writes JSON.",
+	"\nEXAMPLE",
+	"  Show the tracer and the buffers:\n",
+	"    crash> trace",
+	"    tracer: nop",
+	"    ...",
+	"",
+	"  Show CPU 1's sched_switch events of the last second before the crash:\n",
+	"    crash> trace show -c 1 -e sched:sched_switch -s 1041.5",
+	"",
+	"  Write the buffers for trace-cmd:\n",
+	"    crash> trace dump /tmp/trace",
+	"    trace: wrote /tmp/trace",
+	"    crash> !ls /tmp/trace/per_cpu",
+	"    cpu0  cpu1",
+	NULL,
+};
+
+static struct command_table_entry command_table[] = {
+	{ "trace", cmd_trace, help_trace, 0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static struct {
+	struct pmt_target *target;
+	struct pmt_trace *trace; /* NULL until the first command loads it */
+} session;
+
+/* Print a pmt error as one line and free it. */
+static void report(const char *what, struct pmt_err *err)
+{
+	fprintf(fp, "trace: %s%s%s\n", what ? what : "", what ? ": " : "", err->msg);
+	pmt_err_free(err);
+}
+
+/* The loaded trace, walking the dump the first time (or again with -r). */
+static struct pmt_trace *trace_get(bool reload)
+{
+	struct pmt_load_opts opts = { 0 };
+	struct pmt_err *err;
+
+	if (session.trace && !reload)
+		return session.trace;
+	pmt_trace_free(session.trace);
+	session.trace = NULL;
+	err = pmt_trace_load(session.target, &opts, &session.trace);
+	if (err) {
+		session.trace = NULL;
+		report("cannot read the trace buffers", err);
+		return NULL;
+	}
+	return session.trace;
+}
+
+static void print_diagnostics(struct pmt_trace *tr)
+{
+	size_t n = pmt_trace_diag_count(tr);
+
+	for (size_t i = 0; i < n; i++)
+		fprintf(fp, "trace: %s\n", pmt_trace_diag(tr, i));
+}
+
+enum subcommand { SUB_INFO, SUB_SHOW, SUB_DUMP };
+
+#define MAX_EVENTS 64
+
+struct request {
+	enum subcommand sub;
+	bool reload, json;
+	struct pmt_filter filter;
+	const char *events[MAX_EVENTS + 1];
+	const char *dir;
+};
+
+/* Parse an option's pmt_err as a usage error: one line, then crash's usage. */
+static void bad_option(struct pmt_err *err)
+{
+	char msg[BUFSIZE];
+
+	snprintf(msg, sizeof(msg), "%s", err->msg);
+	pmt_err_free(err);
+	error(INFO, "%s\n", msg);
+	cmd_usage(pc->curcmd, SYNOPSIS); /* does not return */
+}
+
+static void parse(struct request *rq)
+{
+	/* args[0] is "trace"; a subcommand, if any, is args[1]. getopt then
+	 * runs over args[1..] so that the subcommand plays argv[0]. */
+	int argc = argcnt, c, nevents = 0;
+	char **argv = args;
+	const char *opts;
+
+	memset(rq, 0, sizeof(*rq));
+	if (argcnt > 1 && args[1][0] != '-') {
+		if (!strcmp(args[1], "show") || !strcmp(args[1], "report"))
+			rq->sub = SUB_SHOW;
+		else if (!strcmp(args[1], "dump"))
+			rq->sub = SUB_DUMP;
+		else
+			cmd_usage(pc->curcmd, SYNOPSIS);
+		argc--;
+		argv++;
+	}
+	opts = rq->sub == SUB_SHOW ? "rjc:i:e:s:u:" : rq->sub == SUB_DUMP ? "rsmt" : "rj";
+	optind = 0; /* glibc: start afresh */
+	while ((c = getopt(argc, argv, opts)) != EOF) {
+		struct pmt_err *err = NULL;
+
+		switch (c) {
+		case 'r':
+			rq->reload = true;
+			break;
+		case 'j':
+			rq->json = true;
+			break;
+		case 'c':
+			err = pmt_filter_parse_cpus(&rq->filter, optarg);
+			break;
+		case 'i':
+			rq->filter.instance = optarg;
+			break;
+		case 'e':
+			if (nevents == MAX_EVENTS)
+				error(FATAL, "at most %d -e options\n", MAX_EVENTS);
+			rq->events[nevents++] = optarg;
+			rq->filter.events = rq->events;
+			break;
+		case 's':
+			if (rq->sub == SUB_SHOW) {
+				err = pmt_parse_seconds(optarg, &rq->filter.since_ns);
+				rq->filter.have_since = true;
+			}
+			/* dump -s: kallsyms, always written */
+			break;
+		case 'u':
+			err = pmt_parse_seconds(optarg, &rq->filter.until_ns);
+			rq->filter.have_until = true;
+			break;
+		case 'm': /* dump -m: event formats, always written */
+			break;
+		case 't':
+			error(FATAL, "trace.dat output (-t) is not supported; "
+				     "use `trace dump DIR` and trace-cmd on the tree\n");
+			break;
+		default:
+			argerrs++;
+			break;
+		}
+		if (err)
+			bad_option(err);
+	}
+	if (argerrs)
+		cmd_usage(pc->curcmd, SYNOPSIS);
+	if (rq->sub == SUB_DUMP) {
+		if (optind != argc - 1)
+			cmd_usage(pc->curcmd, SYNOPSIS);
+		rq->dir = argv[optind];
+	} else if (optind != argc) {
+		cmd_usage(pc->curcmd, SYNOPSIS);
+	}
+}
+
+static void cmd_trace(void)
+{
+	struct pmt_trace *tr;
+	struct pmt_err *err;
+	struct request rq;
+
+	parse(&rq);
+	tr = trace_get(rq.reload);
+	if (!tr)
+		return;
+	print_diagnostics(tr);
+	switch (rq.sub) {
+	case SUB_INFO:
+		err = pmt_write_info(tr, rq.json, fp);
+		break;
+	case SUB_SHOW:
+		err = rq.json ? pmt_write_json(tr, &rq.filter, fp)
+			      : pmt_write_text(tr, &rq.filter, fp);
+		break;
+	case SUB_DUMP:
+		err = pmt_write_tree(tr, rq.dir);
+		if (!err)
+			fprintf(fp, "trace: wrote %s\n", rq.dir);
+		break;
+	default:
+		err = NULL;
+		break;
+	}
+	fflush(fp);
+	if (err)
+		report(NULL, err);
+}
+
+static void __attribute__((constructor)) pmtrace_crash_init(void)
+{
+	struct pmt_err *err;
+
+	err = crash_target_new(&session.target);
+	if (err) {
+		fprintf(fp, "pmtrace.so: %s\n", err->msg);
+		pmt_err_free(err);
+		return; /* not registered: crash unloads us */
+	}
+	register_extension(command_table);
+}
+
+static void __attribute__((destructor)) pmtrace_crash_fini(void)
+{
+	pmt_trace_free(session.trace);
+	session.trace = NULL;
+	pmt_target_destroy(session.target);
+	session.target = NULL;
+}
