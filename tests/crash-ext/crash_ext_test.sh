@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Drive the real crash binary with pmtrace.so on the vmcore corpus and compare
+# with the standalone CLI.
+#
+#   crash_ext_test.sh MODE KERNEL FORMAT POLICY
+#
+#   MODE    show  `trace show` == `pmtrace show`, byte for byte
+#           dump  `trace dump DIR` writes the same tree as `pmtrace dump -o DIR`
+#           bad   a truncated copy of the ELF dump: one line per problem, the
+#                 rest printed, and `sys` and `trace` still work afterwards
+#   KERNEL  5.10 | 6.1 | 6.12 | sid   (a release under $CACHE/corpus)
+#   FORMAT  elf | mdf-zlib | mdf-lzo | kdump-zlib   (vmcore.FORMAT)
+#   POLICY  run          crash must open this dump
+#           probe        skip (77) if crash cannot open this dump at all
+#           skip:REASON  skip (77) with REASON
+#
+# Environment (set by ctest): CRASH, PMTRACE_CRASH_EXT (pmtrace.so),
+# PMTRACE_CLI (the pmtrace binary), MAKEDUMPFILE; PMTRACE_CACHE as for the
+# corpus (default ~/.cache/pmtrace). The corpus is looked up now, at test
+# time: a missing release, vmlinux or vmcore skips with a message.
+set -u
+
+mode=$1 kernel=$2 format=$3 policy=$4
+
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+case $policy in
+skip:*) skip "${policy#skip:}" ;;
+run | probe) ;;
+*) fail "bad policy '$policy'" ;;
+esac
+
+: "${CRASH:?}" "${PMTRACE_CRASH_EXT:?}" "${PMTRACE_CLI:?}"
+MAKEDUMPFILE=${MAKEDUMPFILE:-makedumpfile}
+cache=${PMTRACE_CACHE:-$HOME/.cache/pmtrace}
+corpus=$cache/corpus
+
+[ -x "$CRASH" ] || skip "no crash binary ($CRASH)"
+[ -r "$PMTRACE_CRASH_EXT" ] || fail "pmtrace.so not built ($PMTRACE_CRASH_EXT)"
+if [ "$mode" != bad ] && [ ! -x "$PMTRACE_CLI" ]; then
+	skip "standalone CLI not built ($PMTRACE_CLI)"
+fi
+
+# The release directory for a kernel key: 6.1 -> 6.1.0-56-cloud-amd64, ...
+# "sid" is whatever is newer than 6.12 (7.x).
+release=
+for d in "$corpus"/*/; do
+	r=$(basename "$d")
+	case $kernel in
+	sid) case $r in [7-9].*) release=$r ;; esac ;;
+	*) case $r in "$kernel".*) release=$r ;; esac ;;
+	esac
+done
+[ -n "$release" ] || skip "no $kernel release in $corpus (corpus not generated yet)"
+vmlinux=$cache/kernels/$release/vmlinux
+[ -r "$vmlinux" ] || skip "no vmlinux at $vmlinux"
+
+scenarios=()
+for d in "$corpus/$release"/*/; do
+	[ -r "$d/vmcore.$format" ] && scenarios+=("$(basename "$d")")
+done
+[ ${#scenarios[@]} -gt 0 ] || skip "no vmcore.$format under $corpus/$release"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pmtrace-crash-ext.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+# A dump crash can open: flattened makedumpfile output (kdump-*) is turned
+# back into a plain kdump file first, as crash 8.0.2 cannot seek in it.
+crash_dump() {
+	local src=$1 out=$2
+	case $format in
+	kdump-*)
+		"$MAKEDUMPFILE" -R "$out" <"$src" >"$out.log" 2>&1 ||
+			fail "makedumpfile -R $src: $(tail -1 "$out.log")"
+		;;
+	*) ln -s "$src" "$out" ;;
+	esac
+}
+
+# run_crash DUMP LOG CMD...: run the commands in one crash session. Each
+# command's output is redirected by crash itself (">" in the command), so
+# LOG has only crash's own chatter.
+run_crash() {
+	local dump=$1 log=$2
+	shift 2
+	{
+		echo "extend $PMTRACE_CRASH_EXT"
+		printf '%s\n' "$@"
+		echo "q"
+	} >"$tmp/cmds"
+	timeout 600 "$CRASH" -s --no_crashrc --no_scroll -i "$tmp/cmds" "$vmlinux" "$dump" \
+		</dev/null >"$log" 2>&1
+}
+
+# crash could not open the dump at all (before any command ran)?
+crash_unusable() {
+	local log=$1 marker=$2
+	[ ! -e "$marker" ] || return 1
+	if [ "$policy" = probe ]; then
+		skip "crash $("$CRASH" --version | awk 'NR==1{print $2}') cannot open $release $format: $(grep -m1 -iE 'crash:|error|invalid' "$log")"
+	fi
+	cat "$log"
+	fail "crash did not run the commands on $release $format"
+}
+
+# Leading "trace: ..." lines are the extension's diagnostics; the CLI
+# prints its own on stderr. Split them off for the byte comparison.
+strip_diags() {
+	awk 'body || !/^trace: /{body=1; print}' "$1"
+}
+
+failures=0
+for sc in "${scenarios[@]}"; do
+	src=$corpus/$release/$sc/vmcore.$format
+	dump=$tmp/$sc.dump
+	crash_dump "$src" "$dump"
+	case $mode in
+	show)
+		"$PMTRACE_CLI" show --vmlinux "$vmlinux" "$src" \
+			>"$tmp/$sc.expected" 2>"$tmp/$sc.cli.err" ||
+			fail "$sc: pmtrace show failed: $(tail -1 "$tmp/$sc.cli.err")"
+		run_crash "$dump" "$tmp/$sc.log" "trace show > $tmp/$sc.actual"
+		crash_unusable "$tmp/$sc.log" "$tmp/$sc.actual"
+		strip_diags "$tmp/$sc.actual" >"$tmp/$sc.body"
+		if cmp -s "$tmp/$sc.expected" "$tmp/$sc.body"; then
+			echo "ok: $release/$sc/$format: $(wc -l <"$tmp/$sc.body") lines identical"
+		else
+			echo "MISMATCH: $release/$sc/$format (< pmtrace show, > crash trace show)"
+			diff "$tmp/$sc.expected" "$tmp/$sc.body" | head -20
+			failures=$((failures + 1))
+		fi
+		;;
+	dump)
+		"$PMTRACE_CLI" dump --vmlinux "$vmlinux" "$src" -o "$tmp/$sc.cli-tree" \
+			>"$tmp/$sc.cli.out" 2>&1 ||
+			fail "$sc: pmtrace dump failed: $(tail -1 "$tmp/$sc.cli.out")"
+		run_crash "$dump" "$tmp/$sc.log" "trace dump $tmp/$sc.crash-tree > $tmp/$sc.actual"
+		crash_unusable "$tmp/$sc.log" "$tmp/$sc.actual"
+		if diff -r "$tmp/$sc.cli-tree" "$tmp/$sc.crash-tree" >"$tmp/$sc.diff"; then
+			echo "ok: $release/$sc/$format: $(find "$tmp/$sc.crash-tree" -type f | wc -l) files identical"
+		else
+			echo "MISMATCH: $release/$sc/$format trees differ"
+			head -20 "$tmp/$sc.diff"
+			failures=$((failures + 1))
+		fi
+		;;
+	bad)
+		[ "$format" = elf ] || fail "bad mode works on the ELF dump"
+		# Keep the ELF headers and the start of memory so crash can
+		# start, lose the rest: reads past the end are READ_ERRORs.
+		size=$(stat -c %s "$src")
+		rm -f "$dump"
+		head -c $((size * ${PMTRACE_TRUNCATE_PERCENT:-70} / 100)) "$src" >"$dump"
+		run_crash "$dump" "$tmp/$sc.log" \
+			"trace show > $tmp/$sc.show" "sys > $tmp/$sc.sys" "trace > $tmp/$sc.info"
+		crash_unusable "$tmp/$sc.log" "$tmp/$sc.sys"
+		ndiag=$(grep -c '^trace: ' "$tmp/$sc.show")
+		nbody=$(strip_diags "$tmp/$sc.show" | wc -l)
+		echo "$release/$sc: truncated dump: $ndiag diagnostic line(s), $nbody output line(s)"
+		head -5 "$tmp/$sc.show"
+		[ "$ndiag" -ge 1 ] || {
+			echo "FAIL: $sc: no diagnostic for the truncated dump"
+			failures=$((failures + 1))
+		}
+		grep -q '^ *RELEASE: ' "$tmp/$sc.sys" || {
+			echo "FAIL: $sc: \`sys\` after \`trace show\` printed no RELEASE line"
+			cat "$tmp/$sc.sys"
+			failures=$((failures + 1))
+		}
+		[ -s "$tmp/$sc.info" ] || {
+			echo "FAIL: $sc: second \`trace\` printed nothing"
+			failures=$((failures + 1))
+		}
+		;;
+	*) fail "bad mode '$mode'" ;;
+	esac
+done
+
+[ "$failures" -eq 0 ] || fail "$failures scenario(s) differ"
+echo "PASS: $mode $release $format: ${#scenarios[@]} scenario(s)"
