@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The reader side's public API: what both front ends (the `pmtrace` command
+ * and the crash extension) call. Everything here works on a struct
+ * pmt_target (pmtrace/target.h) and nothing else.
+ *
+ *	pmt_trace_load()      walk the dump: every trace buffer (global and
+ *	                      instances), every CPU's pages, event formats,
+ *	                      saved cmdlines, kallsyms
+ *	pmt_write_text()      tracefs `trace` text, merged by time stamp
+ *	pmt_write_json()      one JSON object per event (docs/json.md)
+ *	pmt_write_info()      buffers, CPUs, counters, what could not be read
+ *	pmt_write_tree()      a tracefs-shaped directory (trace_pipe_raw, formats, ...)
+ *
+ * Damage is reported, never fatal: pmt_trace_load() succeeds with whatever
+ * could be salvaged and records one diagnostic per problem (buffer, CPU,
+ * page address, reason); pmt_trace_status() then says PARTIAL. Only when
+ * nothing at all could be read does it return an error.
+ */
+#ifndef PMTRACE_TRACE_H
+#define PMTRACE_TRACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "pmtrace/error.h"
+#include "pmtrace/target.h"
+
+struct pmt_trace;
+
+enum pmt_status {
+	PMT_STATUS_COMPLETE = 0, /* everything read */
+	PMT_STATUS_PARTIAL = 1,	 /* something salvaged around damage */
+	PMT_STATUS_FAILED = 2,	 /* nothing usable */
+};
+
+struct pmt_load_opts {
+	/* called for each diagnostic as it is found (may be NULL) */
+	void (*on_diag)(void *arg, const char *msg);
+	void *diag_arg;
+	/* progress 0..100, for long runs (may be NULL) */
+	void (*on_progress)(void *arg, const char *what, unsigned int pct);
+	void *progress_arg;
+};
+
+struct pmt_err *pmt_trace_load(struct pmt_target *t, const struct pmt_load_opts *opts,
+			       struct pmt_trace **out);
+void pmt_trace_free(struct pmt_trace *tr);
+enum pmt_status pmt_trace_status(const struct pmt_trace *tr);
+/* Diagnostics in the order found; i < pmt_trace_diag_count(). */
+size_t pmt_trace_diag_count(const struct pmt_trace *tr);
+const char *pmt_trace_diag(const struct pmt_trace *tr, size_t i);
+
+/*
+ * Ask the target every type/symbol question a load may ask, without reading
+ * memory. Used to build type profiles (a recording target records them).
+ */
+struct pmt_err *pmt_trace_resolve_types(struct pmt_target *t);
+
+/* Which events to write. Zero-initialised = everything of the global buffer. */
+struct pmt_filter {
+	const char *instance;	/* NULL or "" = global buffer, "all" = every buffer */
+	uint64_t cpu_mask[8];	/* CPUs 0..511; all zero = every CPU */
+	const char **events;	/* NULL-terminated "sys:name" / "name" list, NULL = all */
+	bool have_since, have_until;
+	uint64_t since_ns, until_ns; /* inclusive bounds on the event time stamp */
+};
+
+/* Parse "0,2-5" into filter->cpu_mask. */
+struct pmt_err *pmt_filter_parse_cpus(struct pmt_filter *filter, const char *list);
+/* Parse "123.456789" (seconds) into ns. */
+struct pmt_err *pmt_parse_seconds(const char *s, uint64_t *ns);
+
+struct pmt_err *pmt_write_text(struct pmt_trace *tr, const struct pmt_filter *filter, FILE *out);
+struct pmt_err *pmt_write_json(struct pmt_trace *tr, const struct pmt_filter *filter, FILE *out);
+struct pmt_err *pmt_write_info(struct pmt_trace *tr, bool json, FILE *out);
+struct pmt_err *pmt_write_tree(struct pmt_trace *tr, const char *dir);
+
+#endif

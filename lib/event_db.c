@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Event formats from the dump (see event_db.h).
+ *
+ *   ftrace_events (list_head)
+ *     -> trace_event_call.list
+ *          .class -> trace_event_class { system, fields (list_head) }
+ *          .name  or .tp->name     (TRACE_EVENT_FL_TRACEPOINT in .flags)
+ *          .event.type             the id in every record's common_type
+ *          .print_fmt
+ *          .data  -> syscall_metadata for syscalls, whose class has
+ *                    get_fields and keeps the fields in the metadata
+ *   ftrace_common_fields (list_head) -> ftrace_event_field.link
+ *
+ * Field lists are built with list_add(), newest first, so the definition
+ * order is found by walking `prev` from the head — as f_next() does when
+ * tracefs prints a format file.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <traceevent/event-parse.h>
+
+#include "addr_set.h"
+#include "event_db.h"
+#include "kallsyms.h"
+#include "trace_internal.h"
+
+#define MAX_EVENTS 65536
+#define MAX_FIELDS 1024
+#define MAX_STR	   4096
+#define MAX_ARGS   16
+
+struct pmt_err *event_db_resolve_types(struct pmt_target *t)
+{
+	/* All event types are resolved by ftrace_layout_resolve(). */
+	(void)t;
+	return NULL;
+}
+
+static struct pmt_err *read_ptr_str(struct pmt_target *t, uint64_t ptr_addr, char **out)
+{
+	uint64_t p;
+	struct pmt_err *err = pmt_read_ulong(t, ptr_addr, &p);
+
+	if (err)
+		return err;
+	return pmt_read_string(t, p, MAX_STR, out);
+}
+
+static struct pmt_err *read_field_val(struct pmt_target *t, uint64_t base, const struct fl_field *f,
+				      uint64_t *v)
+{
+	if (!f->ok)
+		return pmt_err_new(PMT_ERR_ABSENT, "member not in this kernel");
+	return pmt_read_uint(t, base + f->m.offset, (size_t)f->m.size, v);
+}
+
+static void free_fields(struct event_field *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(f[i].name);
+		free(f[i].type);
+	}
+	free(f);
+}
+
+/* Read a field list (list_head at `head`) in definition order. */
+static struct pmt_err *read_fields(struct pmt_trace *tr, uint64_t head, struct event_field **out,
+				   size_t *nout)
+{
+	struct pmt_target *t = tr->t;
+	const struct ftrace_layout *L = &tr->L;
+	struct event_field *f = NULL;
+	struct addr_set seen;
+	struct pmt_err *err = NULL;
+	uint64_t node;
+	size_t n = 0;
+
+	*out = NULL;
+	*nout = 0;
+	addr_set_init(&seen);
+	err = pmt_read_ulong(t, head + L->lh_prev.m.offset, &node);
+	while (!err && node != head) {
+		uint64_t fa = node - L->field_link.m.offset, v;
+		struct event_field *nf;
+
+		if (!node || n >= MAX_FIELDS || addr_set_add(&seen, node) != 1) {
+			err = pmt_err_addr(PMT_ERR_CORRUPT, node,
+					   "field list broken at %#" PRIx64, node);
+			break;
+		}
+		nf = realloc(f, (n + 1) * sizeof(*f));
+		if (!nf) {
+			err = &pmt_err_nomem;
+			break;
+		}
+		f = nf;
+		memset(&f[n], 0, sizeof(f[n]));
+		n++;
+		err = read_ptr_str(t, fa + L->field_name.m.offset, &f[n - 1].name);
+		if (!err)
+			err = read_ptr_str(t, fa + L->field_type.m.offset, &f[n - 1].type);
+		if (!err)
+			err = read_field_val(t, fa, &L->field_offset, &v);
+		f[n - 1].offset = (uint32_t)v;
+		if (!err)
+			err = read_field_val(t, fa, &L->field_size, &v);
+		f[n - 1].size = (uint32_t)v;
+		if (!err)
+			err = read_field_val(t, fa, &L->field_is_signed, &v);
+		f[n - 1].is_signed = v != 0;
+		/* `len` (6.0+): the element count of fixed arrays, printed as name[len] */
+		if (!err && L->field_len.ok) {
+			err = read_field_val(t, fa, &L->field_len, &v);
+			if (!err && v && strchr(f[n - 1].type, '[') &&
+			    strncmp(f[n - 1].type, "__data_loc", 10)) {
+				/* fold len into the type the way f_show() prints it */
+				char *bracket = strchr(f[n - 1].type, '[');
+				char *nt;
+
+				if (asprintf(&nt, "%.*s[%" PRIu64 "]", (int)(bracket - f[n - 1].type),
+					     f[n - 1].type, v) >= 0) {
+					free(f[n - 1].type);
+					f[n - 1].type = nt;
+				}
+			}
+		}
+		if (err)
+			break;
+		err = pmt_read_ulong(t, node + L->lh_prev.m.offset, &node);
+	}
+	addr_set_free(&seen);
+	if (err) {
+		free_fields(f, n);
+		return err;
+	}
+	*out = f;
+	*nout = n;
+	return NULL;
+}
+
+static void print_field(FILE *m, const struct event_field *f)
+{
+	const char *arr = strchr(f->type, '[');
+
+	if (!strncmp(f->type, "__data_loc", 10))
+		arr = NULL;
+	if (!arr)
+		fprintf(m, "\tfield:%s %s;\toffset:%u;\tsize:%u;\tsigned:%d;\n", f->type, f->name,
+			f->offset, f->size, f->is_signed);
+	else
+		fprintf(m, "\tfield:%.*s %s%s;\toffset:%u;\tsize:%u;\tsigned:%d;\n",
+			(int)(arr - f->type), f->type, f->name, arr, f->offset, f->size,
+			f->is_signed);
+}
+
+static char *format_text(const struct event_db *db, const struct event_fmt *e)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return NULL;
+	fprintf(m, "name: %s\nID: %d\nformat:\n", e->name, e->id);
+	for (size_t i = 0; i < db->ncommon; i++)
+		print_field(m, &db->common[i]);
+	fputc('\n', m);
+	for (size_t i = 0; i < e->nfields; i++)
+		print_field(m, &e->fields[i]);
+	fprintf(m, "\nprint fmt: %s\n", e->print_fmt ? e->print_fmt : "");
+	if (fclose(m))
+		return NULL;
+	return buf;
+}
+
+static void classify(struct event_fmt *e)
+{
+	if (!strcmp(e->system, "ftrace")) {
+		if (!strcmp(e->name, "function"))
+			e->kind = EV_FUNCTION;
+		else if (!strcmp(e->name, "print"))
+			e->kind = EV_PRINT;
+		else if (!strcmp(e->name, "bputs"))
+			e->kind = EV_BPUTS;
+		else if (!strcmp(e->name, "bprint"))
+			e->kind = EV_BPRINT;
+	}
+}
+
+/* Syscall events keep their fields and names in struct syscall_metadata. */
+static struct pmt_err *read_syscall(struct pmt_trace *tr, uint64_t call, uint64_t meta,
+				    struct event_fmt *e, uint64_t *fields_head)
+{
+	struct pmt_target *t = tr->t;
+	const struct ftrace_layout *L = &tr->L;
+	uint64_t enter, v, args;
+	struct pmt_err *err;
+
+	if (!L->sm_enter_event.ok || !L->sm_enter_fields.ok || !L->sm_exit_fields.ok)
+		return pmt_err_new(PMT_ERR_ABSENT, "no syscall_metadata layout");
+	err = pmt_read_ulong(t, meta + L->sm_enter_event.m.offset, &enter);
+	if (err)
+		return err;
+	e->kind = enter == call ? EV_SYSCALL_ENTER : EV_SYSCALL_EXIT;
+	*fields_head = meta + (e->kind == EV_SYSCALL_ENTER ? L->sm_enter_fields.m.offset
+							   : L->sm_exit_fields.m.offset);
+	err = read_ptr_str(t, meta + L->sm_name.m.offset, &e->sc_name);
+	if (err)
+		return err;
+	err = read_field_val(t, meta, &L->sm_nb_args, &v);
+	if (err)
+		return err;
+	if (v > MAX_ARGS)
+		return pmt_err_addr(PMT_ERR_CORRUPT, meta, "syscall %s has %" PRIu64 " arguments",
+				    e->sc_name, v);
+	e->sc_nb_args = (int)v;
+	if (!e->sc_nb_args)
+		return NULL;
+	e->sc_args = calloc((size_t)e->sc_nb_args, sizeof(char *));
+	if (!e->sc_args)
+		return &pmt_err_nomem;
+	err = pmt_read_ulong(t, meta + L->sm_args.m.offset, &args);
+	for (int i = 0; !err && i < e->sc_nb_args; i++)
+		err = read_ptr_str(t, args + (uint64_t)i * t->word_size, &e->sc_args[i]);
+	return err;
+}
+
+static struct pmt_err *read_event(struct pmt_trace *tr, uint64_t call, struct event_fmt *e)
+{
+	struct pmt_target *t = tr->t;
+	const struct ftrace_layout *L = &tr->L;
+	uint64_t cls, flags = 0, v, fields_head, get_fields = 0;
+	struct pmt_err *err;
+
+	err = pmt_read_ulong(t, call + L->call_class.m.offset, &cls);
+	if (err)
+		return err;
+	if (!cls)
+		return pmt_err_addr(PMT_ERR_CORRUPT, call, "event call has no class");
+	if (L->call_flags.ok) {
+		err = read_field_val(t, call, &L->call_flags, &flags);
+		if (err)
+			return err;
+	}
+	if (L->flag_tracepoint >= 0 && (flags & (uint64_t)L->flag_tracepoint)) {
+		uint64_t tp;
+
+		err = pmt_read_ulong(t, call + L->call_tp.m.offset, &tp);
+		if (!err)
+			err = read_ptr_str(t, tp + L->tp_name.m.offset, &e->name);
+	} else {
+		err = read_ptr_str(t, call + L->call_name.m.offset, &e->name);
+	}
+	if (err)
+		return pmt_err_prefix(err, "name");
+	err = read_ptr_str(t, cls + L->class_system.m.offset, &e->system);
+	if (err)
+		return pmt_err_prefix(err, "%s: system", e->name);
+	err = read_field_val(t, call, &L->call_type, &v);
+	if (err)
+		return pmt_err_prefix(err, "%s: id", e->name);
+	e->id = (int)v;
+	if (L->call_print_fmt.ok) {
+		err = read_ptr_str(t, call + L->call_print_fmt.m.offset, &e->print_fmt);
+		if (err) {
+			/* events without print_fmt (rare) still decode */
+			pmt_err_free(err);
+			e->print_fmt = NULL;
+		}
+	}
+	classify(e);
+	fields_head = cls + L->class_fields.m.offset;
+	if (L->class_get_fields.ok) {
+		err = pmt_read_ulong(t, cls + L->class_get_fields.m.offset, &get_fields);
+		if (err)
+			return err;
+	}
+	if (get_fields && L->call_data.ok && !strcmp(e->system, "syscalls")) {
+		uint64_t meta;
+
+		err = pmt_read_ulong(t, call + L->call_data.m.offset, &meta);
+		if (!err)
+			err = read_syscall(tr, call, meta, e, &fields_head);
+		if (err)
+			return pmt_err_prefix(err, "%s:%s syscall metadata", e->system, e->name);
+	}
+	err = read_fields(tr, fields_head, &e->fields, &e->nfields);
+	if (err)
+		return pmt_err_prefix(err, "%s:%s fields", e->system, e->name);
+	return NULL;
+}
+
+static void free_event(struct event_fmt *e)
+{
+	free(e->system);
+	free(e->name);
+	free(e->print_fmt);
+	free(e->format_text);
+	free(e->sc_name);
+	for (int i = 0; e->sc_args && i < e->sc_nb_args; i++)
+		free(e->sc_args[i]);
+	free(e->sc_args);
+	free_fields(e->fields, e->nfields);
+}
+
+void event_db_free(struct event_db *db)
+{
+	if (!db)
+		return;
+	for (size_t i = 0; i < db->n; i++)
+		free_event(&db->ev[i]);
+	free(db->ev);
+	free(db->by_id);
+	free_fields(db->common, db->ncommon);
+	if (db->tep)
+		tep_free(db->tep);
+	free(db);
+}
+
+/* libtraceevent asks us for %ps/%pS symbols; answer from the dump's kallsyms. */
+static char *resolve_function(void *priv, unsigned long long *addrp, char **modp)
+{
+	const struct kallsyms *ks = priv;
+	uint64_t off;
+	const char *name = kallsyms_lookup(ks, *addrp, &off);
+
+	*modp = NULL;
+	if (!name)
+		return NULL;
+	*addrp -= off;
+	return (char *)name;
+}
+
+static int find_common(const struct event_db *db, const char *name, int *size)
+{
+	for (size_t i = 0; i < db->ncommon; i++) {
+		if (!strcmp(db->common[i].name, name)) {
+			if (size)
+				*size = (int)db->common[i].size;
+			return (int)db->common[i].offset;
+		}
+	}
+	return -1;
+}
+
+struct pmt_err *event_db_load(struct pmt_trace *tr, struct event_db **out)
+{
+	struct pmt_target *t = tr->t;
+	const struct ftrace_layout *L = &tr->L;
+	struct event_db *db;
+	struct addr_set seen;
+	struct pmt_err *err;
+	uint64_t head, node;
+
+	*out = NULL;
+	if (!L->sym_ftrace_events.ok || !L->call_list.ok || !L->call_class.ok ||
+	    !L->call_type.ok || !L->class_system.ok || !L->class_fields.ok || !L->field_link.ok ||
+	    !L->field_name.ok || !L->field_type.ok || !L->sym_ftrace_common_fields.ok)
+		return pmt_err_new(PMT_ERR_ABSENT, "kernel lacks the event structures we know");
+	db = calloc(1, sizeof(*db));
+	if (!db)
+		return &pmt_err_nomem;
+	err = read_fields(tr, L->sym_ftrace_common_fields.addr, &db->common, &db->ncommon);
+	if (err) {
+		event_db_free(db);
+		return pmt_err_prefix(err, "common fields");
+	}
+	db->common_type_off = find_common(db, "common_type", &db->common_type_size);
+	db->common_flags_off = find_common(db, "common_flags", NULL);
+	db->common_pc_off = find_common(db, "common_preempt_count", NULL);
+	db->common_pid_off = find_common(db, "common_pid", NULL);
+	if (db->common_type_off < 0 || db->common_pid_off < 0) {
+		event_db_free(db);
+		return pmt_err_new(PMT_ERR_CORRUPT, "common fields lack common_type/common_pid");
+	}
+
+	head = L->sym_ftrace_events.addr;
+	addr_set_init(&seen);
+	err = pmt_read_ulong(t, head + L->lh_next.m.offset, &node);
+	while (!err && node != head) {
+		struct event_fmt *ne, *e;
+		uint64_t call = node - L->call_list.m.offset;
+		struct pmt_err *eerr;
+
+		if (!node || db->n >= MAX_EVENTS || addr_set_add(&seen, node) != 1) {
+			trace_diag(tr, "event list broken at %#" PRIx64 " after %zu events", node,
+				   db->n);
+			break;
+		}
+		ne = realloc(db->ev, (db->n + 1) * sizeof(*ne));
+		if (!ne) {
+			err = &pmt_err_nomem;
+			break;
+		}
+		db->ev = ne;
+		e = &db->ev[db->n];
+		memset(e, 0, sizeof(*e));
+		eerr = read_event(tr, call, e);
+		if (eerr) {
+			trace_diag_err(tr, eerr, "event at %#" PRIx64, call);
+			free_event(e);
+		} else {
+			db->n++;
+		}
+		err = pmt_read_ulong(t, node + L->lh_next.m.offset, &node);
+	}
+	addr_set_free(&seen);
+	if (err) {
+		trace_diag_err(tr, err, "event list");
+		err = NULL;
+	}
+
+	/* index by id */
+	for (size_t i = 0; i < db->n; i++)
+		if (db->ev[i].id > 0 && (size_t)db->ev[i].id > db->max_id)
+			db->max_id = (size_t)db->ev[i].id;
+	db->by_id = calloc(db->max_id + 1, sizeof(*db->by_id));
+	if (!db->by_id) {
+		event_db_free(db);
+		return &pmt_err_nomem;
+	}
+	for (size_t i = 0; i < db->n; i++)
+		if (db->ev[i].id > 0 && !db->by_id[db->ev[i].id])
+			db->by_id[db->ev[i].id] = &db->ev[i];
+
+	/* format texts and libtraceevent */
+	db->tep = tep_alloc();
+	if (!db->tep) {
+		event_db_free(db);
+		return &pmt_err_nomem;
+	}
+	tep_set_file_bigendian(db->tep, t->big_endian ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	tep_set_local_bigendian(db->tep, __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? TEP_BIG_ENDIAN
+										 : TEP_LITTLE_ENDIAN);
+	tep_set_long_size(db->tep, (int)t->word_size);
+	tep_set_page_size(db->tep, (int)t->page_size);
+	if (tr->ksyms)
+		tep_set_function_resolver(db->tep, resolve_function, tr->ksyms);
+	for (size_t i = 0; i < db->n; i++) {
+		struct event_fmt *e = &db->ev[i];
+
+		e->format_text = format_text(db, e);
+		if (!e->format_text) {
+			event_db_free(db);
+			return &pmt_err_nomem;
+		}
+		if (tep_parse_event(db->tep, e->format_text, strlen(e->format_text), e->system) ==
+		    0)
+			e->tep = tep_find_event(db->tep, e->id);
+	}
+	*out = db;
+	return NULL;
+}
+
+const struct event_fmt *event_db_find(const struct event_db *db, int id)
+{
+	if (!db || id <= 0 || (size_t)id > db->max_id)
+		return NULL;
+	return db->by_id[id];
+}
+
+const struct event_fmt *event_db_lookup(const struct event_db *db, const char *spec)
+{
+	const char *colon = strchr(spec, ':');
+
+	if (!db)
+		return NULL;
+	for (size_t i = 0; i < db->n; i++) {
+		const struct event_fmt *e = &db->ev[i];
+
+		if (colon) {
+			if (strlen(e->system) == (size_t)(colon - spec) &&
+			    !strncmp(e->system, spec, (size_t)(colon - spec)) &&
+			    !strcmp(e->name, colon + 1))
+				return e;
+		} else if (!strcmp(e->name, spec)) {
+			return e;
+		}
+	}
+	return NULL;
+}

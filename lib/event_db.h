@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Event formats rebuilt from the dump: the kernel's `ftrace_events` list
+ * (struct trace_event_call -> class -> fields), the common fields, print_fmt
+ * and ids, plus syscall metadata. Each event's tracefs `format` text is
+ * rebuilt byte for byte as the kernel prints it (f_show() in
+ * trace_events.c) and handed to libtraceevent, which does the parsing and
+ * the printing of ordinary events. Events the kernel prints with its own C
+ * code rather than print_fmt (function, print, bputs, bprint, syscalls) are
+ * tagged with a kind so the text writer can print them the kernel's way.
+ */
+#ifndef PMTRACE_EVENT_DB_H
+#define PMTRACE_EVENT_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pmtrace/target.h"
+
+struct pmt_trace;
+struct tep_handle;
+struct tep_event;
+
+enum event_kind {
+	EV_GENERIC = 0,	 /* printed from print_fmt by libtraceevent */
+	EV_FUNCTION,	 /* ftrace:function: "ip <-parent_ip" */
+	EV_PRINT,	 /* ftrace:print (trace_marker): "ip: buf" */
+	EV_BPUTS,	 /* ftrace:bputs: "ip: *str" */
+	EV_BPRINT,	 /* ftrace:bprint: "ip: vbin_printf(fmt, buf)" */
+	EV_SYSCALL_ENTER, /* syscalls:sys_enter_*: "sys_x(arg: %lx, ...)" */
+	EV_SYSCALL_EXIT,  /* syscalls:sys_exit_*: "sys_x -> 0x%lx" */
+};
+
+struct event_field {
+	char *name, *type;
+	uint32_t offset, size;
+	bool is_signed;
+};
+
+struct event_fmt {
+	int id;
+	char *system, *name;
+	char *print_fmt;
+	char *format_text; /* the tracefs format file */
+	enum event_kind kind;
+	struct event_field *fields; /* in definition order, common fields excluded */
+	size_t nfields;
+	/* syscalls */
+	char *sc_name;	 /* "sys_openat" */
+	int sc_nb_args;
+	char **sc_args;	 /* argument names */
+	struct tep_event *tep;
+};
+
+struct event_db {
+	struct event_fmt *ev; /* in ftrace_events list order */
+	size_t n;
+	struct event_fmt **by_id; /* index by id, NULL where unused */
+	size_t max_id;
+	struct event_field *common;
+	size_t ncommon;
+	/* offsets of the common fields we interpret */
+	int common_type_off, common_type_size;
+	int common_flags_off, common_pc_off, common_pid_off;
+	struct tep_handle *tep;
+};
+
+struct pmt_err *event_db_resolve_types(struct pmt_target *t);
+struct pmt_err *event_db_load(struct pmt_trace *tr, struct event_db **out);
+void event_db_free(struct event_db *db);
+const struct event_fmt *event_db_find(const struct event_db *db, int id);
+/* Look up "sys:name" or "name"; NULL if none. */
+const struct event_fmt *event_db_lookup(const struct event_db *db, const char *spec);
+
+#endif

@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Printing one event the way the kernel's trace_print_context(),
+ * trace_print_lat_fmt() and the per-type output functions do (see
+ * event_print.h). Flag bits come from the dump's enum trace_flag_type, so
+ * kernels that renumber them print correctly.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <traceevent/event-parse.h>
+
+#include "cmdlines.h"
+#include "event_print.h"
+#include "kallsyms.h"
+
+static uint64_t getu(const struct pmt_trace *tr, const uint8_t *p, size_t n)
+{
+	return pmt_get_uint(tr->t, p, n);
+}
+
+void event_view_init(const struct pmt_trace *tr, const struct cpu_stream *cs,
+		     const struct cpu_event *ev, struct event_view *v)
+{
+	const struct event_db *db = tr->events;
+	const struct trace_buf *b = NULL;
+
+	memset(v, 0, sizeof(*v));
+	for (size_t i = 0; i < tr->nbufs && !b; i++)
+		if (cs >= tr->bufs[i].cpus && cs < tr->bufs[i].cpus + tr->bufs[i].nr_cpus)
+			b = &tr->bufs[i];
+	v->data = cs->pages + (size_t)ev->page * (b ? b->subbuf_size : 0) + ev->off;
+	v->len = ev->len;
+	v->ts = ev->ts;
+	v->cpu = cs->cpu;
+	v->type = -1;
+	if (!db)
+		return;
+	if ((uint32_t)db->common_type_off + (uint32_t)db->common_type_size <= v->len)
+		v->type = (int)getu(tr, v->data + db->common_type_off, (size_t)db->common_type_size);
+	if (db->common_flags_off >= 0 && (uint32_t)db->common_flags_off < v->len)
+		v->flags = v->data[db->common_flags_off];
+	if (db->common_pc_off >= 0 && (uint32_t)db->common_pc_off < v->len)
+		v->preempt_count = v->data[db->common_pc_off];
+	if ((uint32_t)db->common_pid_off + 4 <= v->len)
+		v->pid = (int)(int32_t)getu(tr, v->data + db->common_pid_off, 4);
+	v->fmt = event_db_find(db, v->type);
+}
+
+const char *event_comm(const struct pmt_trace *tr, int pid)
+{
+	return cmdlines_find(tr->cmds, pid);
+}
+
+bool trace_has_migrate_column(const struct pmt_trace *tr)
+{
+	unsigned int major = 0, minor = 0;
+
+	if (sscanf(tr->t->release, "%u.%u", &major, &minor) != 2)
+		return true;
+	return major > 5 || (major == 5 && minor >= 14);
+}
+
+void event_lat_flags(const struct pmt_trace *tr, const struct event_view *v, char *out)
+{
+	const struct ftrace_layout *L = &tr->L;
+	unsigned int f = v->flags;
+	bool nmi = f & L->tf_nmi, hard = f & L->tf_hardirq, soft = f & L->tf_softirq;
+	bool bh_off = L->tf_bh_off && (f & L->tf_bh_off);
+	bool irqs_off = L->tf_irqs_off && (f & L->tf_irqs_off);
+	bool nr = L->tf_need_resched && (f & L->tf_need_resched);
+	bool lazy = L->tf_need_resched_lazy && (f & L->tf_need_resched_lazy);
+	bool pr = L->tf_preempt_resched && (f & L->tf_preempt_resched);
+	char need;
+	size_t i = 0;
+
+	out[i++] = irqs_off && bh_off ? 'D'
+		   : irqs_off	      ? 'd'
+		   : bh_off	      ? 'b'
+		   : (L->tf_irqs_nosupport && (f & L->tf_irqs_nosupport)) ? 'X'
+									   : '.';
+	if (nr && lazy && pr)
+		need = 'B';
+	else if (nr && pr)
+		need = 'N';
+	else if (lazy && pr)
+		need = 'L';
+	else if (nr && lazy)
+		need = 'b';
+	else if (nr)
+		need = 'n';
+	else if (pr)
+		need = 'p';
+	else if (lazy)
+		need = 'l';
+	else
+		need = '.';
+	out[i++] = need;
+	out[i++] = nmi && hard ? 'Z' : nmi ? 'z' : hard && soft ? 'H' : hard ? 'h' : soft ? 's' : '.';
+	out[i++] = (v->preempt_count & 0xf) ? "0123456789abcdef"[v->preempt_count & 0xf] : '.';
+	if (trace_has_migrate_column(tr))
+		out[i++] = (v->preempt_count & 0xf0) ? "0123456789abcdef"[(v->preempt_count >> 4) & 0xf]
+						     : '.';
+	out[i] = '\0';
+}
+
+void event_format_ts(uint64_t ts, char *out, size_t size)
+{
+	/* ns2usecs() rounds to the nearest microsecond */
+	uint64_t us = (ts + 500) / 1000;
+
+	snprintf(out, size, "%5" PRIu64 ".%06" PRIu64, us / 1000000, us % 1000000);
+}
+
+void event_print_context(const struct pmt_trace *tr, const struct event_view *v,
+			 struct trace_seq *s)
+{
+	char flags[8], ts[32];
+
+	event_lat_flags(tr, v, flags);
+	event_format_ts(v->ts, ts, sizeof(ts));
+	trace_seq_printf(s, "%16s-%-7d [%03d] %s %s: ", event_comm(tr, v->pid), v->pid, v->cpu,
+			 flags, ts);
+}
+
+static const struct event_field *field(const struct event_fmt *e, const char *name)
+{
+	for (size_t i = 0; i < e->nfields; i++)
+		if (!strcmp(e->fields[i].name, name))
+			return &e->fields[i];
+	return NULL;
+}
+
+/* An unsigned field value; false if the field is missing or out of range. */
+static bool field_u(const struct pmt_trace *tr, const struct event_view *v, const char *name,
+		    uint64_t *out)
+{
+	const struct event_field *f = field(v->fmt, name);
+
+	if (!f || f->size == 0 || f->size > 8 || f->offset + f->size > v->len)
+		return false;
+	*out = getu(tr, v->data + f->offset, f->size);
+	return true;
+}
+
+/* seq_print_ip_sym() without sym-offset/sym-addr: "0", the symbol, or hex. */
+static void print_ip_sym(const struct pmt_trace *tr, struct trace_seq *s, uint64_t ip)
+{
+	const char *name;
+
+	if (!ip) {
+		trace_seq_putc(s, '0');
+		return;
+	}
+	name = kallsyms_lookup(tr->ksyms, ip, NULL);
+	if (name && *name)
+		trace_seq_puts(s, name);
+	else
+		trace_seq_printf(s, "0x%08" PRIx64, ip);
+}
+
+static void print_inline_string(struct trace_seq *s, const struct event_view *v,
+				const struct event_field *f)
+{
+	uint32_t end = v->len;
+
+	if (!f || f->offset >= end)
+		return;
+	trace_seq_printf(s, "%.*s", (int)(end - f->offset), (const char *)v->data + f->offset);
+}
+
+static void print_syscall(const struct pmt_trace *tr, const struct event_view *v,
+			  struct trace_seq *s)
+{
+	const struct event_fmt *e = v->fmt;
+	uint64_t val;
+
+	if (e->kind == EV_SYSCALL_EXIT) {
+		if (!field_u(tr, v, "ret", &val))
+			val = 0;
+		trace_seq_printf(s, "%s -> 0x%" PRIx64 "\n", e->sc_name, val);
+		return;
+	}
+	trace_seq_printf(s, "%s(", e->sc_name);
+	for (int i = 0; i < e->sc_nb_args; i++) {
+		if (!field_u(tr, v, e->sc_args[i], &val))
+			val = 0;
+		trace_seq_printf(s, "%s: %" PRIx64 "%s", e->sc_args[i], val,
+				 i == e->sc_nb_args - 1 ? "" : ", ");
+	}
+	trace_seq_puts(s, ")\n");
+}
+
+void event_print_body(const struct pmt_trace *tr, const struct event_view *v,
+		      struct trace_seq *s)
+{
+	const struct event_fmt *e = v->fmt;
+	uint64_t ip = 0, parent = 0;
+
+	if (!e) {
+		trace_seq_printf(s, "Unknown type %d\n", v->type);
+		return;
+	}
+	switch (e->kind) {
+	case EV_FUNCTION:
+		field_u(tr, v, "ip", &ip);
+		field_u(tr, v, "parent_ip", &parent);
+		print_ip_sym(tr, s, ip);
+		/* print-parent is on by default */
+		if (parent) {
+			trace_seq_puts(s, " <-");
+			print_ip_sym(tr, s, parent);
+		}
+		trace_seq_putc(s, '\n');
+		return;
+	case EV_PRINT:
+		field_u(tr, v, "ip", &ip);
+		print_ip_sym(tr, s, ip);
+		trace_seq_puts(s, ": ");
+		print_inline_string(s, v, field(e, "buf"));
+		return;
+	case EV_BPUTS: {
+		uint64_t str = 0;
+		char *text = NULL;
+		struct pmt_err *err;
+
+		field_u(tr, v, "ip", &ip);
+		field_u(tr, v, "str", &str);
+		print_ip_sym(tr, s, ip);
+		trace_seq_puts(s, ": ");
+		err = pmt_read_string(tr->t, str, 4096, &text);
+		if (err) {
+			trace_seq_printf(s, "<string at %#" PRIx64 " not in dump>\n", str);
+			pmt_err_free(err);
+		} else {
+			trace_seq_puts(s, text);
+			free(text);
+		}
+		return;
+	}
+	case EV_SYSCALL_ENTER:
+	case EV_SYSCALL_EXIT:
+		print_syscall(tr, v, s);
+		return;
+	case EV_BPRINT:
+	case EV_GENERIC:
+		break;
+	}
+	trace_seq_printf(s, "%s: ", e->name);
+	if (e->tep && tr->events && tr->events->tep) {
+		struct tep_record rec = {
+			.ts = v->ts,
+			.cpu = v->cpu,
+			.data = (void *)v->data,
+			.size = (int)v->len,
+		};
+
+		tep_print_event(tr->events->tep, s, &rec, "%s", TEP_PRINT_INFO);
+	} else {
+		trace_seq_puts(s, "[FORMAT UNKNOWN]");
+	}
+	trace_seq_putc(s, '\n');
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One event as tracefs prints it: the context columns (comm-pid, CPU, the
+ * latency flags, the time stamp) and the body. Ordinary events are printed
+ * by libtraceevent from their print_fmt; the events the kernel prints with
+ * its own C code (trace_output.c, trace_syscalls.c) are printed here the same
+ * way the kernel does.
+ */
+#ifndef PMTRACE_EVENT_PRINT_H
+#define PMTRACE_EVENT_PRINT_H
+
+#include <stdint.h>
+
+#include <traceevent/trace-seq.h>
+
+#include "event_db.h"
+#include "trace_internal.h"
+
+struct event_view {
+	const struct event_fmt *fmt; /* NULL for an unknown type */
+	int type;
+	int pid;
+	unsigned int flags, preempt_count;
+	const uint8_t *data;
+	uint32_t len;
+	uint64_t ts;
+	int cpu;
+};
+
+void event_view_init(const struct pmt_trace *tr, const struct cpu_stream *cs,
+		     const struct cpu_event *ev, struct event_view *v);
+/* The latency flags column ("d..2."), NUL-terminated; out needs 8 bytes. */
+void event_lat_flags(const struct pmt_trace *tr, const struct event_view *v, char *out);
+/* Time stamp as printed: " %5lu.%06lu" (rounded to the microsecond), without
+ * the leading space. out needs 32 bytes. */
+void event_format_ts(uint64_t ts, char *out, size_t size);
+/* "comm-pid [cpu] flags ts: " */
+void event_print_context(const struct pmt_trace *tr, const struct event_view *v,
+			 struct trace_seq *s);
+/* The body, ending with the kernel's newline. */
+void event_print_body(const struct pmt_trace *tr, const struct event_view *v,
+		      struct trace_seq *s);
+/* The comm for a pid (never NULL). */
+const char *event_comm(const struct pmt_trace *tr, int pid);
+/* Whether the kernel's trace output has the migrate-disable column (5.14+). */
+bool trace_has_migrate_column(const struct pmt_trace *tr);
+
+#endif

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Resolve the kernel layouts the ftrace walker needs (see ftrace_layout.h).
+ *
+ * Each query is made exactly once and only type/symbol questions are asked,
+ * so running this against a recording target yields a complete type
+ * profile (pmtrace profile). Missing required members are collected and
+ * reported together, so a user sees every gap in one message.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ftrace_layout.h"
+
+struct resolver {
+	struct pmt_target *t;
+	char missing[1024];
+	size_t len;
+	struct pmt_err *fatal; /* a real failure (not ABSENT) */
+};
+
+static void note_missing(struct resolver *r, const char *what, const char *name)
+{
+	int n;
+
+	if (r->len >= sizeof(r->missing) - 1)
+		return;
+	n = snprintf(r->missing + r->len, sizeof(r->missing) - r->len, "%s%s%s%s",
+		     r->len ? ", " : "", what, *what ? "." : "", name);
+	if (n > 0)
+		r->len += (size_t)n;
+}
+
+/* Keep the first non-ABSENT error; ABSENT just leaves the entry unset. */
+static bool absorb(struct resolver *r, struct pmt_err *err)
+{
+	if (!err)
+		return true;
+	if (err->code != PMT_ERR_ABSENT && !r->fatal)
+		r->fatal = err;
+	else
+		pmt_err_free(err);
+	return false;
+}
+
+static void member(struct resolver *r, struct fl_field *f, const char *type, const char *path,
+		   bool required)
+{
+	f->ok = type && absorb(r, pmt_member(r->t, type, path, &f->m));
+	if (!f->ok && required)
+		note_missing(r, type ? type : "(ring buffer)", path);
+}
+
+/* First of several alternative member paths that exists. */
+static void member_alt(struct resolver *r, struct fl_field *f, const char *type,
+		       const char *const *paths, bool required)
+{
+	for (; *paths; paths++) {
+		member(r, f, type, *paths, false);
+		if (f->ok)
+			return;
+	}
+	if (required)
+		note_missing(r, type, paths[-1]);
+}
+
+static void structure(struct resolver *r, struct fl_struct *s, const char *type, bool required)
+{
+	s->ok = type && absorb(r, pmt_type_size(r->t, type, &s->size));
+	if (!s->ok && required)
+		note_missing(r, "", type ? type : "(ring buffer type)");
+}
+
+static void symbol(struct resolver *r, struct fl_sym *s, const char *name, bool required)
+{
+	s->ok = absorb(r, pmt_symbol(r->t, name, &s->addr));
+	if (!s->ok && required)
+		note_missing(r, "symbol", name);
+}
+
+/* An enumerator's value, or 0 when this kernel has no such enumerator. */
+static void enumerator(struct resolver *r, uint64_t *out, const char *name)
+{
+	int64_t v;
+
+	*out = absorb(r, pmt_enumerator(r->t, name, &v)) ? (uint64_t)v : 0;
+}
+
+/*
+ * Since 5.6 the ring buffer proper is `struct trace_buffer` (with a
+ * `buffers` array); before, that name meant the trace array's wrapper and
+ * the ring buffer was `struct ring_buffer`.
+ */
+static const char *ring_buffer_type(struct resolver *r)
+{
+	struct pmt_member m;
+
+	if (absorb(r, pmt_member(r->t, "struct trace_buffer", "buffers", &m)))
+		return "struct trace_buffer";
+	if (absorb(r, pmt_member(r->t, "struct ring_buffer", "buffers", &m)))
+		return "struct ring_buffer";
+	return NULL;
+}
+
+struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout *L)
+{
+	static const char *const ta_buffer[] = { "array_buffer.buffer", "trace_buffer.buffer",
+						 NULL };
+	struct resolver r = { .t = t };
+	const char *call = "struct trace_event_call";
+	const char *cls = "struct trace_event_class";
+	const char *fld = "struct ftrace_event_field";
+	const char *rbc = "struct ring_buffer_per_cpu";
+	const char *bp = "struct buffer_page";
+	const char *sm = "struct syscall_metadata";
+	const char *sc = "struct saved_cmdlines_buffer";
+	int64_t v;
+
+	memset(L, 0, sizeof(*L));
+	member(&r, &L->lh_next, "struct list_head", "next", true);
+	member(&r, &L->lh_prev, "struct list_head", "prev", true);
+
+	structure(&r, &L->ta, "struct trace_array", true);
+	member(&r, &L->ta_list, "struct trace_array", "list", true);
+	member(&r, &L->ta_name, "struct trace_array", "name", true);
+	member_alt(&r, &L->ta_buffer, "struct trace_array", ta_buffer, true);
+	member(&r, &L->ta_current_trace, "struct trace_array", "current_trace", false);
+	member(&r, &L->ta_trace_flags, "struct trace_array", "trace_flags", false);
+	member(&r, &L->tracer_name, "struct tracer", "name", false);
+
+	L->rb_type = ring_buffer_type(&r);
+	structure(&r, &L->rb, L->rb_type, true);
+	member(&r, &L->rb_cpus, L->rb_type, "cpus", true);
+	member(&r, &L->rb_buffers, L->rb_type, "buffers", true);
+	member(&r, &L->rb_subbuf_size, L->rb_type, "subbuf_size", false);
+	member(&r, &L->rb_subbuf_order, L->rb_type, "subbuf_order", false);
+
+	structure(&r, &L->rbc, rbc, true);
+	member(&r, &L->rbc_cpu, rbc, "cpu", false);
+	member(&r, &L->rbc_nr_pages, rbc, "nr_pages", true);
+	member(&r, &L->rbc_pages, rbc, "pages", true);
+	member(&r, &L->rbc_head_page, rbc, "head_page", true);
+	member(&r, &L->rbc_tail_page, rbc, "tail_page", false);
+	member(&r, &L->rbc_commit_page, rbc, "commit_page", true);
+	member(&r, &L->rbc_reader_page, rbc, "reader_page", true);
+	member(&r, &L->rbc_entries, rbc, "entries", true);
+	member(&r, &L->rbc_overrun, rbc, "overrun", true);
+	member(&r, &L->rbc_read, rbc, "read", true);
+	member(&r, &L->rbc_commit_overrun, rbc, "commit_overrun", false);
+	member(&r, &L->rbc_dropped_events, rbc, "dropped_events", false);
+	member(&r, &L->rbc_lost_events, rbc, "lost_events", false);
+
+	structure(&r, &L->bp, bp, true);
+	member(&r, &L->bp_list, bp, "list", true);
+	member(&r, &L->bp_write, bp, "write", false);
+	member(&r, &L->bp_read, bp, "read", true);
+	member(&r, &L->bp_entries, bp, "entries", false);
+	member(&r, &L->bp_real_end, bp, "real_end", false);
+	member(&r, &L->bp_page, bp, "page", true);
+	member(&r, &L->bp_order, bp, "order", false);
+
+	member(&r, &L->bdp_time_stamp, "struct buffer_data_page", "time_stamp", true);
+	member(&r, &L->bdp_commit, "struct buffer_data_page", "commit", true);
+	member(&r, &L->bdp_data, "struct buffer_data_page", "data", true);
+
+	/* Events are optional as a whole: without them we still dump raw pages. */
+	member(&r, &L->call_list, call, "list", false);
+	member(&r, &L->call_class, call, "class", false);
+	member(&r, &L->call_name, call, "name", false);
+	member(&r, &L->call_tp, call, "tp", false);
+	member(&r, &L->call_type, call, "event.type", false);
+	member(&r, &L->call_print_fmt, call, "print_fmt", false);
+	member(&r, &L->call_flags, call, "flags", false);
+	member(&r, &L->call_data, call, "data", false);
+	member(&r, &L->class_system, cls, "system", false);
+	member(&r, &L->class_fields, cls, "fields", false);
+	member(&r, &L->class_get_fields, cls, "get_fields", false);
+	member(&r, &L->field_link, fld, "link", false);
+	member(&r, &L->field_name, fld, "name", false);
+	member(&r, &L->field_type, fld, "type", false);
+	member(&r, &L->field_offset, fld, "offset", false);
+	member(&r, &L->field_size, fld, "size", false);
+	member(&r, &L->field_is_signed, fld, "is_signed", false);
+	member(&r, &L->field_len, fld, "len", false);
+	member(&r, &L->tp_name, "struct tracepoint", "name", false);
+	L->flag_tracepoint = -1;
+	if (absorb(&r, pmt_enumerator(t, "TRACE_EVENT_FL_TRACEPOINT", &v)))
+		L->flag_tracepoint = v;
+
+	enumerator(&r, &L->tf_irqs_off, "TRACE_FLAG_IRQS_OFF");
+	enumerator(&r, &L->tf_irqs_nosupport, "TRACE_FLAG_IRQS_NOSUPPORT");
+	enumerator(&r, &L->tf_need_resched, "TRACE_FLAG_NEED_RESCHED");
+	enumerator(&r, &L->tf_need_resched_lazy, "TRACE_FLAG_NEED_RESCHED_LAZY");
+	enumerator(&r, &L->tf_hardirq, "TRACE_FLAG_HARDIRQ");
+	enumerator(&r, &L->tf_softirq, "TRACE_FLAG_SOFTIRQ");
+	enumerator(&r, &L->tf_preempt_resched, "TRACE_FLAG_PREEMPT_RESCHED");
+	enumerator(&r, &L->tf_nmi, "TRACE_FLAG_NMI");
+	enumerator(&r, &L->tf_bh_off, "TRACE_FLAG_BH_OFF");
+
+	member(&r, &L->sm_name, sm, "name", false);
+	member(&r, &L->sm_nb_args, sm, "nb_args", false);
+	member(&r, &L->sm_args, sm, "args", false);
+	member(&r, &L->sm_types, sm, "types", false);
+	member(&r, &L->sm_enter_fields, sm, "enter_fields", false);
+	member(&r, &L->sm_exit_fields, sm, "exit_fields", false);
+	member(&r, &L->sm_enter_event, sm, "enter_event", false);
+	member(&r, &L->sm_exit_event, sm, "exit_event", false);
+
+	member(&r, &L->sc_map_pid_to_cmdline, sc, "map_pid_to_cmdline", false);
+	member(&r, &L->sc_map_cmdline_to_pid, sc, "map_cmdline_to_pid", false);
+	member(&r, &L->sc_cmdline_num, sc, "cmdline_num", false);
+	member(&r, &L->sc_saved_cmdlines, sc, "saved_cmdlines", false);
+	member(&r, &L->task_comm, "struct task_struct", "comm", false);
+
+	symbol(&r, &L->sym_global_trace, "global_trace", true);
+	symbol(&r, &L->sym_ftrace_trace_arrays, "ftrace_trace_arrays", true);
+	symbol(&r, &L->sym_ftrace_events, "ftrace_events", false);
+	symbol(&r, &L->sym_ftrace_common_fields, "ftrace_common_fields", false);
+	symbol(&r, &L->sym_savedcmd, "savedcmd", false);
+	symbol(&r, &L->sym_num_online_cpus, "__num_online_cpus", false);
+	symbol(&r, &L->sym_text, "_text", false);
+	symbol(&r, &L->sym_ks_num_syms, "kallsyms_num_syms", false);
+	symbol(&r, &L->sym_ks_names, "kallsyms_names", false);
+	symbol(&r, &L->sym_ks_token_table, "kallsyms_token_table", false);
+	symbol(&r, &L->sym_ks_token_index, "kallsyms_token_index", false);
+	symbol(&r, &L->sym_ks_offsets, "kallsyms_offsets", false);
+	symbol(&r, &L->sym_ks_relative_base, "kallsyms_relative_base", false);
+	symbol(&r, &L->sym_ks_addresses, "kallsyms_addresses", false);
+	symbol(&r, &L->sym_ks_markers, "kallsyms_markers", false);
+
+	if (r.fatal) {
+		struct pmt_err *err = r.fatal;
+
+		return pmt_err_prefix(err, "resolving kernel types");
+	}
+	if (r.len)
+		return pmt_err_new(PMT_ERR_UNSUPPORTED,
+				   "this kernel lacks what the ftrace walker needs: %s", r.missing);
+	return NULL;
+}

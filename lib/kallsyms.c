@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Decoding the kernel's compressed symbol table (kernel/kallsyms.c,
+ * scripts/kallsyms.c):
+ *
+ *   kallsyms_num_syms     number of symbols (u32)
+ *   kallsyms_names        per symbol: a length (1 byte; since 6.1 two bytes
+ *                         when the first has bit 7 set: low 7 bits + next
+ *                         byte << 7), then that many token indexes
+ *   kallsyms_token_index  u16[256]: offset of each token in token_table
+ *   kallsyms_token_table  NUL-terminated token strings
+ *   kallsyms_offsets      s32 per symbol, relative to kallsyms_relative_base
+ *                         (or kallsyms_addresses: absolute longs, older/other
+ *                         configurations)
+ *
+ * The first character of an expanded name is the symbol type ('T', 't', ...).
+ * Relative offsets come in two encodings: with KALLSYMS_ABSOLUTE_PERCPU a
+ * non-negative offset is an absolute address and a negative one means
+ * base - 1 - offset; without it, base + (u32)offset. We decode both and keep
+ * the one that puts `_text` where the target says it is.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kallsyms.h"
+
+#define MAX_SYMS  (4u << 20)
+#define NAMES_MAX (64u << 20)
+
+struct ksym {
+	uint64_t addr;
+	uint32_t name; /* offset into strtab; strtab[name-1] is the type */
+	uint32_t order;
+};
+
+struct kallsyms {
+	struct ksym *syms; /* sorted by address, then table order */
+	size_t n;
+	char *strtab;
+	uint64_t lo, hi; /* the kernel image: [_stext or first, _end) */
+};
+
+static int by_addr(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static struct pmt_err *read_array(struct pmt_target *t, uint64_t addr, size_t len, uint8_t **out)
+{
+	uint8_t *buf = malloc(len ? len : 1);
+	struct pmt_err *err;
+
+	*out = NULL;
+	if (!buf)
+		return &pmt_err_nomem;
+	err = pmt_read(t, addr, buf, len);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	*out = buf;
+	return NULL;
+}
+
+struct names_reader {
+	struct pmt_target *t;
+	uint64_t addr;
+	uint8_t *buf;
+	size_t len; /* bytes read so far */
+};
+
+/* Make sure the first `need` bytes of kallsyms_names are in the buffer. */
+static struct pmt_err *names_ensure(struct names_reader *r, size_t need)
+{
+	const size_t chunk = 1u << 16;
+
+	while (r->len < need) {
+		struct pmt_err *err;
+		uint8_t *nb;
+
+		if (r->len >= NAMES_MAX)
+			return pmt_err_new(PMT_ERR_CORRUPT, "kallsyms_names larger than %u bytes",
+					   NAMES_MAX);
+		nb = realloc(r->buf, r->len + chunk);
+		if (!nb)
+			return &pmt_err_nomem;
+		r->buf = nb;
+		err = pmt_read(r->t, r->addr + r->len, r->buf + r->len, chunk);
+		if (err)
+			return pmt_err_prefix(err, "kallsyms_names");
+		r->len += chunk;
+	}
+	return NULL;
+}
+
+/*
+ * Read the names stream in 64 KiB steps until `num` entries have been seen
+ * (its total size is not recorded anywhere we can trust).
+ */
+static struct pmt_err *read_names(struct pmt_target *t, uint64_t addr, uint32_t num,
+				  uint8_t **out, size_t *len_out)
+{
+	struct names_reader r = { .t = t, .addr = addr };
+	struct pmt_err *err = NULL;
+	size_t pos = 0;
+
+	for (uint32_t seen = 0; seen < num; seen++) {
+		size_t need;
+
+		err = names_ensure(&r, pos + 2);
+		if (err)
+			break;
+		need = r.buf[pos];
+		if (need & 0x80) {
+			need = (need & 0x7f) | ((size_t)r.buf[pos + 1] << 7);
+			pos += 2;
+		} else {
+			pos += 1;
+		}
+		pos += need;
+	}
+	if (!err)
+		err = names_ensure(&r, pos);
+	if (err) {
+		free(r.buf);
+		return err;
+	}
+	*out = r.buf;
+	*len_out = pos;
+	return NULL;
+}
+
+struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *L,
+			      struct kallsyms **out)
+{
+	uint8_t *names = NULL, *tidx = NULL, *ttab = NULL, *offs = NULL;
+	size_t names_len = 0, strtab_len = 0, strtab_cap = 0, ttab_len = 0;
+	uint64_t base = 0, text = 0, text_a = 0, text_b = 0;
+	bool relative = L->sym_ks_offsets.ok && L->sym_ks_relative_base.ok;
+	struct kallsyms *ks = NULL;
+	uint16_t token_off[256];
+	struct pmt_err *err;
+	uint32_t num;
+	size_t pos = 0;
+	int64_t *raw = NULL;
+
+	*out = NULL;
+	if (!L->sym_ks_num_syms.ok || !L->sym_ks_names.ok || !L->sym_ks_token_table.ok ||
+	    !L->sym_ks_token_index.ok || (!relative && !L->sym_ks_addresses.ok))
+		return pmt_err_new(PMT_ERR_ABSENT, "kernel has no kallsyms tables");
+	err = pmt_read_u32(t, L->sym_ks_num_syms.addr, &num);
+	if (err)
+		return pmt_err_prefix(err, "kallsyms_num_syms");
+	if (num == 0 || num > MAX_SYMS)
+		return pmt_err_new(PMT_ERR_CORRUPT, "implausible kallsyms_num_syms %u", num);
+
+	err = read_array(t, L->sym_ks_token_index.addr, sizeof(token_off), &tidx);
+	if (err)
+		goto fail;
+	for (int i = 0; i < 256; i++) {
+		token_off[i] = pmt_get_u16(t, tidx + 2 * i);
+		if (token_off[i] + 1u > ttab_len)
+			ttab_len = token_off[i] + 1u;
+	}
+	ttab_len += 256; /* room for the last token's text */
+	err = read_array(t, L->sym_ks_token_table.addr, ttab_len, &ttab);
+	if (err)
+		goto fail;
+	ttab[ttab_len - 1] = '\0';
+	err = read_names(t, L->sym_ks_names.addr, num, &names, &names_len);
+	if (err)
+		goto fail;
+	if (relative) {
+		err = read_array(t, L->sym_ks_offsets.addr, (size_t)num * 4, &offs);
+		if (!err)
+			err = pmt_read_ulong(t, L->sym_ks_relative_base.addr, &base);
+	} else {
+		err = read_array(t, L->sym_ks_addresses.addr, (size_t)num * t->word_size, &offs);
+	}
+	if (err)
+		goto fail;
+
+	ks = calloc(1, sizeof(*ks));
+	raw = calloc(num, sizeof(*raw));
+	if (!ks || !raw) {
+		err = &pmt_err_nomem;
+		goto fail;
+	}
+	ks->syms = calloc(num, sizeof(*ks->syms));
+	if (!ks->syms) {
+		err = &pmt_err_nomem;
+		goto fail;
+	}
+	for (uint32_t i = 0; i < num; i++) {
+		size_t len = names[pos];
+
+		if (len & 0x80) {
+			len = (len & 0x7f) | ((size_t)names[pos + 1] << 7);
+			pos += 2;
+		} else {
+			pos++;
+		}
+		/* expand tokens into the string table */
+		size_t start = strtab_len;
+
+		for (size_t k = 0; k < len; k++) {
+			const char *tok = (const char *)ttab + token_off[names[pos + k]];
+			size_t tl = strnlen(tok, ttab_len - token_off[names[pos + k]]);
+
+			if (strtab_len + tl + 2 > strtab_cap) {
+				size_t cap = strtab_cap ? strtab_cap * 2 : (1u << 20);
+				char *ns;
+
+				while (cap < strtab_len + tl + 2)
+					cap *= 2;
+				ns = realloc(ks->strtab, cap);
+				if (!ns) {
+					err = &pmt_err_nomem;
+					goto fail;
+				}
+				ks->strtab = ns;
+				strtab_cap = cap;
+			}
+			memcpy(ks->strtab + strtab_len, tok, tl);
+			strtab_len += tl;
+		}
+		pos += len;
+		if (strtab_len == start) { /* empty name: keep a placeholder type */
+			if (strtab_len + 2 > strtab_cap) {
+				char *ns = realloc(ks->strtab, strtab_cap + 4096);
+
+				if (!ns) {
+					err = &pmt_err_nomem;
+					goto fail;
+				}
+				ks->strtab = ns;
+				strtab_cap += 4096;
+			}
+			ks->strtab[strtab_len++] = '?';
+		}
+		ks->strtab[strtab_len++] = '\0';
+		ks->syms[i].name = (uint32_t)start + 1;
+		ks->syms[i].order = i;
+		if (relative)
+			raw[i] = (int32_t)pmt_get_u32(t, offs + 4 * (size_t)i);
+		else
+			raw[i] = (int64_t)pmt_get_ulong(t, offs + (size_t)i * t->word_size);
+	}
+	ks->n = num;
+
+	/* Pick the offset encoding by where it puts _text. */
+	if (L->sym_text.ok)
+		text = L->sym_text.addr;
+	for (uint32_t i = 0; i < num; i++) {
+		const char *name = ks->strtab + ks->syms[i].name;
+
+		if (strcmp(name, "_text"))
+			continue;
+		text_a = raw[i] >= 0 ? (uint64_t)raw[i] : base - 1 - (uint64_t)raw[i];
+		text_b = base + (uint32_t)raw[i];
+		break;
+	}
+	for (uint32_t i = 0; i < num; i++) {
+		if (!relative)
+			ks->syms[i].addr = (uint64_t)raw[i];
+		else if (text && text == text_b && text != text_a)
+			ks->syms[i].addr = base + (uint32_t)raw[i];
+		else
+			ks->syms[i].addr = raw[i] >= 0 ? (uint64_t)raw[i]
+						       : base - 1 - (uint64_t)raw[i];
+	}
+	qsort(ks->syms, ks->n, sizeof(*ks->syms), by_addr);
+	ks->lo = 0;
+	ks->hi = UINT64_MAX;
+	for (size_t i = 0; i < ks->n; i++) {
+		const char *name = ks->strtab + ks->syms[i].name;
+
+		if (!strcmp(name, "_stext"))
+			ks->lo = ks->syms[i].addr;
+		else if (!strcmp(name, "_end"))
+			ks->hi = ks->syms[i].addr;
+	}
+	free(raw);
+	free(names);
+	free(tidx);
+	free(ttab);
+	free(offs);
+	*out = ks;
+	return NULL;
+fail:
+	free(raw);
+	free(names);
+	free(tidx);
+	free(ttab);
+	free(offs);
+	kallsyms_free(ks);
+	return err;
+}
+
+void kallsyms_free(struct kallsyms *ks)
+{
+	if (!ks)
+		return;
+	free(ks->syms);
+	free(ks->strtab);
+	free(ks);
+}
+
+size_t kallsyms_count(const struct kallsyms *ks)
+{
+	return ks ? ks->n : 0;
+}
+
+const char *kallsyms_lookup(const struct kallsyms *ks, uint64_t addr, uint64_t *offset)
+{
+	size_t lo = 0, hi;
+
+	if (!ks || !ks->n || addr < ks->lo || addr >= ks->hi || addr < ks->syms[0].addr)
+		return NULL;
+	hi = ks->n;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ks->syms[mid].addr <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	while (lo > 0 && ks->syms[lo - 1].addr == ks->syms[lo].addr)
+		lo--;
+	if (offset)
+		*offset = addr - ks->syms[lo].addr;
+	return ks->strtab + ks->syms[lo].name;
+}
+
+void kallsyms_write(const struct kallsyms *ks, FILE *out)
+{
+	if (!ks)
+		return;
+	for (size_t i = 0; i < ks->n; i++) {
+		const char *name = ks->strtab + ks->syms[i].name;
+
+		fprintf(out, "%016" PRIx64 " %c %s\n", ks->syms[i].addr, name[-1], name);
+	}
+}

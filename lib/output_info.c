@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * `info`: what the dump holds — kernel, buffers, per-CPU counters — and what
+ * could not be read. Text for people, JSON lines for scripts (docs/json.md).
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "event_db.h"
+#include "kallsyms.h"
+#include "output.h"
+
+static uint64_t in_buffer(const struct cpu_stream *cs)
+{
+	return cs->entries - (cs->overrun + cs->read);
+}
+
+static void info_text(struct pmt_trace *tr, FILE *out)
+{
+	fprintf(out, "kernel: %s\n", tr->t->release[0] ? tr->t->release : "(unknown)");
+	fprintf(out, "kaslr offset: %#" PRIx64 "\n", tr->t->kaslr_offset);
+	fprintf(out, "page size: %" PRIu64 ", word size: %u, %s-endian\n", tr->t->page_size,
+		tr->t->word_size, tr->t->big_endian ? "big" : "little");
+	fprintf(out, "online cpus: %d\n", tr->nr_online);
+	fprintf(out, "kallsyms: %zu symbols\n", kallsyms_count(tr->ksyms));
+	fprintf(out, "event formats: %zu\n", tr->events ? tr->events->n : 0);
+	for (size_t i = 0; i < tr->nbufs; i++) {
+		const struct trace_buf *b = &tr->bufs[i];
+
+		fprintf(out, "buffer %s: tracer %s, sub-buffer %u bytes, %d cpus\n",
+			b->name ? b->name : "global", b->tracer, b->subbuf_size, b->nr_cpus);
+		for (int c = 0; c < b->nr_cpus; c++) {
+			const struct cpu_stream *cs = &b->cpus[c];
+
+			if (!cs->present)
+				continue;
+			fprintf(out,
+				"  cpu %d: entries %" PRIu64 " (in buffer %" PRIu64 ", decoded %zu)"
+				", overrun %" PRIu64 ", read %" PRIu64 ", commit overrun %" PRIu64
+				", dropped %" PRIu64 ", pages %" PRIu64 " (%zu with data)%s\n",
+				c, cs->entries, in_buffer(cs), cs->nevents, cs->overrun, cs->read,
+				cs->commit_overrun, cs->dropped_events, cs->nr_pages, cs->npages,
+				cs->damaged ? ", DAMAGED" : "");
+		}
+	}
+	if (tr->ndiags) {
+		fprintf(out, "could not read (%zu):\n", tr->ndiags);
+		for (size_t i = 0; i < tr->ndiags; i++)
+			fprintf(out, "  %s\n", tr->diags[i]);
+	}
+}
+
+static void info_json(struct pmt_trace *tr, FILE *out)
+{
+	fputs("{\"type\":\"kernel\",\"release\":", out);
+	output_json_string(out, tr->t->release, strlen(tr->t->release));
+	fprintf(out,
+		",\"kaslr_offset\":%" PRIu64 ",\"page_size\":%" PRIu64 ",\"word_size\":%u"
+		",\"big_endian\":%s,\"online_cpus\":%d,\"kallsyms\":%zu,\"event_formats\":%zu"
+		",\"status\":\"%s\"}\n",
+		tr->t->kaslr_offset, tr->t->page_size, tr->t->word_size,
+		tr->t->big_endian ? "true" : "false", tr->nr_online, kallsyms_count(tr->ksyms),
+		tr->events ? tr->events->n : 0,
+		pmt_trace_status(tr) == PMT_STATUS_COMPLETE ? "complete" : "partial");
+	for (size_t i = 0; i < tr->nbufs; i++) {
+		const struct trace_buf *b = &tr->bufs[i];
+		const char *name = b->name ? b->name : "global";
+
+		fputs("{\"type\":\"buffer\",\"buffer\":", out);
+		output_json_string(out, name, strlen(name));
+		fputs(",\"tracer\":", out);
+		output_json_string(out, b->tracer, strlen(b->tracer));
+		fprintf(out, ",\"subbuf_size\":%u,\"cpus\":%d}\n", b->subbuf_size, b->nr_cpus);
+		for (int c = 0; c < b->nr_cpus; c++) {
+			const struct cpu_stream *cs = &b->cpus[c];
+
+			if (!cs->present)
+				continue;
+			fputs("{\"type\":\"cpu\",\"buffer\":", out);
+			output_json_string(out, name, strlen(name));
+			fprintf(out,
+				",\"cpu\":%d,\"entries\":%" PRIu64 ",\"in_buffer\":%" PRIu64
+				",\"decoded\":%zu,\"overrun\":%" PRIu64 ",\"read\":%" PRIu64
+				",\"commit_overrun\":%" PRIu64 ",\"dropped_events\":%" PRIu64
+				",\"nr_pages\":%" PRIu64 ",\"data_pages\":%zu,\"damaged\":%s}\n",
+				c, cs->entries, in_buffer(cs), cs->nevents, cs->overrun, cs->read,
+				cs->commit_overrun, cs->dropped_events, cs->nr_pages, cs->npages,
+				cs->damaged ? "true" : "false");
+		}
+	}
+	for (size_t i = 0; i < tr->ndiags; i++) {
+		fputs("{\"type\":\"diag\",\"message\":", out);
+		output_json_string(out, tr->diags[i], strlen(tr->diags[i]));
+		fputs("}\n", out);
+	}
+}
+
+struct pmt_err *pmt_write_info(struct pmt_trace *tr, bool json, FILE *out)
+{
+	if (json)
+		info_json(tr, out);
+	else
+		info_text(tr, out);
+	return ferror(out) ? pmt_err_new(PMT_ERR_IO, "writing info failed") : NULL;
+}

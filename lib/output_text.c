@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The tracefs `trace` text: the header (print_trace_header() /
+ * print_func_help_header_irq() in kernel/trace/trace.c) and one line per
+ * event, merged across CPUs. With a single CPU selected the output is that
+ * CPU's per_cpu/cpuN/trace, header counts included.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "event_print.h"
+#include "merge.h"
+#include "output.h"
+
+static void entry_counts(const struct trace_buf *b, const struct pmt_filter *filter,
+			 uint64_t *entries, uint64_t *total)
+{
+	*entries = *total = 0;
+	for (int c = 0; c < b->nr_cpus; c++) {
+		const struct cpu_stream *cs = &b->cpus[c];
+		uint64_t count;
+
+		if (!cs->present || !filter_has_cpu(filter, c))
+			continue;
+		/* ring_buffer_entries_cpu(): entries - (overrun + read) */
+		count = cs->entries - (cs->overrun + cs->read);
+		*entries += count;
+		*total += count + cs->overrun;
+	}
+}
+
+void output_text_header(const struct pmt_trace *tr, const struct trace_buf *b,
+			const struct pmt_filter *filter, FILE *out)
+{
+	static const char space[] = "            ";
+	uint64_t entries, total;
+	const int prec = 2; /* record-tgid off */
+
+	entry_counts(b, filter, &entries, &total);
+	fprintf(out, "# tracer: %s\n#\n", b->tracer ? b->tracer : "nop");
+	fprintf(out, "# entries-in-buffer/entries-written: %" PRIu64 "/%" PRIu64 "   #P:%d\n#\n",
+		entries, total, tr->nr_online);
+	if (trace_has_migrate_column(tr)) {
+		fprintf(out, "#                            %.*s  _-----=> irqs-off%s\n", prec, space,
+			tr->L.tf_bh_off ? "/BH-disabled" : "");
+		fprintf(out, "#                            %.*s / _----=> need-resched\n", prec, space);
+		fprintf(out, "#                            %.*s| / _---=> hardirq/softirq\n", prec,
+			space);
+		fprintf(out, "#                            %.*s|| / _--=> preempt-depth\n", prec,
+			space);
+		fprintf(out, "#                            %.*s||| / _-=> migrate-disable\n", prec,
+			space);
+		fprintf(out, "#                            %.*s|||| /     delay\n", prec, space);
+		fprintf(out, "#           TASK-PID     %.*s CPU#  |||||  TIMESTAMP  FUNCTION\n", prec,
+			"     TGID   ");
+		fprintf(out, "#              | |       %.*s   |   |||||     |         |\n", prec,
+			"       |    ");
+	} else {
+		fprintf(out, "#                            %.*s  _-----=> irqs-off\n", prec, space);
+		fprintf(out, "#                            %.*s / _----=> need-resched\n", prec, space);
+		fprintf(out, "#                            %.*s| / _---=> hardirq/softirq\n", prec,
+			space);
+		fprintf(out, "#                            %.*s|| / _--=> preempt-depth\n", prec,
+			space);
+		fprintf(out, "#                            %.*s||| /     delay\n", prec, space);
+		fprintf(out, "#           TASK-PID     %.*sCPU#  ||||    TIMESTAMP  FUNCTION\n", prec,
+			"   TGID   ");
+		fprintf(out, "#              | |       %.*s  |   ||||       |         |\n", prec,
+			"     |    ");
+	}
+}
+
+bool output_event_selected(const struct pmt_filter *filter, const struct event_view *v)
+{
+	if (!filter)
+		return true;
+	if (filter->have_since && v->ts < filter->since_ns)
+		return false;
+	if (filter->have_until && v->ts > filter->until_ns)
+		return false;
+	if (filter->events) {
+		for (const char **p = filter->events; *p; p++) {
+			const char *spec = *p, *colon = strchr(spec, ':');
+
+			if (!v->fmt)
+				continue;
+			if (colon ? strlen(v->fmt->system) == (size_t)(colon - spec) &&
+					    !strncmp(v->fmt->system, spec, (size_t)(colon - spec)) &&
+					    (!strcmp(colon + 1, v->fmt->name) || !strcmp(colon + 1, "*"))
+				  : !strcmp(spec, v->fmt->name))
+				return true;
+		}
+		return false;
+	}
+	return true;
+}
+
+/* Buffers the filter selects: the global one, one instance, or all. */
+bool output_buffer_selected(const struct pmt_filter *filter, const struct trace_buf *b)
+{
+	const char *want = filter ? filter->instance : NULL;
+
+	if (!want || !*want || !strcmp(want, "global"))
+		return b->name == NULL;
+	if (!strcmp(want, "all"))
+		return true;
+	return b->name && !strcmp(b->name, want);
+}
+
+struct pmt_err *output_check_instance(struct pmt_trace *tr, const struct pmt_filter *filter)
+{
+	for (size_t i = 0; i < tr->nbufs; i++)
+		if (output_buffer_selected(filter, &tr->bufs[i]))
+			return NULL;
+	return pmt_err_new(PMT_ERR_INVALID, "no trace instance named '%s' in this dump",
+			   filter->instance);
+}
+
+struct pmt_err *pmt_write_text(struct pmt_trace *tr, const struct pmt_filter *filter, FILE *out)
+{
+	struct trace_seq s;
+	struct pmt_err *err = output_check_instance(tr, filter);
+	bool all = filter && filter->instance && !strcmp(filter->instance, "all");
+
+	if (err)
+		return err;
+	trace_seq_init(&s);
+	for (size_t i = 0; i < tr->nbufs; i++) {
+		struct trace_buf *b = &tr->bufs[i];
+		const struct cpu_stream *cs;
+		const struct cpu_event *ev;
+		struct merge m;
+
+		if (!output_buffer_selected(filter, b))
+			continue;
+		if (all)
+			fprintf(out, "# instance: %s\n", b->name ? b->name : "(global)");
+		output_text_header(tr, b, filter, out);
+		err = merge_init(&m, b, filter);
+		if (err)
+			break;
+		while (merge_next(&m, &cs, &ev)) {
+			struct event_view v;
+
+			event_view_init(tr, cs, ev, &v);
+			if (!output_event_selected(filter, &v))
+				continue;
+			trace_seq_reset(&s);
+			event_print_context(tr, &v, &s);
+			event_print_body(tr, &v, &s);
+			trace_seq_terminate(&s);
+			fwrite(s.buffer, 1, s.len, out);
+		}
+		merge_free(&m);
+	}
+	trace_seq_destroy(&s);
+	if (!err && ferror(out))
+		err = pmt_err_new(PMT_ERR_IO, "writing the trace text failed");
+	return err;
+}
