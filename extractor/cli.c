@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Shared option handling and loading for the subcommands (see cli.h). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+enum {
+	OPT_VMLINUX = 0x100,
+	OPT_PROFILE,
+	OPT_CPU,
+	OPT_INSTANCE,
+	OPT_EVENT,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_JSON,
+	OPT_NO_CACHE,
+};
+
+static const struct option long_opts[] = {
+	{ "vmlinux", required_argument, NULL, OPT_VMLINUX },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "instance", required_argument, NULL, OPT_INSTANCE },
+	{ "event", required_argument, NULL, OPT_EVENT },
+	{ "since", required_argument, NULL, OPT_SINCE },
+	{ "until", required_argument, NULL, OPT_UNTIL },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+	{ "output", required_argument, NULL, 'o' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+int cli_fail(struct pmt_err *err, const char *what)
+{
+	fprintf(stderr, "pmtrace: %s%s%s\n", what ? what : "", what ? ": " : "",
+		err ? err->msg : "failed");
+	pmt_err_free(err);
+	return EXIT_FAILED;
+}
+
+int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const char *usage)
+{
+	struct pmt_err *err;
+	int opt;
+
+	memset(c, 0, sizeof(*c));
+	c->filter.events = NULL;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "+o:qvh", long_opts, NULL)) != -1) {
+		bool common = opt >= OPT_VMLINUX && opt <= OPT_NO_CACHE && opt != OPT_JSON &&
+			      opt != OPT_CPU && opt != OPT_INSTANCE && opt != OPT_EVENT &&
+			      opt != OPT_SINCE && opt != OPT_UNTIL;
+		char letter = opt == OPT_JSON	    ? 'j'
+			      : opt == OPT_CPU	    ? 'c'
+			      : opt == OPT_INSTANCE ? 'i'
+			      : opt == OPT_EVENT    ? 'e'
+			      : opt == OPT_SINCE    ? 's'
+			      : opt == OPT_UNTIL    ? 'u'
+			      : opt == 'o'	    ? 'o'
+						    : 0;
+
+		if (letter && !strchr(extra, letter) && !common) {
+			fprintf(stderr, "pmtrace: option %s does not apply here\n%s", argv[optind - 1],
+				usage);
+			return -1;
+		}
+		switch (opt) {
+		case OPT_VMLINUX:
+			c->sopts.vmlinux = optarg;
+			break;
+		case OPT_PROFILE:
+			c->sopts.profile = optarg;
+			break;
+		case OPT_NO_CACHE:
+			c->sopts.no_cache = true;
+			break;
+		case OPT_CPU:
+			err = pmt_filter_parse_cpus(&c->filter, optarg);
+			if (err)
+				return cli_fail(err, NULL), -1;
+			break;
+		case OPT_INSTANCE:
+			c->filter.instance = optarg;
+			break;
+		case OPT_EVENT:
+			if (c->nevents == 64) {
+				fprintf(stderr, "pmtrace: at most 64 --event options\n");
+				return -1;
+			}
+			c->events[c->nevents++] = optarg;
+			c->filter.events = c->events;
+			break;
+		case OPT_SINCE:
+			err = pmt_parse_seconds(optarg, &c->filter.since_ns);
+			if (err)
+				return cli_fail(err, "--since"), -1;
+			c->filter.have_since = true;
+			break;
+		case OPT_UNTIL:
+			err = pmt_parse_seconds(optarg, &c->filter.until_ns);
+			if (err)
+				return cli_fail(err, "--until"), -1;
+			c->filter.have_until = true;
+			break;
+		case OPT_JSON:
+			c->json = true;
+			break;
+		case 'o':
+			c->output = optarg;
+			break;
+		case 'q':
+			c->quiet = true;
+			break;
+		case 'v':
+			c->sopts.verbose = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			exit(EXIT_COMPLETE);
+		default:
+			fputs(usage, stderr);
+			return -1;
+		}
+	}
+	return optind;
+}
+
+static void on_diag(void *arg, const char *msg)
+{
+	struct cli *c = arg;
+
+	if (!c->quiet)
+		fprintf(stderr, "pmtrace: warning: %s\n", msg);
+}
+
+static void on_progress(void *arg, const char *what, unsigned int pct)
+{
+	(void)arg;
+	fprintf(stderr, "\rpmtrace: reading %s buffer: %3u%%", what, pct);
+	if (pct >= 100)
+		fputs("\r\033[K", stderr);
+}
+
+struct pmt_trace *cli_load(struct cli *c, struct session **sess)
+{
+	struct pmt_load_opts lo = { .on_diag = on_diag, .diag_arg = c };
+	struct pmt_trace *tr;
+	struct pmt_err *err;
+
+	if (isatty(STDERR_FILENO) && !c->quiet)
+		lo.on_progress = on_progress;
+	err = session_open(c->vmcore, &c->sopts, sess);
+	if (err) {
+		cli_fail(err, c->vmcore);
+		return NULL;
+	}
+	if (c->sopts.verbose)
+		fprintf(stderr, "pmtrace: types from %s\n", (*sess)->types_source);
+	err = pmt_trace_load((*sess)->target, &lo, &tr);
+	if (err) {
+		cli_fail(err, c->vmcore);
+		session_close(*sess);
+		*sess = NULL;
+		return NULL;
+	}
+	return tr;
+}
+
+int cli_status(struct pmt_trace *tr)
+{
+	switch (pmt_trace_status(tr)) {
+	case PMT_STATUS_COMPLETE:
+		return EXIT_COMPLETE;
+	case PMT_STATUS_PARTIAL:
+		fprintf(stderr, "pmtrace: partial result: %zu problem(s) above; everything else "
+				"was extracted\n",
+			pmt_trace_diag_count(tr));
+		return EXIT_PARTIAL;
+	default:
+		return EXIT_FAILED;
+	}
+}

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* `pmtrace show`: the merged trace text (or JSON lines) of a vmcore. */
+#include <stdio.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"usage: pmtrace show [options] VMCORE\n"
+	"  Print the trace as tracefs `trace` prints it, merged by time stamp.\n"
+	"  --vmlinux FILE | --profile FILE   types for the dumped kernel\n"
+	"  --cpu LIST        only these CPUs (e.g. 0,2-3); one CPU = per_cpu/cpuN/trace\n"
+	"  --instance NAME   an instance instead of the global buffer ('all' for every one)\n"
+	"  --event SYS:NAME  only this event (repeatable; SYS:* for a whole system)\n"
+	"  --since SECS, --until SECS   time window, e.g. 1234.5\n"
+	"  --json            one JSON object per event (docs/json.md)\n"
+	"  -q                no warnings on stderr\n";
+
+int cmd_show(int argc, char **argv)
+{
+	struct session *sess = NULL;
+	struct pmt_trace *tr;
+	struct pmt_err *err;
+	struct cli c;
+	int i = cli_parse(&c, argc, argv, "jcieus", usage);
+	int status;
+
+	if (i < 0)
+		return EXIT_FAILED;
+	if (argc - i != 1) {
+		fputs(usage, stderr);
+		return EXIT_FAILED;
+	}
+	c.vmcore = argv[i];
+	tr = cli_load(&c, &sess);
+	if (!tr)
+		return EXIT_FAILED;
+	err = c.json ? pmt_write_json(tr, &c.filter, stdout) : pmt_write_text(tr, &c.filter, stdout);
+	if (!err && fflush(stdout))
+		err = pmt_err_new(PMT_ERR_IO, "writing to stdout failed");
+	status = err ? cli_fail(err, "show") : cli_status(tr);
+	pmt_trace_free(tr);
+	session_close(sess);
+	return status;
+}

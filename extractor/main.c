@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pmtrace: post-mortem trace extraction from Linux vmcores.
+ * Dispatches to one file per subcommand (cmd_*.c).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct command commands[] = {
+	{ "show", "print the trace (text like tracefs, or --json)", cmd_show },
+	{ "info", "kernel, buffers, per-CPU counters, damage", cmd_info },
+	{ "dump", "write a tracefs-shaped tree (-o DIR)", cmd_dump },
+	{ "profile", "write a type profile from a vmlinux", cmd_profile },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: pmtrace COMMAND [options] ...\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n`pmtrace COMMAND --help` for its options. Exit: 0 complete, 1 partial, "
+		   "2 failed.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_FAILED;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_COMPLETE;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "pmtrace: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_FAILED;
+}

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Opening a vmcore with matching types (see session.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dump_target.h"
+#include "dwarf_types.h"
+#include "profile.h"
+#include "pmtrace/trace.h"
+#include "session.h"
+#include "vmlinux.h"
+
+char *session_cache_dir(void)
+{
+	const char *env = getenv("PMTRACE_CACHE");
+	const char *home = getenv("HOME");
+	char *dir;
+
+	if (env && *env)
+		return strdup(env);
+	if (asprintf(&dir, "%s/.cache/pmtrace", home && *home ? home : "/tmp") < 0)
+		return NULL;
+	return dir;
+}
+
+static bool readable(const char *path)
+{
+	return access(path, R_OK) == 0;
+}
+
+static const char *or_unknown(const char *s)
+{
+	return s && *s ? s : "(unknown)";
+}
+
+/* Release must match; build-ids must match when both are known. */
+static struct pmt_err *check_match(struct dump *d, const char *what, const char *path,
+				   const char *release, const char *build_id)
+{
+	const char *drel = dump_vmcoreinfo(d, "OSRELEASE");
+	const char *dbid = dump_vmcoreinfo(d, "BUILD-ID");
+
+	if (drel && release && *release && strcmp(drel, release))
+		return pmt_err_new(PMT_ERR_MISMATCH,
+				   "%s %s is for kernel %s, but the dump is of kernel %s", what,
+				   path, release, drel);
+	if (dbid && *dbid && build_id && *build_id && strcasecmp(dbid, build_id))
+		return pmt_err_new(PMT_ERR_MISMATCH,
+				   "%s %s has build-id %s, but the dump's kernel has build-id %s",
+				   what, path, build_id, dbid);
+	return NULL;
+}
+
+static struct pmt_err *types_from_profile(struct session *s, const char *path,
+					  struct pmt_target **types)
+{
+	char release[65], build_id[129];
+	struct pmt_err *err = pmt_profile_open(path, types, release, build_id);
+
+	if (err)
+		return pmt_err_prefix(err, "profile %s", path);
+	err = check_match(s->dump, "profile", path, release, build_id);
+	if (err) {
+		pmt_target_destroy(*types);
+		*types = NULL;
+		return err;
+	}
+	snprintf(s->types_source, sizeof(s->types_source), "profile %s", path);
+	return NULL;
+}
+
+/*
+ * Types from a vmlinux: a cached profile of the same build-id if there is
+ * one; else DWARF through a recorder, whose answers become the cached profile.
+ */
+static struct pmt_err *types_from_vmlinux(struct session *s, const char *path,
+					  const struct session_opts *o, const char *cache,
+					  struct pmt_target **types)
+{
+	struct pmt_target *dwarf = NULL, *rec = NULL, *prof = NULL;
+	struct vmlinux *vm;
+	char *cached = NULL;
+	struct pmt_err *err = vmlinux_open(path, &vm);
+
+	if (err)
+		return pmt_err_prefix(err, "vmlinux %s", path);
+	err = check_match(s->dump, "vmlinux", path, vmlinux_release(vm), vmlinux_build_id(vm));
+	if (err)
+		goto out;
+	if (!o->no_cache && cache && *vmlinux_build_id(vm)) {
+		struct pmt_err *perr = pmt_profile_cache_path(cache, vmlinux_build_id(vm), &cached);
+
+		pmt_err_free(perr);
+		if (cached && readable(cached)) {
+			err = types_from_profile(s, cached, &prof);
+			if (!err) {
+				*types = prof;
+				snprintf(s->types_source, sizeof(s->types_source),
+					 "cached profile %s (of %s)", cached, path);
+				goto out;
+			}
+			/* a bad cache entry is rebuilt, not fatal */
+			if (o->verbose)
+				fprintf(stderr, "pmtrace: ignoring cached profile: %s\n", err->msg);
+			pmt_err_free(err);
+			err = NULL;
+		}
+	}
+	err = dwarf_types_target(vm, &dwarf);
+	if (err)
+		goto out;
+	err = pmt_profile_recorder(dwarf, &rec);
+	if (err)
+		goto out;
+	/* ask every question now, so the cached profile is complete */
+	err = pmt_trace_resolve_types(rec);
+	if (err)
+		goto out;
+	if (cached) {
+		struct pmt_err *werr = pmt_profile_write(rec, cached, vmlinux_release(vm),
+							 vmlinux_build_id(vm));
+
+		if (werr && o->verbose)
+			fprintf(stderr, "pmtrace: could not cache the profile: %s\n", werr->msg);
+		pmt_err_free(werr);
+		if (!werr) {
+			/* answer from the profile: the same answers, and DWARF can go */
+			err = types_from_profile(s, cached, &prof);
+			if (!err) {
+				*types = prof;
+				snprintf(s->types_source, sizeof(s->types_source), "vmlinux %s",
+					 path);
+				goto out;
+			}
+			pmt_err_free(err);
+			err = NULL;
+		}
+	}
+	/* no cache: DWARF stays behind the recorder for the whole run; the
+	 * session owns both and frees them after the target */
+	*types = rec;
+	rec = NULL;
+	s->dwarf = dwarf;
+	dwarf = NULL;
+	s->vm = vm;
+	vm = NULL;
+	snprintf(s->types_source, sizeof(s->types_source), "vmlinux %s", path);
+out:
+	pmt_target_destroy(rec);
+	pmt_target_destroy(dwarf);
+	if (vm)
+		vmlinux_close(vm);
+	free(cached);
+	return err;
+}
+
+static char *find_vmlinux(const char *release, const char *cache)
+{
+	const char *fmts[] = { "/usr/lib/debug/boot/vmlinux-%s", "/usr/lib/debug/lib/modules/%s/vmlinux",
+			       "%2$s/kernels/%1$s/vmlinux", NULL };
+
+	if (!release)
+		return NULL;
+	for (const char **f = fmts; *f; f++) {
+		char *path;
+
+		if (asprintf(&path, *f, release, cache ? cache : "/nonexistent") < 0)
+			return NULL;
+		if (readable(path))
+			return path;
+		free(path);
+	}
+	return NULL;
+}
+
+struct pmt_err *session_open(const char *vmcore, const struct session_opts *o,
+			     struct session **out)
+{
+	struct session *s = calloc(1, sizeof(*s));
+	struct pmt_target *types = NULL;
+	char *cache = session_cache_dir();
+	struct pmt_err *err;
+
+	*out = NULL;
+	if (!s) {
+		free(cache);
+		return &pmt_err_nomem;
+	}
+	err = dump_open(vmcore, &s->dump);
+	if (err)
+		goto fail;
+	if (o->profile) {
+		err = types_from_profile(s, o->profile, &types);
+	} else if (o->vmlinux) {
+		err = types_from_vmlinux(s, o->vmlinux, o, cache, &types);
+	} else {
+		const char *bid = dump_vmcoreinfo(s->dump, "BUILD-ID");
+		const char *rel = dump_vmcoreinfo(s->dump, "OSRELEASE");
+		char *cached = NULL, *vml;
+
+		if (!o->no_cache && bid && cache) {
+			pmt_err_free(pmt_profile_cache_path(cache, bid, &cached));
+			if (cached && readable(cached))
+				err = types_from_profile(s, cached, &types);
+		}
+		free(cached);
+		if (!types && !err) {
+			vml = find_vmlinux(rel, cache);
+			if (vml)
+				err = types_from_vmlinux(s, vml, o, cache, &types);
+			else
+				err = pmt_err_new(PMT_ERR_ABSENT,
+						  "no debuginfo for kernel %s (build-id %s): give "
+						  "--vmlinux or --profile, or install its -dbg package",
+						  or_unknown(rel), or_unknown(bid));
+			free(vml);
+		}
+	}
+	if (err)
+		goto fail;
+	err = dump_target(s->dump, types, &s->target);
+	types = NULL;
+	if (err)
+		goto fail;
+	free(cache);
+	*out = s;
+	return NULL;
+fail:
+	free(cache);
+	pmt_target_destroy(types);
+	session_close(s);
+	return err;
+}
+
+void session_close(struct session *s)
+{
+	if (!s)
+		return;
+	pmt_target_destroy(s->target);
+	pmt_target_destroy(s->dwarf);
+	if (s->vm)
+		vmlinux_close(s->vm);
+	if (s->dump)
+		dump_close(s->dump);
+	free(s);
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A session: one vmcore opened with the type information that matches it.
+ *
+ * Types come, in this order, from
+ *   1. --profile FILE
+ *   2. --vmlinux FILE (its profile is then cached by build-id, so the next
+ *      run on the same kernel never opens .debug_info)
+ *   3. the profile cache, by the dump's BUILD-ID
+ *   4. a vmlinux found by release under /usr/lib/debug and the cache
+ * A profile or vmlinux whose release or build-id differs from the dump's is
+ * refused with both values in the message.
+ */
+#ifndef PMTRACE_EXTRACTOR_SESSION_H
+#define PMTRACE_EXTRACTOR_SESSION_H
+
+#include <stdbool.h>
+
+#include "pmtrace/target.h"
+
+struct dump;
+struct vmlinux;
+
+struct session_opts {
+	const char *vmlinux;
+	const char *profile;
+	bool no_cache;	/* neither read nor write the profile cache */
+	bool verbose;
+};
+
+struct session {
+	struct dump *dump;
+	struct pmt_target *target;
+	struct vmlinux *vm;	  /* kept only while DWARF answers (no profile) */
+	struct pmt_target *dwarf; /* borrowed by the recorder inside target */
+	char types_source[512]; /* what the types came from, for messages */
+};
+
+/* The cache directory: $PMTRACE_CACHE or $HOME/.cache/pmtrace (malloc'd). */
+char *session_cache_dir(void);
+struct pmt_err *session_open(const char *vmcore, const struct session_opts *o,
+			     struct session **out);
+void session_close(struct session *s);
+
+#endif
