@@ -94,11 +94,12 @@ static bool strmap_get(const struct strmap *m, const char *key, uint64_t *val)
 }
 
 /*
- * Insert key unless present; a present declaration (DECL_BIT) is replaced by
- * a definition. So each key maps to the first definition seen, or to the
- * first declaration if no definition was seen.
+ * Insert key unless present. For type maps (decl_bit), a present declaration
+ * (DECL_BIT) is replaced by a definition, so each key maps to the first
+ * definition seen, or to the first declaration if no definition was seen.
+ * Enumerator maps store raw int64 values: bit 63 is the sign there.
  */
-static struct pmt_err *strmap_add(struct strmap *m, const char *key, uint64_t val)
+static struct pmt_err *strmap_add(struct strmap *m, const char *key, uint64_t val, bool decl_bit)
 {
 	struct strmap_ent *s;
 
@@ -119,7 +120,7 @@ static struct pmt_err *strmap_add(struct strmap *m, const char *key, uint64_t va
 	}
 	s = strmap_slot(m, key);
 	if (s->key) {
-		if ((s->val & DECL_BIT) && !(val & DECL_BIT))
+		if (decl_bit && (s->val & DECL_BIT) && !(val & DECL_BIT))
 			s->val = val;
 		return NULL;
 	}
@@ -554,7 +555,7 @@ static struct pmt_err *index_enumerators(struct dt *dt, Dwarf_Die en, struct str
 		/* Fixed-size forms carry no sign: extend by the enum's type. */
 		if (sign && width < 64 && (v >> (width - 1)) & 1)
 			v |= ~0ull << width;
-		err = strmap_add(enums, name, v);
+		err = strmap_add(enums, name, v, false);
 		if (err)
 			break;
 	}
@@ -604,7 +605,7 @@ static struct pmt_err *index_unit(struct dt *dt, Dwarf_Die cu, struct strmap *ty
 		val = die_off(dt, c);
 		if (die_has(dt, c, DW_AT_declaration))
 			val |= DECL_BIT;
-		err = strmap_add(types, key, val);
+		err = strmap_add(types, key, val, true);
 		if (err)
 			goto out;
 	}
@@ -754,7 +755,7 @@ static struct pmt_err *lookup_hinted(struct dt *dt, const char *key, bool is_enu
 		located = true;
 		if (!strmap_get(is_enum ? &u->enums : &u->types, key, &v))
 			continue;
-		if (v & DECL_BIT) {
+		if (!is_enum && (v & DECL_BIT)) {
 			declared = true;
 			continue;
 		}
@@ -773,7 +774,8 @@ static bool scan_has(struct dt *dt, const char *key, bool is_enum, uint64_t *val
 {
 	uint64_t v;
 
-	if (!strmap_get(is_enum ? &dt->scan_enums : &dt->scan_types, key, &v) || (v & DECL_BIT))
+	if (!strmap_get(is_enum ? &dt->scan_enums : &dt->scan_types, key, &v) ||
+	    (!is_enum && (v & DECL_BIT)))
 		return false;
 	*val = v;
 	return true;
