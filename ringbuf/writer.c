@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The pmtrace ring buffer: the writer.
+ *
+ * WHERE THE DATA LIVES
+ *
+ * The kernel's ring buffer keeps its pages on a list linked through the page
+ * frames, which is very hard to find from crash. pmtrace keeps, per CPU, a
+ * pool of page-sized slots inside one self-describing region (layout.h,
+ * docs/format.md) and names pages by id:
+ *
+ *	meta: ring[] = { 4, 1, 2, 3 }   reader_id = 0   spares: 5, 6
+ *
+ *	          head                tail
+ *	           |                   |
+ *	  slot:    0      1      2     3
+ *	        +------+------+------+------+      +------+
+ *	        | id 4 | id 1 | id 2 | id 3 |      | id 0 |  reader page
+ *	        +------+------+------+------+      +------+
+ *	           ^                      |
+ *	           +----------------------+  (the ring wraps)
+ *
+ * The ring array is the list; head/tail are slots; everything an external
+ * reader needs (ids, slots, page states, counters) is in the meta page and is
+ * updated under a seqcount at every page turn.
+ *
+ * RESERVING WITHOUT LOCKS, WITH PREEMPTION AND MIGRATION
+ *
+ * Each CPU has a buffer; a writer picks the buffer of the CPU it runs on
+ * (sched_getcpu(), served from the rseq area by glibc) but may be preempted
+ * or migrated at any moment, and a signal handler may write while the
+ * interrupted code is in the middle of a reservation. So a buffer is never
+ * assumed to have one writer: all writer state changes are atomic
+ * read-modify-writes on one 64-bit word per page (rb_internal.h):
+ *
+ *	state = { off:16, sealed:1, inflight:7, last:40 }
+ *
+ *   reserve  CAS: off += size, inflight++, last = now - base_ts. The CAS
+ *            carries the time stamp of the newest reservation, so the delta
+ *            to the previous event in the page (the kernel's 27-bit
+ *            time_delta, or a time extend before it) is computed from the
+ *            very state the reservation was made against: events are in
+ *            time order inside a page even with several writers.
+ *   commit   CAS: inflight--. The writer that brings inflight from 1 to 0
+ *            is the last one in the page: everything below `off` is written.
+ *            It stores the commit word of the data page (the kernel's
+ *            `commit`, what readers and the recovery trust) BEFORE its CAS,
+ *            while it still holds the page: a page is never reset while
+ *            inflight > 0, so a late commit can never land on a recycled
+ *            page, and the stores are monotonic because the next publisher
+ *            can only exist after this CAS.
+ *   seal     When an event does not fit, the one writer whose CAS sets
+ *            `sealed` pads the page end (a discarded event, or a 4-byte
+ *            end marker that the commit word excludes, as the kernel does)
+ *            and commits like any writer. A sealed page takes no more
+ *            reservations; writers that see it take the per-CPU lock and
+ *            turn the page (pmt_advance_tail_locked()).
+ *
+ * A writer therefore costs two uncontended atomic instructions on a cache
+ * line it owns plus the clock read; migration between reserve and commit
+ * only means the commit CAS runs on another CPU. Events whose writer is
+ * preempted are invisible until it commits (like a nested kernel writer);
+ * the page cannot be reused meanwhile: the page turn refuses to move onto a
+ * page with writers in flight and drops the new event instead (`lost`), as
+ * the kernel does when the tail would overrun the commit page.
+ *
+ * PAGE TURNS
+ *
+ * Under the per-CPU spin lock (a nested writer that interrupted its own
+ * thread's page turn only trylocks and drops the event rather than
+ * deadlocking): in producer/consumer mode the tail may not step onto the
+ * head (the event is lost); in overwrite mode the head page is pushed forward
+ * and its events counted as overrun. The next page is reset (commit 0, base
+ * time stamp = max(now, last stamp of the old tail), so stamps stay monotonic
+ * per CPU), the meta page updated, and the tail pointer published.
+ *
+ * Persistence: the only thing a reader must trust is a page's commit word,
+ * which covers only complete events; a writer killed at any instant leaves
+ * its in-flight event outside the committed length, so it is absent, never
+ * half there.
+ */
+#include <sched.h>
+#include <string.h>
+#include <time.h>
+#ifdef __x86_64__
+#include <x86intrin.h>
+#endif
+
+#include "rb_internal.h"
+
+uint64_t pmt_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t pmt_clock_read(uint32_t clock_id)
+{
+#ifdef __x86_64__
+	if (clock_id == PMT_CLOCK_TSC)
+		return __rdtsc();
+#endif
+	return pmt_mono_ns();
+}
+
+uint64_t pmt_rb_now(const struct pmt_rb *rb)
+{
+	return pmt_clock_read(rb->clock_id);
+}
+
+/* Depth of page turns on this thread: a nested writer must not spin. */
+static __thread int pmt_in_slow;
+
+bool pmt_cpu_lock(struct pmt_cpu *c)
+{
+	if (pmt_in_slow) {
+		if (atomic_exchange_explicit(&c->lock, 1, memory_order_acquire))
+			return false;
+		pmt_in_slow++;
+		return true;
+	}
+	for (unsigned i = 0;; i++) {
+		if (!atomic_load_explicit(&c->lock, memory_order_relaxed) &&
+		    !atomic_exchange_explicit(&c->lock, 1, memory_order_acquire))
+			break;
+		if (i > 64)
+			sched_yield();
+#ifdef __x86_64__
+		else
+			_mm_pause();
+#endif
+	}
+	pmt_in_slow++;
+	return true;
+}
+
+void pmt_cpu_unlock(struct pmt_cpu *c)
+{
+	pmt_in_slow--;
+	atomic_store_explicit(&c->lock, 0, memory_order_release);
+}
+
+void pmt_meta_begin(struct pmt_cpu *c)
+{
+	__atomic_store_n(&c->meta->seq, c->meta->seq + 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+void pmt_meta_end(struct pmt_cpu *c)
+{
+	struct pmt_cpu_meta *m = c->meta;
+
+	m->head_slot = c->head_slot;
+	m->head_id = c->ring[c->head_slot];
+	m->tail_slot = c->tail_slot;
+	m->tail_id = c->ring[c->tail_slot];
+	m->commit_id = m->tail_id;
+	m->reader_id = c->reader;
+	m->overrun = c->overrun;
+	m->lost = atomic_load_explicit(&c->lost, memory_order_relaxed);
+	m->read = c->read;
+	m->pages_touched = c->pages_touched;
+	__atomic_store_n(&m->seq, m->seq + 1, __ATOMIC_RELEASE);
+}
+
+/* Publish the commit word if we are the last writer in flight, then leave. */
+void pmt_pg_commit(struct pmt_rb *rb, struct pmt_pg *pg)
+{
+	uint64_t s = atomic_load_explicit(&pg->state, memory_order_acquire);
+
+	for (;;) {
+		if (ST_INFL(s) == 1) {
+			uint32_t off = (uint32_t)(s & ST_OFF_MASK);
+			uint32_t len = off;
+
+			/* a sealed page ends with a discarded event unless < 8 bytes were left */
+			if ((s & ST_SEALED) && rb->cap - off >= PMT_RB_MIN_PAD_EVENT)
+				len = rb->cap;
+			pmt_pg_set_commit(pg, len);
+		}
+		if (atomic_compare_exchange_weak_explicit(&pg->state, &s, s - ST_INFL_ONE,
+							  memory_order_acq_rel,
+							  memory_order_acquire))
+			return;
+	}
+}
+
+/* Number of data events in a quiescent page (its commit word is final). */
+uint32_t pmt_pg_count(struct pmt_rb *rb, struct pmt_pg *pg)
+{
+	uint32_t len = (uint32_t)pmt_pg_commit_word(pg) & ~PMT_RB_MISSED_FLAGS;
+	struct pmt_walk w;
+	struct pmt_walk_ev ev;
+	const char *why;
+	uint32_t n = 0;
+
+	if (len > rb->cap)
+		return 0;
+	pmt_walk_init(&w, pg->addr + PMT_RB_PAGE_DATA_OFFSET(8), len, 0);
+	while (pmt_walk_next_data(&w, &ev, &why) == 1)
+		n++;
+	return n;
+}
+
+/* Make `pg` an empty, open page starting at `base`. Caller holds the lock. */
+void pmt_pg_reset_locked(struct pmt_rb *rb, struct pmt_cpu *c, struct pmt_pg *pg, uint64_t base)
+{
+	(void)rb;
+	(void)c;
+	pg->gen++;
+	pg->real_end = 0;
+	pmt_pg_set_commit(pg, 0);
+	__atomic_store_n((uint64_t *)pg->addr, base, __ATOMIC_RELAXED);
+	atomic_store_explicit(&pg->base_ts, base, memory_order_relaxed);
+	/* release: a writer that sees the open state also sees base_ts */
+	atomic_store_explicit(&pg->state, 0, memory_order_release);
+}
+
+static bool pg_quiescent(struct pmt_pg *pg)
+{
+	uint64_t s = atomic_load_explicit(&pg->state, memory_order_acquire);
+
+	return (s & ST_SEALED) && ST_INFL(s) == 0;
+}
+
+bool pmt_advance_tail_locked(struct pmt_rb *rb, struct pmt_cpu *c)
+{
+	struct pmt_pg *old = atomic_load_explicit(&c->tail, memory_order_relaxed);
+	uint32_t next = (c->tail_slot + 1) % c->nr_ring;
+	struct pmt_pg *np;
+	uint64_t s, last, base;
+
+	if (next == c->head_slot) {
+		struct pmt_pg *h = &c->pgs[c->ring[c->head_slot]];
+
+		if (!(rb->flags & PMT_RB_OVERWRITE) || !pg_quiescent(h))
+			return false;
+		c->overrun += pmt_pg_count(rb, h);
+		c->head_slot = (c->head_slot + 1) % c->nr_ring;
+	}
+	np = &c->pgs[c->ring[next]];
+	if (!pg_quiescent(np))
+		return false; /* a writer is still in that page (preempted a whole ring ago) */
+
+	s = atomic_load_explicit(&old->state, memory_order_acquire);
+	last = atomic_load_explicit(&old->base_ts, memory_order_relaxed) + (s >> ST_TS_SHIFT);
+	base = pmt_clock_read(rb->clock_id);
+	if (base < last)
+		base = last;
+	pmt_meta_begin(c);
+	pmt_pg_reset_locked(rb, c, np, base);
+	c->tail_slot = next;
+	c->pstate[np->id] = PMT_PAGE_DATA;
+	c->pages_touched++;
+	pmt_meta_end(c);
+	atomic_store_explicit(&c->tail, np, memory_order_release);
+	return true;
+}
+
+/* A writer found `seen` sealed: turn the page unless someone already did. */
+static bool slow_advance(struct pmt_rb *rb, struct pmt_cpu *c, struct pmt_pg *seen)
+{
+	bool ok = true;
+
+	if (!pmt_cpu_lock(c))
+		return false;
+	if (atomic_load_explicit(&c->tail, memory_order_relaxed) == seen &&
+	    (atomic_load_explicit(&seen->state, memory_order_acquire) & ST_SEALED))
+		ok = pmt_advance_tail_locked(rb, c);
+	pmt_cpu_unlock(c);
+	return ok;
+}
+
+static void *reserve(struct pmt_rb *rb, struct pmt_cpu *c, uint32_t len, struct pmt_rb_res *res)
+{
+	uint32_t total = pmt_ev_size(len);
+	uint64_t now;
+
+	if (total > rb->cap || len > rb->cap)
+		goto lost;
+	now = pmt_clock_read(rb->clock_id);
+	/* bounded: each round either reserves, or turns a page, or gives up */
+	for (int round = 0; round < 8; round++) {
+		struct pmt_pg *pg = atomic_load_explicit(&c->tail, memory_order_acquire);
+		uint64_t s = atomic_load_explicit(&pg->state, memory_order_acquire);
+		uint64_t base = atomic_load_explicit(&pg->base_ts, memory_order_relaxed);
+
+		while (!(s & ST_SEALED)) {
+			uint64_t last = s >> ST_TS_SHIFT;
+			uint64_t rel = now > base ? now - base : 0;
+			uint32_t off = (uint32_t)(s & ST_OFF_MASK);
+			uint64_t delta, ns;
+			uint32_t need;
+
+			if (ST_INFL(s) == ST_INFL_MAX)
+				goto lost;
+			if (rel < last)
+				rel = last;
+			delta = rel - last;
+			need = total + (delta > PMT_RB_TS_DELTA_MASK ? PMT_RB_LEN_TIME_EXTEND : 0);
+			if (rel <= ST_TS_MAX && off + need <= rb->cap) {
+				ns = (off + need) | (s & (ST_INFL_MAX << ST_INFL_SHIFT)) |
+				     (rel << ST_TS_SHIFT);
+				ns += ST_INFL_ONE;
+				if (atomic_compare_exchange_weak_explicit(
+					    &pg->state, &s, ns, memory_order_acq_rel,
+					    memory_order_acquire)) {
+					unsigned char *p = pg->addr + PMT_RB_PAGE_DATA_OFFSET(8) + off;
+					uint32_t d = (uint32_t)delta;
+
+					if (delta > PMT_RB_TS_DELTA_MASK) {
+						pmt_ev_write_extend(p, delta);
+						p += PMT_RB_LEN_TIME_EXTEND;
+						d = 0;
+					}
+					res->pg = pg;
+					res->cpu = c;
+					res->ev = p;
+					res->total = total;
+					return pmt_ev_write_data(p, total, d);
+				}
+				continue;
+			}
+			/* does not fit (or the page is too old for a 40-bit stamp): seal */
+			ns = (s | ST_SEALED) + ST_INFL_ONE;
+			if (atomic_compare_exchange_weak_explicit(&pg->state, &s, ns,
+								  memory_order_acq_rel,
+								  memory_order_acquire)) {
+				pmt_ev_write_pad(pg->addr + PMT_RB_PAGE_DATA_OFFSET(8) + off,
+						 rb->cap - off);
+				pg->real_end = off;
+				pmt_pg_commit(rb, pg);
+				break;
+			}
+		}
+		if (!slow_advance(rb, c, pg))
+			goto lost;
+	}
+lost:
+	atomic_fetch_add_explicit(&c->lost, 1, memory_order_relaxed);
+	return NULL;
+}
+
+static inline struct pmt_cpu *this_cpu(struct pmt_rb *rb)
+{
+	int cpu = sched_getcpu();
+
+	if (cpu < 0)
+		cpu = 0;
+	return &rb->cpus[(uint32_t)cpu % rb->nr_cpus];
+}
+
+void *pmt_rb_reserve(struct pmt_rb *rb, uint32_t len, struct pmt_rb_res *res)
+{
+	return reserve(rb, this_cpu(rb), len, res);
+}
+
+void *pmt_rb_reserve_cpu(struct pmt_rb *rb, uint32_t cpu, uint32_t len, struct pmt_rb_res *res)
+{
+	return reserve(rb, &rb->cpus[cpu % rb->nr_cpus], len, res);
+}
+
+void pmt_rb_commit(struct pmt_rb *rb, struct pmt_rb_res *res)
+{
+	pmt_pg_commit(rb, res->pg);
+}
+
+void pmt_rb_discard(struct pmt_rb *rb, struct pmt_rb_res *res)
+{
+	unsigned char *p = res->ev;
+	uint32_t word, delta;
+
+	/* keep the time delta (readers still add it), as rb_event_discard() does */
+	memcpy(&word, p, 4);
+	delta = word >> PMT_RB_TYPE_LEN_BITS;
+	pmt_ev_put32(p, pmt_ev_word(PMT_RB_TYPE_PADDING, delta ? delta : 1));
+	pmt_ev_put32(p + 4, res->total - 4);
+	pmt_pg_commit(rb, res->pg);
+}
+
+bool pmt_rb_write_cpu(struct pmt_rb *rb, uint32_t cpu, const void *data, uint32_t len)
+{
+	struct pmt_rb_res res;
+	void *p = reserve(rb, &rb->cpus[cpu % rb->nr_cpus], len, &res);
+
+	if (!p)
+		return false;
+	memcpy(p, data, len);
+	pmt_pg_commit(rb, res.pg);
+	return true;
+}
+
+bool pmt_rb_write(struct pmt_rb *rb, const void *data, uint32_t len)
+{
+	struct pmt_rb_res res;
+	void *p = reserve(rb, this_cpu(rb), len, &res);
+
+	if (!p)
+		return false;
+	memcpy(p, data, len);
+	pmt_pg_commit(rb, res.pg);
+	return true;
+}
