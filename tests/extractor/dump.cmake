@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Tests of the dump side of the extractor (extractor/dump_target.c,
+# extractor/flattened.c). Included from tests/extractor/CMakeLists.txt.
+# The corpus tests skip (exit 77) when the corpus or its vmlinux is absent.
+foreach(t test_dump_flattened test_dump_synthetic test_dump_corpus)
+	add_executable(${t} ${CMAKE_CURRENT_LIST_DIR}/${t}.c)
+	target_link_libraries(${t} PRIVATE pmt_dump PkgConfig::CMOCKA)
+	add_test(NAME extractor.${t} COMMAND ${t})
+	set_tests_properties(extractor.${t} PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77
+		ENVIRONMENT "PMTRACE_CACHE_DEFAULT=${PMTRACE_CACHE_DEFAULT}")
+endforeach()
+set_tests_properties(extractor.test_dump_corpus PROPERTIES TIMEOUT 600)
