@@ -76,8 +76,9 @@ static struct pmt_rb *rb_alloc(const struct pmt_rb_opts *o, uint32_t nr_cpus)
 	}
 	memset(rb->cpus, 0, sizeof(struct pmt_cpu) * nr_cpus);
 	rb->nr_cpus = nr_cpus;
-	rb->spare_keep = o ? o->spare_keep : 0;
-	rb->report_delay_ns = (o ? o->report_delay_ms : 0) * 1000000ull;
+	/* defaults: keep 2 spares resident, report the others after a second idle */
+	rb->spare_keep = o && o->spare_keep ? o->spare_keep : 2;
+	rb->report_delay_ns = (o && o->report_delay_ms ? o->report_delay_ms : 1000) * 1000000ull;
 	return rb;
 }
 

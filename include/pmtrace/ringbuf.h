@@ -45,8 +45,8 @@ struct pmt_rb_opts {
 	uint32_t nr_spare;	  /* spare pages per CPU for page hand-outs; 0: 4 */
 	uint32_t flags;		  /* PMT_RB_OVERWRITE */
 	uint32_t clock_id;	  /* PMT_CLOCK_*; 0 = CLOCK_MONOTONIC ns */
-	uint32_t spare_keep;	  /* spares kept resident; the rest are reported */
-	uint32_t report_delay_ms; /* idle time before a surplus spare is reported */
+	uint32_t spare_keep;	  /* spares kept resident, the rest are reported; 0: 2 */
+	uint32_t report_delay_ms; /* idle time before a surplus spare is reported; 0: 1000 */
 };
 
 /* Create over anonymous memory. */
