@@ -161,7 +161,8 @@ static const struct hint hints[] = {
 	{ "struct tracer", { "tracing_set_tracer", "register_tracer", "tracing_open" } },
 	{ "struct ring_buffer",
 	  { "ring_buffer_read_page", "ring_buffer_alloc_read_page", "ring_buffer_resize" } },
-	{ "struct ring_buffer_per_cpu", { "ring_buffer_read_page", "ring_buffer_alloc_read_page" } },
+	{ "struct ring_buffer_per_cpu",
+	  { "ring_buffer_read_page", "ring_buffer_alloc_read_page" } },
 	{ "struct buffer_page", { "ring_buffer_read_page", "ring_buffer_alloc_read_page" } },
 	{ "struct buffer_data_page", { "ring_buffer_read_page", "ring_buffer_alloc_read_page" } },
 	{ "struct list_head", { "tracing_open", "ring_buffer_read_page" } },
@@ -409,9 +410,10 @@ static int die_const(struct dt *dt, Dwarf_Die die, Dwarf_Half at, bool want_sign
 	if (dwarf_whatform(attr, &form, &e) != DW_DLV_OK)
 		goto out;
 	if (width)
-		*width = form == DW_FORM_data1 ? 8 :
-			 form == DW_FORM_data2 ? 16 :
-			 form == DW_FORM_data4 ? 32 : 64;
+		*width = form == DW_FORM_data1	 ? 8
+			 : form == DW_FORM_data2 ? 16
+			 : form == DW_FORM_data4 ? 32
+						 : 64;
 	if (form == DW_FORM_sdata || form == DW_FORM_implicit_const || want_signed) {
 		Dwarf_Signed s;
 
@@ -649,8 +651,9 @@ static struct pmt_err *load_aranges(struct dt *dt)
 		if (!err && dwarf_get_arange_info_b(list[i], &seg, &segsz, &start, &len, &cu, &e) ==
 				    DW_DLV_OK) {
 			if (len && start + len > start)
-				dt->aranges[dt->naranges++] =
-					(struct arange){ .start = start, .end = start + len, .cu_die = cu };
+				dt->aranges[dt->naranges++] = (struct arange){ .start = start,
+									       .end = start + len,
+									       .cu_die = cu };
 		} else if (e) {
 			dwarf_dealloc_error(dt->dbg, e);
 			e = NULL;
@@ -798,8 +801,8 @@ static struct pmt_err *scan_for(struct dt *dt, const char *key, bool is_enum, bo
 
 		if (dt->scan_error)
 			return pmt_err_new(PMT_ERR_CORRUPT, "%s", dt->scan_error);
-		rc = dwarf_next_cu_header_d(dt->dbg, 1, &hlen, &ver, &abbrev, &asz, &lsz, &esz, &sig,
-					    &typeoff, &next, &utype, &e);
+		rc = dwarf_next_cu_header_d(dt->dbg, 1, &hlen, &ver, &abbrev, &asz, &lsz, &esz,
+					    &sig, &typeoff, &next, &utype, &e);
 		if (rc == DW_DLV_NO_ENTRY) {
 			dt->scan_done = true;
 			break;
@@ -835,7 +838,8 @@ static struct pmt_err *find_name(struct dt *dt, const char *key, bool is_enum, u
 	if (err || res == HINT_FOUND)
 		return err;
 	if (res == HINT_MISSING && dt->mode == DWARF_TYPES_HINTED)
-		return pmt_err_new(PMT_ERR_ABSENT, "%s '%s' not defined by the compilation units of %s",
+		return pmt_err_new(PMT_ERR_ABSENT,
+				   "%s '%s' not defined by the compilation units of %s",
 				   is_enum ? "enumerator" : "type", key, find_hint(key)->funcs[0]);
 	err = scan_for(dt, key, is_enum, &found, val);
 	if (err)
@@ -964,8 +968,8 @@ static struct pmt_err *resolve_type(struct dt *dt, uint64_t off, bool want_point
 		uint64_t enc = 0;
 
 		die_const(dt, die, DW_AT_encoding, false, &enc, NULL);
-		ti->kind = enc == DW_ATE_float || enc == DW_ATE_complex_float ? PMT_KIND_OTHER :
-										PMT_KIND_INT;
+		ti->kind = enc == DW_ATE_float || enc == DW_ATE_complex_float ? PMT_KIND_OTHER
+									      : PMT_KIND_INT;
 		break;
 	}
 	case DW_TAG_enumeration_type:
@@ -1048,7 +1052,8 @@ static struct pmt_err *member_location(struct dt *dt, Dwarf_Die m, uint64_t *loc
 			if (i == len - 1 && !(b[i] & 0x80))
 				*loc = v;
 			else
-				err = pmt_err_new(PMT_ERR_CORRUPT, "bad member location expression");
+				err = pmt_err_new(PMT_ERR_CORRUPT,
+						  "bad member location expression");
 		} else {
 			err = pmt_err_new(PMT_ERR_UNSUPPORTED, "member location expression");
 		}
@@ -1167,8 +1172,8 @@ static struct pmt_err *describe_member(struct dt *dt, uint64_t moff, uint64_t ba
 				err = pmt_err_new(PMT_ERR_CORRUPT, "bit field outside its storage");
 				goto out;
 			}
-			out->bit_offset = 8 * out->offset +
-					  (dt->big_endian ? bo : 8 * storage - bo - bits);
+			out->bit_offset =
+				8 * out->offset + (dt->big_endian ? bo : 8 * storage - bo - bits);
 		}
 		/* offset: the naturally aligned unit of the field's type that
 		 * holds it; in packed structs where no such unit holds all of
@@ -1248,8 +1253,9 @@ static struct pmt_err *op_member(struct pmt_target *t, const char *type, const c
 		bool found;
 
 		if (ti.kind != PMT_KIND_STRUCT || ti.is_decl)
-			return pmt_err_new(PMT_ERR_ABSENT, "%s: '%.*s' is not inside a struct or union",
-					   type, (int)(p - path), path);
+			return pmt_err_new(PMT_ERR_ABSENT,
+					   "%s: '%.*s' is not inside a struct or union", type,
+					   (int)(p - path), path);
 		if (!len || ++parts > MAX_PATH_PARTS)
 			return pmt_err_new(PMT_ERR_INVALID, "bad member path '%s'", path);
 		err = find_member(dt, ti.off, p, len, 0, &found, &moff, &inner);

@@ -99,7 +99,8 @@ static struct pmt_err *index_symbols(struct vmlinux *vm)
 		unsigned char type;
 
 		if (!gelf_getsym(data, (int)i, &s))
-			return pmt_err_new(PMT_ERR_FORMAT, ".symtab entry %zu: %s", i, elf_errmsg(-1));
+			return pmt_err_new(PMT_ERR_FORMAT, ".symtab entry %zu: %s", i,
+					   elf_errmsg(-1));
 		type = GELF_ST_TYPE(s.st_info);
 		if (s.st_shndx == SHN_UNDEF || s.st_name == 0 || type == STT_SECTION ||
 		    type == STT_FILE)
@@ -182,8 +183,7 @@ struct pmt_err *vmlinux_function(const struct vmlinux *vm, const char *name, uin
 	return lookup(vm, name, true, addr);
 }
 
-struct pmt_err *vmlinux_read_static(const struct vmlinux *vm, uint64_t addr, void *buf,
-				    size_t len)
+struct pmt_err *vmlinux_read_static(const struct vmlinux *vm, uint64_t addr, void *buf, size_t len)
 {
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
@@ -199,14 +199,16 @@ struct pmt_err *vmlinux_read_static(const struct vmlinux *vm, uint64_t addr, voi
 			continue;
 		rel = addr - sh.sh_addr;
 		if (len > sh.sh_size - rel)
-			return pmt_err_addr(PMT_ERR_ABSENT, addr, "%zu bytes at %#" PRIx64
-					    " cross the end of their section", len, addr);
+			return pmt_err_addr(PMT_ERR_ABSENT, addr,
+					    "%zu bytes at %#" PRIx64
+					    " cross the end of their section",
+					    len, addr);
 		/* The section must lie inside the file: a damaged header could
 		 * point anywhere. */
 		if (sh.sh_offset > vm->map_size || rel + len > vm->map_size - sh.sh_offset)
-			return pmt_err_addr(PMT_ERR_FORMAT, addr,
-					    "section data at %#" PRIx64 " beyond the end of the file",
-					    addr);
+			return pmt_err_addr(
+				PMT_ERR_FORMAT, addr,
+				"section data at %#" PRIx64 " beyond the end of the file", addr);
 		memcpy(buf, vm->map + sh.sh_offset + rel, len);
 		return NULL;
 	}

@@ -48,8 +48,8 @@ struct rec {
 	char *name; /* symbol, type or enumerator */
 	char *path; /* member path (REC_MEMBER only) */
 	bool absent;
-	uint64_t u;	      /* symbol address (link-time) or type size */
-	int64_t s;	      /* enumerator value */
+	uint64_t u;	     /* symbol address (link-time) or type size */
+	int64_t s;	     /* enumerator value */
 	struct pmt_member m; /* member */
 };
 
@@ -69,8 +69,7 @@ static void recs_free(struct recs *r)
 	r->n = r->cap = 0;
 }
 
-static struct rec *recs_find(struct recs *r, enum rec_kind kind, const char *name,
-			     const char *path)
+static struct rec *recs_find(struct recs *r, enum rec_kind kind, const char *name, const char *path)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		struct rec *x = &r->v[i];
@@ -286,11 +285,13 @@ static void put_rec(FILE *f, const struct rec *x)
 		fprintf(f, " %" PRId64 "\n", x->s);
 		break;
 	case REC_MEMBER:
-		fprintf(f, " %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu32 " %s %" PRIu64 " %" PRIu64 "\n",
+		fprintf(f,
+			" %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu32 " %s %" PRIu64 " %" PRIu64
+			"\n",
 			x->m.offset, x->m.size, x->m.bit_offset, x->m.bit_size,
-			(unsigned)x->m.kind < sizeof(kind_word) / sizeof(kind_word[0]) ?
-				kind_word[x->m.kind] :
-				"other",
+			(unsigned)x->m.kind < sizeof(kind_word) / sizeof(kind_word[0])
+				? kind_word[x->m.kind]
+				: "other",
 			x->m.array_len, x->m.elem_size);
 		break;
 	}
@@ -345,13 +346,15 @@ struct pmt_err *pmt_profile_write(struct pmt_target *recorder, const char *path,
 	r = rec_of(recorder);
 	in = r->inner;
 	if (r->oom)
-		return pmt_err_new(PMT_ERR_NOMEM, "profile incomplete: out of memory while recording");
+		return pmt_err_new(PMT_ERR_NOMEM,
+				   "profile incomplete: out of memory while recording");
 	if (!release)
 		release = in->release;
 	if (!build_id)
 		build_id = "";
 	if (*build_id && !valid_build_id(build_id))
-		return pmt_err_new(PMT_ERR_INVALID, "build-id '%.20s' is not lowercase hex", build_id);
+		return pmt_err_new(PMT_ERR_INVALID, "build-id '%.20s' is not lowercase hex",
+				   build_id);
 	if (strlen(release) > 64)
 		return pmt_err_new(PMT_ERR_INVALID, "release longer than 64 characters");
 	err = make_parents(path);
@@ -389,7 +392,8 @@ struct pmt_err *pmt_profile_cache_path(const char *cache_dir, const char *build_
 {
 	*out = NULL;
 	if (!valid_build_id(build_id))
-		return pmt_err_new(PMT_ERR_INVALID, "build-id '%.20s' is not lowercase hex", build_id);
+		return pmt_err_new(PMT_ERR_INVALID, "build-id '%.20s' is not lowercase hex",
+				   build_id);
 	if (asprintf(out, "%s/profiles/%s.profile", cache_dir, build_id) < 0) {
 		*out = NULL;
 		return &pmt_err_nomem;
@@ -421,7 +425,8 @@ static bool decode_name(char *s)
 			continue;
 		}
 		if (!s[1] || !s[2] || sscanf(s + 1, "%2x", &v) != 1 || v == 0 ||
-		    !strchr("0123456789abcdefABCDEF", s[1]) || !strchr("0123456789abcdefABCDEF", s[2]))
+		    !strchr("0123456789abcdefABCDEF", s[1]) ||
+		    !strchr("0123456789abcdefABCDEF", s[2]))
 			return false;
 		*o++ = (char)v;
 		s += 2;
@@ -503,7 +508,8 @@ static struct pmt_err *parse_record(char **f, int n, struct rec *x)
 	case REC_SYM:
 	case REC_SIZE:
 		if (n != 1 || !parse_u64(f[0], &x->u))
-			return pmt_err_new(PMT_ERR_FORMAT, "%s record: bad value", rec_word[x->kind]);
+			return pmt_err_new(PMT_ERR_FORMAT, "%s record: bad value",
+					   rec_word[x->kind]);
 		return NULL;
 	case REC_ENUM:
 		if (n != 1 || !parse_s64(f[0], &x->s))
@@ -540,7 +546,8 @@ static struct pmt_err *read_file(const char *path, char **out, size_t *len)
 	*out = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return pmt_err_new(errno == ENOENT ? PMT_ERR_ABSENT : PMT_ERR_IO, "%s", strerror(errno));
+		return pmt_err_new(errno == ENOENT ? PMT_ERR_ABSENT : PMT_ERR_IO, "%s",
+				   strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return pmt_err_new(PMT_ERR_IO, "not a readable regular file");
@@ -562,7 +569,8 @@ static struct pmt_err *read_file(const char *path, char **out, size_t *len)
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
-			err = pmt_err_new(PMT_ERR_IO, "read: %s", r < 0 ? strerror(errno) : "short");
+			err = pmt_err_new(PMT_ERR_IO, "read: %s",
+					  r < 0 ? strerror(errno) : "short");
 			break;
 		}
 		*len += (size_t)r;
@@ -577,12 +585,20 @@ static struct pmt_err *read_file(const char *path, char **out, size_t *len)
 	return NULL;
 }
 
-static struct pmt_err *parse_profile(char *buf, size_t len, struct profile *p,
-				     struct pmt_target *t, char *release, char *build_id)
+static struct pmt_err *parse_profile(char *buf, size_t len, struct profile *p, struct pmt_target *t,
+				     char *release, char *build_id)
 {
-	enum { H_MAGIC, H_RELEASE, H_BUILD_ID, H_WORD, H_ENDIAN, H_PAGE, H_RECORDS } state = H_MAGIC;
-	static const char *const hdr[] = { NULL, "release", "build-id", "word-size", "big-endian",
-					   "page-size" };
+	enum {
+		H_MAGIC,
+		H_RELEASE,
+		H_BUILD_ID,
+		H_WORD,
+		H_ENDIAN,
+		H_PAGE,
+		H_RECORDS
+	} state = H_MAGIC;
+	static const char *const hdr[] = { NULL,	"release",    "build-id",
+					   "word-size", "big-endian", "page-size" };
 	unsigned int lineno = 0;
 	char *line = buf;
 	bool ended = false;
@@ -600,7 +616,8 @@ static struct pmt_err *parse_profile(char *buf, size_t len, struct profile *p,
 		*nl = '\0';
 		lineno++;
 		if (ended)
-			return pmt_err_new(PMT_ERR_FORMAT, "line %u: data after the end line", lineno);
+			return pmt_err_new(PMT_ERR_FORMAT, "line %u: data after the end line",
+					   lineno);
 		n = split(line, f, 10);
 		if (n <= 0)
 			return pmt_err_new(PMT_ERR_FORMAT, "line %u: malformed line", lineno);
@@ -611,7 +628,8 @@ static struct pmt_err *parse_profile(char *buf, size_t len, struct profile *p,
 				return pmt_err_new(PMT_ERR_FORMAT, "line 1: bad version");
 			if (v > PMT_PROFILE_VERSION)
 				return pmt_err_new(PMT_ERR_UNSUPPORTED,
-						   "profile version %" PRIu64 " (this pmtrace reads %d)",
+						   "profile version %" PRIu64
+						   " (this pmtrace reads %d)",
 						   v, PMT_PROFILE_VERSION);
 			state = H_RELEASE;
 		} else if (state < H_RECORDS) {
@@ -619,18 +637,19 @@ static struct pmt_err *parse_profile(char *buf, size_t len, struct profile *p,
 				return pmt_err_new(PMT_ERR_FORMAT, "line %u: expected '%s'", lineno,
 						   hdr[state]);
 			if (state == H_RELEASE || state == H_BUILD_ID) {
-				if (!decode_name(f[1]) || strlen(f[1]) > (state == H_RELEASE ? 64 : 128))
-					return pmt_err_new(PMT_ERR_FORMAT, "line %u: bad %s", lineno,
-							   hdr[state]);
+				if (!decode_name(f[1]) ||
+				    strlen(f[1]) > (state == H_RELEASE ? 64 : 128))
+					return pmt_err_new(PMT_ERR_FORMAT, "line %u: bad %s",
+							   lineno, hdr[state]);
 				if (state == H_BUILD_ID && *f[1] && !valid_build_id(f[1]))
 					return pmt_err_new(PMT_ERR_FORMAT, "line %u: bad build-id",
 							   lineno);
 				strcpy(state == H_RELEASE ? release : build_id, f[1]);
-			} else if (!parse_u64(f[1], &v) ||
-				   (state == H_WORD && v != 4 && v != 8) ||
+			} else if (!parse_u64(f[1], &v) || (state == H_WORD && v != 4 && v != 8) ||
 				   (state == H_ENDIAN && v > 1) ||
 				   (state == H_PAGE && v && (v & (v - 1)))) {
-				return pmt_err_new(PMT_ERR_FORMAT, "line %u: bad %s", lineno, hdr[state]);
+				return pmt_err_new(PMT_ERR_FORMAT, "line %u: bad %s", lineno,
+						   hdr[state]);
 			} else if (state == H_WORD) {
 				t->word_size = (unsigned int)v;
 			} else if (state == H_ENDIAN) {
@@ -641,9 +660,10 @@ static struct pmt_err *parse_profile(char *buf, size_t len, struct profile *p,
 			state++;
 		} else if (!strcmp(f[0], "end")) {
 			if (n != 2 || !parse_u64(f[1], &v) || v != p->recs.n)
-				return pmt_err_new(PMT_ERR_FORMAT,
-						   "line %u: end line does not match the %zu records",
-						   lineno, p->recs.n);
+				return pmt_err_new(
+					PMT_ERR_FORMAT,
+					"line %u: end line does not match the %zu records", lineno,
+					p->recs.n);
 			ended = true;
 		} else {
 			struct rec x;
@@ -694,8 +714,8 @@ static struct pmt_err *prof_get(struct pmt_target *t, enum rec_kind kind, const 
 
 static struct pmt_err *prof_read(struct pmt_target *t, uint64_t addr, void *buf, size_t len)
 {
-	return pmt_err_addr(PMT_ERR_UNSUPPORTED, addr, "a profile has no memory (read %#" PRIx64 ")",
-			    addr);
+	return pmt_err_addr(PMT_ERR_UNSUPPORTED, addr,
+			    "a profile has no memory (read %#" PRIx64 ")", addr);
 }
 
 static struct pmt_err *prof_symbol(struct pmt_target *t, const char *name, uint64_t *addr)

@@ -32,60 +32,60 @@
 #define STR(...)  STR_(__VA_ARGS__)
 
 /* Types of the first CU (the one of "tracing_open", a hinted function). */
-#define SAMPLE_TYPES                                                                              \
-	typedef unsigned long local_t;                                                            \
-	struct list_head {                                                                        \
-		struct list_head *next, *prev;                                                    \
-	};                                                                                        \
-	struct buffer_data_page {                                                                 \
-		unsigned long long time_stamp;                                                    \
-		local_t commit;                                                                   \
-		unsigned char data[];                                                             \
-	};                                                                                        \
-	struct trace_buffer {                                                                     \
-		int cpus;                                                                         \
-	};                                                                                        \
-	struct trace_array {                                                                      \
-		struct list_head list;                                                            \
-		const char *name;                                                                 \
-		union {                                                                           \
-			int a;                                                                    \
-			struct {                                                                  \
-				short lo;                                                         \
-				short hi;                                                         \
-			};                                                                        \
-		};                                                                                \
-		struct {                                                                          \
-			int x;                                                                    \
-			int y;                                                                    \
-		} named;                                                                          \
-		unsigned int f1 : 3;                                                              \
-		unsigned int f2 : 5;                                                              \
-		unsigned int f3 : 24;                                                             \
-		int arr[4][3];                                                                    \
-		const volatile local_t cv;                                                        \
-		struct buffer_data_page *page;                                                    \
-		struct trace_buffer *buffer;                                                      \
-		void (*fn)(void);                                                                 \
-		char tail[0];                                                                     \
-	};                                                                                        \
-	typedef struct trace_array trace_array_t;                                                 \
-	enum trace_type { TRACE_FN = 1, TRACE_PRINT = 5, TRACE_NEG = -3 };                        \
+#define SAMPLE_TYPES                                                       \
+	typedef unsigned long local_t;                                     \
+	struct list_head {                                                 \
+		struct list_head *next, *prev;                             \
+	};                                                                 \
+	struct buffer_data_page {                                          \
+		unsigned long long time_stamp;                             \
+		local_t commit;                                            \
+		unsigned char data[];                                      \
+	};                                                                 \
+	struct trace_buffer {                                              \
+		int cpus;                                                  \
+	};                                                                 \
+	struct trace_array {                                               \
+		struct list_head list;                                     \
+		const char *name;                                          \
+		union {                                                    \
+			int a;                                             \
+			struct {                                           \
+				short lo;                                  \
+				short hi;                                  \
+			};                                                 \
+		};                                                         \
+		struct {                                                   \
+			int x;                                             \
+			int y;                                             \
+		} named;                                                   \
+		unsigned int f1 : 3;                                       \
+		unsigned int f2 : 5;                                       \
+		unsigned int f3 : 24;                                      \
+		int arr[4][3];                                             \
+		const volatile local_t cv;                                 \
+		struct buffer_data_page *page;                             \
+		struct trace_buffer *buffer;                               \
+		void (*fn)(void);                                          \
+		char tail[0];                                              \
+	};                                                                 \
+	typedef struct trace_array trace_array_t;                          \
+	enum trace_type { TRACE_FN = 1, TRACE_PRINT = 5, TRACE_NEG = -3 }; \
 	enum { TRACE_FLAG_IRQS_OFF = 0x01, TRACE_FLAG_BH_OFF = 0x80 } anon_flags;
 
 SAMPLE_TYPES
 
-static const char sample_a[] = STR(SAMPLE_TYPES) "\n"
-	"trace_array_t ta; enum trace_type tt; struct buffer_data_page bdp;\n"
-	"int tracing_open(void) { return ta.f1 + tt + anon_flags; }\n";
+static const char sample_a[] =
+	STR(SAMPLE_TYPES) "\n"
+			  "trace_array_t ta; enum trace_type tt; struct buffer_data_page bdp;\n"
+			  "int tracing_open(void) { return ta.f1 + tt + anon_flags; }\n";
 
 /* Second CU (of "ring_buffer_read_page"): declares what the first defines. */
-static const char sample_b[] =
-	"struct trace_buffer; struct trace_array;\n"
-	"struct trace_buffer *tb; struct trace_array *tp;\n"
-	"struct scanned_only { long q; char c; } so;\n"
-	"enum only_here { ONLY_HERE = 77 } oh;\n"
-	"int ring_buffer_read_page(void) { return tb != 0 && tp != 0; }\n";
+static const char sample_b[] = "struct trace_buffer; struct trace_array;\n"
+			       "struct trace_buffer *tb; struct trace_array *tp;\n"
+			       "struct scanned_only { long q; char c; } so;\n"
+			       "enum only_here { ONLY_HERE = 77 } oh;\n"
+			       "int ring_buffer_read_page(void) { return tb != 0 && tp != 0; }\n";
 
 static char tmpdir[64];
 static char so_path[3][128];
@@ -167,9 +167,8 @@ static struct pmt_member member_ok(struct pmt_target *t, const char *type, const
 	return m;
 }
 
-static void expect_member(struct pmt_target *t, const char *type, const char *path,
-			  uint64_t offset, uint64_t size, enum pmt_type_kind kind, uint64_t len,
-			  uint64_t elem)
+static void expect_member(struct pmt_target *t, const char *type, const char *path, uint64_t offset,
+			  uint64_t size, enum pmt_type_kind kind, uint64_t len, uint64_t elem)
 {
 	struct pmt_member m = member_ok(t, type, path);
 
@@ -179,8 +178,8 @@ static void expect_member(struct pmt_target *t, const char *type, const char *pa
 			 "off %lu size %lu kind %d len %lu elem %lu",
 			 type, path, (unsigned long)m.offset, (unsigned long)m.size, m.kind,
 			 (unsigned long)m.array_len, (unsigned long)m.elem_size, m.bit_size,
-			 (unsigned long)m.bit_offset, (unsigned long)offset, (unsigned long)size, kind,
-			 (unsigned long)len, (unsigned long)elem);
+			 (unsigned long)m.bit_offset, (unsigned long)offset, (unsigned long)size,
+			 kind, (unsigned long)len, (unsigned long)elem);
 }
 
 static void expect_bits(struct pmt_target *t, const char *path, uint64_t offset,
@@ -241,8 +240,8 @@ static void check_sample(const char *path, enum dwarf_types_mode mode)
 		      0);
 	expect_member(t, S, "named.y", offsetof(struct trace_array, named.y), sizeof(int),
 		      PMT_KIND_INT, 0, 0);
-	expect_member(t, S, "arr", offsetof(struct trace_array, arr), sizeof(((struct trace_array *)0)->arr),
-		      PMT_KIND_ARRAY, 4, 3 * sizeof(int));
+	expect_member(t, S, "arr", offsetof(struct trace_array, arr),
+		      sizeof(((struct trace_array *)0)->arr), PMT_KIND_ARRAY, 4, 3 * sizeof(int));
 	expect_member(t, S, "cv", offsetof(struct trace_array, cv), sizeof(local_t), PMT_KIND_INT,
 		      0, 0);
 	expect_member(t, S, "page", offsetof(struct trace_array, page), sizeof(void *),
@@ -259,7 +258,8 @@ static void check_sample(const char *path, enum dwarf_types_mode mode)
 			      offsetof(struct buffer_data_page, data), 0, PMT_KIND_ARRAY, 0, 1);
 	}
 	/* bit fields: f1 f2 f3 share the unsigned int at byte 36 (after named) */
-	assert_int_equal(offsetof(struct trace_array, named) + sizeof(((struct trace_array *)0)->named), 36);
+	assert_int_equal(
+		offsetof(struct trace_array, named) + sizeof(((struct trace_array *)0)->named), 36);
 	expect_bits(t, "f1", 36, 36 * 8 + 0, 3);
 	expect_bits(t, "f2", 36, 36 * 8 + 3, 5);
 	expect_bits(t, "f3", 36, 36 * 8 + 8, 24);
@@ -406,26 +406,30 @@ static struct q *walker_questions(size_t *n)
 		{ "struct tracer", "name" },
 		{ "struct trace_buffer", "cpus buffers subbuf_size subbuf_order flags" },
 		{ "struct ring_buffer", "cpus buffers" },
-		{ "struct ring_buffer_per_cpu", "cpu nr_pages pages head_page tail_page commit_page "
-						"reader_page entries overrun read lost_events "
-						"commit_overrun dropped_events" },
+		{ "struct ring_buffer_per_cpu",
+		  "cpu nr_pages pages head_page tail_page commit_page "
+		  "reader_page entries overrun read lost_events "
+		  "commit_overrun dropped_events" },
 		{ "struct buffer_page", "list write read entries real_end page order id" },
 		{ "struct buffer_data_page", "time_stamp commit data" },
 		{ "struct list_head", "next prev" },
 		{ "struct trace_event_call", "list class name tp event print_fmt flags data" },
 		{ "struct trace_event", "type" },
 		{ "struct trace_event_class", "system fields get_fields fields_array" },
-		{ "struct ftrace_event_field", "link name type offset size is_signed filter_type len" },
+		{ "struct ftrace_event_field",
+		  "link name type offset size is_signed filter_type len" },
 		{ "struct tracepoint", "name" },
 		{ "struct syscall_metadata", "name syscall_nr nb_args types args enter_fields "
 					     "exit_fields enter_event exit_event" },
-		{ "struct saved_cmdlines_buffer", "map_pid_to_cmdline map_cmdline_to_pid cmdline_num "
-						  "cmdline_idx saved_cmdlines" },
+		{ "struct saved_cmdlines_buffer",
+		  "map_pid_to_cmdline map_cmdline_to_pid cmdline_num "
+		  "cmdline_idx saved_cmdlines" },
 		{ "struct new_utsname", "release" },
 		{ "struct uts_namespace", "name" },
 	};
 	static const char syms[] =
-		"global_trace ftrace_trace_arrays ftrace_events ftrace_common_fields savedcmd _text "
+		"global_trace ftrace_trace_arrays ftrace_events ftrace_common_fields savedcmd "
+		"_text "
 		"_stext kallsyms_num_syms kallsyms_names kallsyms_token_table kallsyms_token_index "
 		"kallsyms_offsets kallsyms_relative_base kallsyms_addresses kallsyms_markers "
 		"kallsyms_seqs_of_names __num_online_cpus init_uts_ns linux_banner";
@@ -435,23 +439,31 @@ static struct q *walker_questions(size_t *n)
 		"TRACE_FLAG_HARDIRQ TRACE_FLAG_SOFTIRQ TRACE_FLAG_PREEMPT_RESCHED TRACE_FLAG_NMI "
 		"TRACE_FLAG_BH_OFF TRACE_FN TRACE_PRINT TRACE_BPRINT TRACE_BPUTS TRACE_STACK "
 		"TRACE_USER_STACK";
+	/* the questions point into this copy, strtok'ed in place */
+	static char pool[4096];
+	size_t used = 0;
 	struct q *v = calloc(256, sizeof(*v));
 	char *tok, *save, *copy;
+
+#define POOL_COPY(s)                                                                         \
+	(assert_true(used + strlen(s) + 1 <= sizeof(pool)), copy = strcpy(pool + used, (s)), \
+	 used += strlen(s) + 1)
 
 	*n = 0;
 	assert_non_null(v);
 	for (size_t i = 0; i < sizeof(mem) / sizeof(mem[0]); i++) {
 		v[(*n)++] = (struct q){ 'z', mem[i].type, NULL };
-		copy = strdup(mem[i].members); /* leaked names: test lifetime */
+		POOL_COPY(mem[i].members);
 		for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
 			v[(*n)++] = (struct q){ 'm', mem[i].type, tok };
 	}
-	copy = strdup(syms);
+	POOL_COPY(syms);
 	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
 		v[(*n)++] = (struct q){ 's', tok, NULL };
-	copy = strdup(enums);
+	POOL_COPY(enums);
 	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
 		v[(*n)++] = (struct q){ 'e', tok, NULL };
+#undef POOL_COPY
 	return v;
 }
 
@@ -563,8 +575,8 @@ static void test_vmlinux_layout(void **state)
 	expect_member(t, "struct ring_buffer_per_cpu", "reader_page", 88, 8, PMT_KIND_POINTER, 0,
 		      56);
 	expect_member(t, "struct ring_buffer_per_cpu", "lost_events", 96, 8, PMT_KIND_INT, 0, 0);
-	expect_member(t, "struct ring_buffer_per_cpu", "dropped_events", 152, 8, PMT_KIND_STRUCT,
-		      0, 0);
+	expect_member(t, "struct ring_buffer_per_cpu", "dropped_events", 152, 8, PMT_KIND_STRUCT, 0,
+		      0);
 	expect_member(t, "struct ring_buffer_per_cpu", "read", 216, 8, PMT_KIND_INT, 0, 0);
 	assert_null(pmt_type_size(t, "struct ring_buffer_per_cpu", &v));
 	assert_int_equal(v, 480);
@@ -615,7 +627,7 @@ static void test_vmlinux_hints_match_scan(void **state)
 {
 	size_t n;
 	struct q *qs = walker_questions(&n);
-	char (*hinted)[128] = calloc(n, sizeof(*hinted));
+	char(*hinted)[128] = calloc(n, sizeof(*hinted));
 	struct dwarf_types_stats st;
 	struct opened o;
 	struct rusage ru;
@@ -666,7 +678,8 @@ int main(int argc, char **argv)
 		};
 
 		if (argc < 3 || access(argv[2], R_OK)) {
-			printf("SKIP: no vmlinux at %s (see vmcores/ to fetch the bookworm kernel)\n",
+			printf("SKIP: no vmlinux at %s (see vmcores/ to fetch the bookworm "
+			       "kernel)\n",
 			       argc >= 3 ? argv[2] : "(none)");
 			return 77;
 		}

@@ -58,10 +58,18 @@ static struct pmt_err *fake_type_size(struct pmt_target *t, const char *type, ui
 }
 
 static const struct pmt_member fake_bits = {
-	.offset = 36, .size = 4, .bit_offset = 291, .bit_size = 5, .kind = PMT_KIND_INT,
+	.offset = 36,
+	.size = 4,
+	.bit_offset = 291,
+	.bit_size = 5,
+	.kind = PMT_KIND_INT,
 };
 static const struct pmt_member fake_arr = {
-	.offset = 0, .size = 131076, .kind = PMT_KIND_ARRAY, .array_len = 32769, .elem_size = 4,
+	.offset = 0,
+	.size = 131076,
+	.kind = PMT_KIND_ARRAY,
+	.array_len = 32769,
+	.elem_size = 4,
 };
 
 static struct pmt_err *fake_member(struct pmt_target *t, const char *type, const char *path,
