@@ -7,26 +7,29 @@
  * libkdumpfile takes the file descriptor with addrxlat.ostype = "linux", and
  * VMCOREINFO is copied out once into a small key/value table.
  *
- * Address translation, and what QEMU's dumps lack. libkdumpfile's x86_64 Linux
- * translation needs to read the kernel page tables. Their root is the symbol
- * init_top_pgt (SYMBOL(init_top_pgt) in VMCOREINFO): a kernel-text virtual
- * address, which is turned into a physical one with the kernel-text mapping
- * "virt - __START_KERNEL_map + phys_base". For an ELF vmcore phys_base comes
- * from the PT_LOAD segment of the kernel text; for a kdump-compressed file
- * libkdumpfile takes it from the phys_base field of the kdump sub-header, which
- * makedumpfile fills in. QEMU's dump-guest-memory writes that field from its
- * own dump_info.phys_base, which stays 0 unless QEMU parsed the guest's
- * VMCOREINFO itself, so a guest whose kernel was loaded elsewhere (physical
- * KASLR) gets a wrong kernel-text mapping, the page-table root is read from
- * the wrong page, and libkdumpfile reports "No way to translate" (see
- * xlat_setup() for what was measured on this machine's dumps). The dump does
- * carry the truth in VMCOREINFO: NUMBER(phys_base). So after opening, we check
- * that translation works and is right (reading init_uts_ns's release string
- * must give OSRELEASE), and if not, force libkdumpfile's addrxlat options from
- * VMCOREINFO: first phys_base, then also the page-table root as a physical
- * address. 5-level paging needs nothing from us: libaddrxlat 0.5.1 reads
- * NUMBER(pgtable_l5_enabled) from VMCOREINFO itself, and forcing phys_base or
- * the root does not change the number of levels.
+ * Address translation, and what QEMU's dumps lack (measured on this
+ * machine's corpus, QEMU 7.2 dump-guest-memory format=kdump-zlib of a 6.1
+ * guest with -device vmcoreinfo). After rebuilding the flattened file,
+ * libkdumpfile 0.5.1 reads physical pages and VMCOREINFO (OSRELEASE,
+ * KERNELOFFSET, SYMBOL(init_top_pgt), NUMBER(phys_base) are all there, and
+ * the sub-header's phys_base 0x2400000 is right), yet every kernel virtual
+ * address fails with "No way to translate". The attribute tree shows why:
+ * arch.name is unset. QEMU's disk_dump_header carries a utsname in which only
+ * `machine` ("x86_64") is filled in, sysname/release/... are empty, and
+ * libkdumpfile takes nothing from such a utsname; with no architecture it
+ * never sets up address translation at all (nor parses the CPU PRSTATUS
+ * notes), whatever the page-table root or phys_base. makedumpfile writes a
+ * complete utsname, and ELF files name the machine in e_machine, so those
+ * work. The fix: when libkdumpfile knows no architecture, take it from the
+ * diskdump header's utsname.machine ourselves (or, failing that, from
+ * VMCOREINFO: SYMBOL(init_top_pgt) exists only on x86_64) and set arch.name
+ * before addrxlat.ostype = "linux"; libkdumpfile then translates through the
+ * kernel page tables like for any other dump. 5-level paging needs nothing
+ * from us: libaddrxlat 0.5.1 reads NUMBER(pgtable_l5_enabled) from VMCOREINFO.
+ * After opening, xlat_probe() checks that translation works and is right:
+ * init_uts_ns's release string read by virtual address must equal OSRELEASE.
+ * If it is not, the dump still opens (physical reads and VMCOREINFO remain
+ * useful) and the reason is appended to every translation error.
  *
  * Reads go straight to kdump_read(), which walks pages through libkdumpfile's
  * own page cache; there is no cache here. They fail whole: the error names the
@@ -50,9 +53,8 @@
 #include "dump_truncated.h"
 #include "flattened.h"
 
-#define X86_64_START_KERNEL_MAP 0xffffffff80000000ULL
-#define UTS_FIELD_LEN		65 /* __NEW_UTS_LEN + 1 */
-#define UTS_RELEASE_INDEX	2  /* sysname, nodename, release, ... */
+#define UTS_FIELD_LEN	  65 /* __NEW_UTS_LEN + 1 */
+#define UTS_RELEASE_INDEX 2  /* sysname, nodename, release, ... */
 
 struct vmci_line {
 	const char *key;
@@ -315,76 +317,60 @@ static struct pmt_err *xlat_probe(struct dump *d)
 	return NULL;
 }
 
-static bool is_x86_64(struct dump *d)
-{
-	const char *arch = NULL;
-
-	if (kdump_get_string_attr(d->ctx, KDUMP_ATTR_ARCH_NAME, &arch) != KDUMP_OK) {
-		kdump_clear_err(d->ctx);
-		return false;
-	}
-	return arch && !strcmp(arch, "x86_64");
-}
-
-static struct pmt_err *set_attr_err(struct dump *d, const char *key)
-{
-	struct pmt_err *err =
-		pmt_err_new(PMT_ERR_UNSUPPORTED, "cannot set %s: %s", key, kdump_get_err(d->ctx));
-
-	kdump_clear_err(d->ctx);
-	return err;
-}
-
-/* Force phys_base, and with `root` also the page-table root, from VMCOREINFO. */
-static struct pmt_err *xlat_force(struct dump *d, uint64_t phys_base, bool root)
-{
-	uint64_t pgt;
-
-	if (kdump_set_address_attr(d->ctx, "addrxlat.force.phys_base", phys_base) != KDUMP_OK)
-		return set_attr_err(d, "addrxlat.force.phys_base");
-	if (!root)
-		return NULL;
-	if (!vmci_symbol(d, "init_top_pgt", &pgt) && !vmci_symbol(d, "init_level4_pgt", &pgt))
-		return pmt_err_new(PMT_ERR_ABSENT, "no SYMBOL(init_top_pgt) in VMCOREINFO");
-	if (pgt < X86_64_START_KERNEL_MAP)
-		return pmt_err_new(PMT_ERR_CORRUPT,
-				   "SYMBOL(init_top_pgt)=%#" PRIx64 " is not a kernel-text address",
-				   pgt);
-	if (kdump_set_number_attr(d->ctx, "addrxlat.force.rootpgt.as", KDUMP_KPHYSADDR) != KDUMP_OK)
-		return set_attr_err(d, "addrxlat.force.rootpgt.as");
-	if (kdump_set_address_attr(d->ctx, "addrxlat.force.rootpgt.addr",
-				   pgt - X86_64_START_KERNEL_MAP + phys_base) != KDUMP_OK)
-		return set_attr_err(d, "addrxlat.force.rootpgt.addr");
-	return NULL;
-}
-
 /*
- * Make kernel virtual addresses translate (see the top of the file). Never
- * fails the open: physical reads and VMCOREINFO stay useful, and the reason is
- * kept for the read errors that will follow.
+ * The machine name in a kdump-compressed header's utsname (see the top of
+ * the file), or "" if the file is not one or the field is empty.
  */
+static void diskdump_machine(int fd, char *out, size_t size)
+{
+	/* struct disk_dump_header: char signature[8]; int header_version;
+	 * struct new_utsname (6 x 65 chars), machine being the fifth. */
+	enum { UTS_OFF = 12, MACHINE_OFF = UTS_OFF + 4 * UTS_FIELD_LEN };
+	char sig[8], machine[UTS_FIELD_LEN];
+
+	out[0] = '\0';
+	if (pread(fd, sig, sizeof(sig), 0) != (ssize_t)sizeof(sig) ||
+	    memcmp(sig, "KDUMP   ", sizeof(sig)))
+		return;
+	if (pread(fd, machine, sizeof(machine), MACHINE_OFF) != (ssize_t)sizeof(machine))
+		return;
+	machine[sizeof(machine) - 1] = '\0';
+	snprintf(out, size, "%s", machine);
+}
+
+/* Give libkdumpfile an architecture when the dump did not (QEMU). Before
+ * VMCOREINFO is loaded, so it reads the raw lines itself. */
+static void arch_setup(struct dump *d)
+{
+	const char *arch = NULL, *src = "dump header";
+	char machine[UTS_FIELD_LEN], *raw = NULL;
+
+	if (kdump_get_string_attr(d->ctx, KDUMP_ATTR_ARCH_NAME, &arch) == KDUMP_OK && arch)
+		return;
+	kdump_clear_err(d->ctx);
+	diskdump_machine(d->fd, machine, sizeof(machine));
+	if (!machine[0] && kdump_vmcoreinfo_raw(d->ctx, &raw) == KDUMP_OK && raw &&
+	    strstr(raw, "SYMBOL(init_top_pgt)=")) {
+		snprintf(machine, sizeof(machine), "x86_64");
+		src = "VMCOREINFO";
+	}
+	free(raw);
+	kdump_clear_err(d->ctx);
+	if (!machine[0])
+		return;
+	if (kdump_set_string_attr(d->ctx, KDUMP_ATTR_ARCH_NAME, machine) == KDUMP_OK)
+		snprintf(d->xlat_fixup, sizeof(d->xlat_fixup), "arch.name=%s from the %s", machine,
+			 src);
+	kdump_clear_err(d->ctx);
+}
+
+/* Check translation once after opening; never fails the open. */
 static void xlat_setup(struct dump *d)
 {
-	struct pmt_err *err = xlat_probe(d), *err2;
-	uint64_t phys_base;
+	struct pmt_err *err = xlat_probe(d);
 
 	if (!err)
 		return;
-	if (!is_x86_64(d) || !vmci_num(d, "NUMBER(phys_base)", 10, &phys_base))
-		goto give_up;
-	for (int step = 0; step < 2; step++) {
-		err2 = xlat_force(d, phys_base, step == 1);
-		if (!err2)
-			err2 = xlat_probe(d);
-		if (!err2) {
-			snprintf(d->xlat_fixup, sizeof(d->xlat_fixup), "%s from VMCOREINFO (%s)",
-				 step ? "phys_base and page-table root" : "phys_base", err->msg);
-			pmt_err_free(err);
-			return;
-		}
-		pmt_err_free(err2);
-	}
-give_up:
 	d->xlat_err = strdup(err->msg);
 	pmt_err_free(err);
 }
@@ -490,6 +476,7 @@ struct pmt_err *dump_open(const char *path, struct dump **out)
 				  flat ? d->data_path : "", msg ? msg : kdump_strerror(st));
 		goto fail;
 	}
+	arch_setup(d);
 	/* Setting the OS type makes libkdumpfile read and check utsname and set
 	 * up Linux address translation; a damaged dump may fail here. That
 	 * must not prevent physical reads, so it is remembered, not fatal. */
