@@ -53,7 +53,7 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 	memset(c, 0, sizeof(*c));
 	c->filter.events = NULL;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+o:qvh", long_opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "o:qvh", long_opts, NULL)) != -1) {
 		bool common = opt >= OPT_VMLINUX && opt <= OPT_NO_CACHE && opt != OPT_JSON &&
 			      opt != OPT_CPU && opt != OPT_INSTANCE && opt != OPT_EVENT &&
 			      opt != OPT_SINCE && opt != OPT_UNTIL;

@@ -232,6 +232,10 @@ struct dt {
 	bool scan_started, scan_done;
 	unsigned int scanned_cus;
 	char *scan_error; /* sticky: the scan failed at some CU */
+
+	/* set by op_scope(): index into units of the CU enumerator questions
+	 * concern, or SIZE_MAX for none (an index: units may be reallocated) */
+	size_t scope;
 };
 
 /* ---- libdwarf object access: sections straight out of the mapping ---- */
@@ -834,6 +838,13 @@ static struct pmt_err *find_name(struct dt *dt, const char *key, bool is_enum, u
 	struct pmt_err *err;
 	bool found;
 
+	/* A scoped enumerator question is answered by the scope's CU alone: the
+	 * names an event's print code uses are defined where it is compiled. */
+	if (is_enum && dt->scope < dt->nunits && !find_hint(key)) {
+		if (strmap_get(&dt->units[dt->scope].enums, key, val))
+			return NULL;
+		return pmt_err_new(PMT_ERR_ABSENT, "enumerator '%s' not in the scoped unit", key);
+	}
 	err = lookup_hinted(dt, key, is_enum, &res, val);
 	if (err || res == HINT_FOUND)
 		return err;
@@ -1287,6 +1298,35 @@ static struct pmt_err *op_enumerator(struct pmt_target *t, const char *name, int
 	return err;
 }
 
+static void op_scope(struct pmt_target *t, const char *func)
+{
+	struct dt *dt = dt_of(t);
+	struct unit_index *u = NULL;
+	struct pmt_err *err;
+	uint64_t addr, cu;
+
+	dt->scope = SIZE_MAX;
+	if (!func || dt->mode == DWARF_TYPES_SCAN_ONLY)
+		return;
+	if (!dt->aranges_loaded && (err = load_aranges(dt))) {
+		pmt_err_free(err);
+		return;
+	}
+	err = vmlinux_function(dt->vm, func, &addr);
+	if (err) {
+		pmt_err_free(err);
+		return;
+	}
+	if (!cu_of_address(dt, addr, &cu))
+		return;
+	err = hint_unit(dt, cu, &u);
+	if (err) {
+		pmt_err_free(err);
+		return;
+	}
+	dt->scope = (size_t)(u - dt->units);
+}
+
 static void op_destroy(struct pmt_target *t)
 {
 	struct dt *dt = dt_of(t);
@@ -1318,6 +1358,7 @@ static const struct pmt_target_ops dwarf_types_ops = {
 	.member = op_member,
 	.enumerator = op_enumerator,
 	.destroy = op_destroy,
+	.scope = op_scope,
 };
 
 struct pmt_err *dwarf_types_target(struct vmlinux *vm, struct pmt_target **out)
@@ -1342,6 +1383,7 @@ struct pmt_err *dwarf_types_target(struct vmlinux *vm, struct pmt_target **out)
 	t->big_endian = vmlinux_big_endian(vm);
 	snprintf(t->release, sizeof(t->release), "%s", vmlinux_release(vm));
 	dt->vm = vm;
+	dt->scope = SIZE_MAX;
 	dt->word_size = t->word_size;
 	dt->big_endian = t->big_endian;
 	err = load_sections(dt);

@@ -26,12 +26,20 @@
 #include "addr_set.h"
 #include "event_db.h"
 #include "kallsyms.h"
+#include "print_fmt.h"
 #include "trace_internal.h"
 
 #define MAX_EVENTS 65536
 #define MAX_FIELDS 1024
 #define MAX_STR	   4096
 #define MAX_ARGS   16
+
+struct enum_cache {
+	struct enum_cache *next;
+	bool found;
+	int64_t value;
+	char name[];
+};
 
 struct pmt_err *event_db_resolve_types(struct pmt_target *t)
 {
@@ -193,21 +201,33 @@ static void classify(struct event_fmt *e)
 
 /* Syscall events keep their fields and names in struct syscall_metadata. */
 static struct pmt_err *read_syscall(struct pmt_trace *tr, uint64_t call, uint64_t meta,
-				    struct event_fmt *e, uint64_t *fields_head)
+				    bool own_fields, struct event_fmt *e, uint64_t *fields_head)
 {
 	struct pmt_target *t = tr->t;
 	const struct ftrace_layout *L = &tr->L;
 	uint64_t enter, v, args;
 	struct pmt_err *err;
 
-	if (!L->sm_enter_event.ok || !L->sm_enter_fields.ok || !L->sm_exit_fields.ok)
+	if (!L->sm_enter_event.ok || !L->sm_name.ok || !L->sm_nb_args.ok || !L->sm_args.ok)
 		return pmt_err_new(PMT_ERR_ABSENT, "no syscall_metadata layout");
 	err = pmt_read_ulong(t, meta + L->sm_enter_event.m.offset, &enter);
 	if (err)
 		return err;
 	e->kind = enter == call ? EV_SYSCALL_ENTER : EV_SYSCALL_EXIT;
-	*fields_head = meta + (e->kind == EV_SYSCALL_ENTER ? L->sm_enter_fields.m.offset
-							   : L->sm_exit_fields.m.offset);
+	/*
+	 * A class with get_fields keeps the fields in the metadata (enter
+	 * always; exit only in kernels that have exit_fields); otherwise they
+	 * are on the class like any event's.
+	 */
+	if (own_fields) {
+		const struct fl_field *f =
+			e->kind == EV_SYSCALL_ENTER ? &L->sm_enter_fields : &L->sm_exit_fields;
+
+		if (!f->ok)
+			return pmt_err_new(PMT_ERR_ABSENT, "syscall_metadata has no %s fields",
+					   e->kind == EV_SYSCALL_ENTER ? "enter" : "exit");
+		*fields_head = meta + f->m.offset;
+	}
 	err = read_ptr_str(t, meta + L->sm_name.m.offset, &e->sc_name);
 	if (err)
 		return err;
@@ -273,18 +293,26 @@ static struct pmt_err *read_event(struct pmt_trace *tr, uint64_t call, struct ev
 		}
 	}
 	classify(e);
+	if (L->class_probe.ok && tr->ksyms) {
+		uint64_t probe, off;
+		const char *fn;
+
+		if (!pmt_read_ulong(t, cls + L->class_probe.m.offset, &probe) &&
+		    (fn = kallsyms_lookup(tr->ksyms, probe, &off)) && off == 0)
+			e->code_func = strdup(fn);
+	}
 	fields_head = cls + L->class_fields.m.offset;
 	if (L->class_get_fields.ok) {
 		err = pmt_read_ulong(t, cls + L->class_get_fields.m.offset, &get_fields);
 		if (err)
 			return err;
 	}
-	if (get_fields && L->call_data.ok && !strcmp(e->system, "syscalls")) {
+	if (L->call_data.ok && !strcmp(e->system, "syscalls")) {
 		uint64_t meta;
 
 		err = pmt_read_ulong(t, call + L->call_data.m.offset, &meta);
 		if (!err)
-			err = read_syscall(tr, call, meta, e, &fields_head);
+			err = read_syscall(tr, call, meta, get_fields != 0, e, &fields_head);
 		if (err)
 			return pmt_err_prefix(err, "%s:%s syscall metadata", e->system, e->name);
 	}
@@ -301,9 +329,11 @@ static void free_event(struct event_fmt *e)
 	free(e->print_fmt);
 	free(e->format_text);
 	free(e->sc_name);
+	free(e->code_func);
 	for (int i = 0; e->sc_args && i < e->sc_nb_args; i++)
 		free(e->sc_args[i]);
 	free(e->sc_args);
+	free(e->hash_fields);
 	free_fields(e->fields, e->nfields);
 }
 
@@ -316,6 +346,12 @@ void event_db_free(struct event_db *db)
 	free(db->ev);
 	free(db->by_id);
 	free_fields(db->common, db->ncommon);
+	while (db->enums) {
+		struct enum_cache *next = db->enums->next;
+
+		free(db->enums);
+		db->enums = next;
+	}
 	if (db->tep)
 		tep_free(db->tep);
 	free(db);
@@ -333,6 +369,97 @@ static char *resolve_function(void *priv, unsigned long long *addrp, char **modp
 		return NULL;
 	*addrp -= off;
 	return (char *)name;
+}
+
+struct enum_lookup {
+	struct event_db *db;
+	struct pmt_target *t;
+};
+
+/* Enumerator values for print_fmt rewriting, each asked of the target once. */
+static int lookup_enum(void *arg, const char *name, int64_t *value)
+{
+	struct enum_lookup *el = arg;
+	struct enum_cache *c;
+	struct pmt_err *err;
+
+	for (c = el->db->enums; c; c = c->next) {
+		if (!strcmp(c->name, name)) {
+			*value = c->value;
+			return c->found ? 0 : -1;
+		}
+	}
+	err = pmt_enumerator(el->t, name, value);
+	if (err) {
+		/* not cached: another event's scope may define the name */
+		pmt_err_free(err);
+		return -1;
+	}
+	c = calloc(1, sizeof(*c) + strlen(name) + 1);
+	if (!c)
+		return 0;
+	strcpy(c->name, name);
+	c->found = true;
+	c->value = *value;
+	c->next = el->db->enums;
+	el->db->enums = c;
+	return 0;
+}
+
+static void load_ptr_key(struct pmt_trace *tr, struct event_db *db)
+{
+	const struct ftrace_layout *L = &tr->L;
+	uint8_t key[16], nohash = 0;
+	struct pmt_err *err;
+
+	db->hash_ptrs = false;
+	if (L->sym_no_hash_pointers.ok &&
+	    !pmt_read(tr->t, L->sym_no_hash_pointers.addr, &nohash, 1) && nohash)
+		return; /* booted with no_hash_pointers: raw values */
+	if (!L->sym_ptr_key.ok) {
+		trace_diag(tr, "no ptr_key symbol: %%p values print unhashed");
+		return;
+	}
+	err = pmt_read(tr->t, L->sym_ptr_key.addr, key, sizeof(key));
+	if (err) {
+		trace_diag_err(tr, err, "ptr_key (%%p values print unhashed)");
+		return;
+	}
+	db->ptr_key[0] = pmt_get_u64(tr->t, key);
+	db->ptr_key[1] = pmt_get_u64(tr->t, key + 8);
+	db->hash_ptrs = true;
+}
+
+/* The text libtraceevent parses: the format with a rewritten print_fmt. */
+static struct pmt_err *prepare_tep(struct pmt_trace *tr, struct event_db *db, struct event_fmt *e,
+				   char **text)
+{
+	struct enum_lookup el = { .db = db, .t = tr->t };
+	struct print_fmt_result r;
+	struct event_fmt copy = *e;
+	struct pmt_err *err;
+
+	*text = NULL;
+	if (!e->print_fmt)
+		return NULL;
+	/* enum names in print_fmt are defined where the event's code is */
+	pmt_scope(tr->t, e->code_func);
+	err = print_fmt_rewrite(e->print_fmt, tr->t->word_size, lookup_enum, &el, &r);
+	pmt_scope(tr->t, NULL);
+	if (err)
+		return err;
+	copy.print_fmt = r.fmt;
+	*text = format_text(db, &copy);
+	if (r.nhash) {
+		e->hash_fields = calloc(r.nhash, sizeof(*e->hash_fields));
+		for (size_t i = 0; e->hash_fields && i < r.nhash; i++) {
+			for (size_t k = 0; k < e->nfields; k++)
+				if (!strcmp(e->fields[k].name, r.hash_fields[i]))
+					e->hash_fields[e->nhash++] = &e->fields[k];
+		}
+	}
+	print_fmt_result_free(&r);
+	return *text ? NULL : &pmt_err_nomem;
 }
 
 static int find_common(const struct event_db *db, const char *name, int *size)
@@ -440,17 +567,22 @@ struct pmt_err *event_db_load(struct pmt_trace *tr, struct event_db **out)
 	tep_set_page_size(db->tep, (int)t->page_size);
 	if (tr->ksyms)
 		tep_set_function_resolver(db->tep, resolve_function, tr->ksyms);
+	load_ptr_key(tr, db);
 	for (size_t i = 0; i < db->n; i++) {
 		struct event_fmt *e = &db->ev[i];
+		char *tep_text = NULL;
 
 		e->format_text = format_text(db, e);
-		if (!e->format_text) {
+		err = e->format_text ? prepare_tep(tr, db, e, &tep_text) : &pmt_err_nomem;
+		if (err) {
 			event_db_free(db);
-			return &pmt_err_nomem;
+			return err;
 		}
-		if (tep_parse_event(db->tep, e->format_text, strlen(e->format_text), e->system) ==
-		    0)
+		if (!tep_text)
+			continue;
+		if (tep_parse_event(db->tep, tep_text, strlen(tep_text), e->system) == 0)
 			e->tep = tep_find_event(db->tep, e->id);
+		free(tep_text);
 	}
 	*out = db;
 	return NULL;

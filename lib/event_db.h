@@ -21,6 +21,7 @@
 struct pmt_trace;
 struct tep_handle;
 struct tep_event;
+struct enum_cache;
 
 enum event_kind {
 	EV_GENERIC = 0,	 /* printed from print_fmt by libtraceevent */
@@ -51,6 +52,10 @@ struct event_fmt {
 	int sc_nb_args;
 	char **sc_args;	 /* argument names */
 	struct tep_event *tep;
+	char *code_func; /* the class's probe function: where its print code was compiled */
+	/* fields printed with plain %p: hashed before libtraceevent sees them */
+	const struct event_field **hash_fields;
+	size_t nhash;
 };
 
 struct event_db {
@@ -64,6 +69,11 @@ struct event_db {
 	int common_type_off, common_type_size;
 	int common_flags_off, common_pc_off, common_pid_off;
 	struct tep_handle *tep;
+	/* %p hashing: the dump's ptr_key; hash_ptrs false prints raw values */
+	bool hash_ptrs;
+	uint64_t ptr_key[2];
+	/* enumerators already asked for (name -> value, or absent) */
+	struct enum_cache *enums;
 };
 
 struct pmt_err *event_db_resolve_types(struct pmt_target *t);

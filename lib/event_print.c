@@ -15,6 +15,7 @@
 #include "cmdlines.h"
 #include "event_print.h"
 #include "kallsyms.h"
+#include "ptr_hash.h"
 
 static uint64_t getu(const struct pmt_trace *tr, const uint8_t *p, size_t n)
 {
@@ -193,6 +194,43 @@ static void print_syscall(const struct pmt_trace *tr, const struct event_view *v
 	trace_seq_puts(s, ")\n");
 }
 
+/*
+ * A copy of the record with every plain-%p field replaced by the id the
+ * kernel printed: ptr_to_id() leaves NULL and error pointers as they are and
+ * keeps 32 bits of the hash on 64-bit kernels.
+ */
+static uint8_t *hash_pointers(const struct pmt_trace *tr, const struct event_view *v)
+{
+	const struct event_db *db = tr->events;
+	unsigned int ws = tr->t->word_size;
+	uint8_t *copy;
+
+	if (!db->hash_ptrs)
+		return NULL;
+	copy = malloc(v->len);
+	if (!copy)
+		return NULL;
+	memcpy(copy, v->data, v->len);
+	for (size_t i = 0; i < v->fmt->nhash; i++) {
+		const struct event_field *f = v->fmt->hash_fields[i];
+		uint64_t p, h, err_min = ws == 8 ? (uint64_t)-4095 : 0xfffff001ULL;
+
+		if (f->size != ws || f->offset + ws > v->len)
+			continue;
+		p = getu(tr, copy + f->offset, ws);
+		if (p == 0 || p >= err_min)
+			continue;
+		h = siphash_1u64(p, db->ptr_key[0], db->ptr_key[1]);
+		h &= 0xffffffffULL; /* both word sizes keep 32 bits */
+		for (unsigned int b = 0; b < ws; b++) {
+			unsigned int shift = tr->t->big_endian ? 8 * (ws - 1 - b) : 8 * b;
+
+			copy[f->offset + b] = (uint8_t)(h >> shift);
+		}
+	}
+	return copy;
+}
+
 void event_print_body(const struct pmt_trace *tr, const struct event_view *v,
 		      struct trace_seq *s)
 {
@@ -256,8 +294,14 @@ void event_print_body(const struct pmt_trace *tr, const struct event_view *v,
 			.data = (void *)v->data,
 			.size = (int)v->len,
 		};
+		uint8_t *copy = NULL;
 
+		if (e->nhash)
+			copy = hash_pointers(tr, v);
+		if (copy)
+			rec.data = copy;
 		tep_print_event(tr->events->tep, s, &rec, "%s", TEP_PRINT_INFO);
+		free(copy);
 	} else {
 		trace_seq_puts(s, "[FORMAT UNKNOWN]");
 	}

@@ -177,6 +177,7 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 	member(&r, &L->class_system, cls, "system", false);
 	member(&r, &L->class_fields, cls, "fields", false);
 	member(&r, &L->class_get_fields, cls, "get_fields", false);
+	member(&r, &L->class_probe, cls, "probe", false);
 	member(&r, &L->field_link, fld, "link", false);
 	member(&r, &L->field_name, fld, "name", false);
 	member(&r, &L->field_type, fld, "type", false);
@@ -221,6 +222,8 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 	symbol(&r, &L->sym_savedcmd, "savedcmd", false);
 	symbol(&r, &L->sym_num_online_cpus, "__num_online_cpus", false);
 	symbol(&r, &L->sym_text, "_text", false);
+	symbol(&r, &L->sym_ptr_key, "ptr_key", false);
+	symbol(&r, &L->sym_no_hash_pointers, "no_hash_pointers", false);
 	symbol(&r, &L->sym_ks_num_syms, "kallsyms_num_syms", false);
 	symbol(&r, &L->sym_ks_names, "kallsyms_names", false);
 	symbol(&r, &L->sym_ks_token_table, "kallsyms_token_table", false);

@@ -66,7 +66,7 @@ struct ftrace_layout {
 	/* events: struct trace_event_call, trace_event_class, ftrace_event_field */
 	struct fl_field call_list, call_class, call_name, call_tp, call_type, call_print_fmt,
 		call_flags, call_data;
-	struct fl_field class_system, class_fields, class_get_fields;
+	struct fl_field class_system, class_fields, class_get_fields, class_probe;
 	struct fl_field field_link, field_name, field_type, field_offset, field_size,
 		field_is_signed, field_len;
 	struct fl_field tp_name;
@@ -87,7 +87,8 @@ struct ftrace_layout {
 
 	/* symbols (run-time addresses) */
 	struct fl_sym sym_global_trace, sym_ftrace_trace_arrays, sym_ftrace_events,
-		sym_ftrace_common_fields, sym_savedcmd, sym_num_online_cpus, sym_text;
+		sym_ftrace_common_fields, sym_savedcmd, sym_num_online_cpus, sym_text,
+		sym_ptr_key, sym_no_hash_pointers;
 	struct fl_sym sym_ks_num_syms, sym_ks_names, sym_ks_token_table, sym_ks_token_index,
 		sym_ks_offsets, sym_ks_relative_base, sym_ks_addresses, sym_ks_markers;
 };

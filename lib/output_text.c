@@ -35,7 +35,7 @@ void output_text_header(const struct pmt_trace *tr, const struct trace_buf *b,
 {
 	static const char space[] = "            ";
 	uint64_t entries, total;
-	const int prec = 2; /* record-tgid off */
+	const int prec = 2; /* record-tgid off: the TGID column is not shown */
 
 	entry_counts(b, filter, &entries, &total);
 	fprintf(out, "# tracer: %s\n#\n", b->tracer ? b->tracer : "nop");
@@ -52,10 +52,8 @@ void output_text_header(const struct pmt_trace *tr, const struct trace_buf *b,
 		fprintf(out, "#                            %.*s||| / _-=> migrate-disable\n", prec,
 			space);
 		fprintf(out, "#                            %.*s|||| /     delay\n", prec, space);
-		fprintf(out, "#           TASK-PID     %.*s CPU#  |||||  TIMESTAMP  FUNCTION\n", prec,
-			"     TGID   ");
-		fprintf(out, "#              | |       %.*s   |   |||||     |         |\n", prec,
-			"       |    ");
+		fprintf(out, "#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n");
+		fprintf(out, "#              | |         |   |||||     |         |\n");
 	} else {
 		fprintf(out, "#                            %.*s  _-----=> irqs-off\n", prec, space);
 		fprintf(out, "#                            %.*s / _----=> need-resched\n", prec, space);
@@ -64,10 +62,8 @@ void output_text_header(const struct pmt_trace *tr, const struct trace_buf *b,
 		fprintf(out, "#                            %.*s|| / _--=> preempt-depth\n", prec,
 			space);
 		fprintf(out, "#                            %.*s||| /     delay\n", prec, space);
-		fprintf(out, "#           TASK-PID     %.*sCPU#  ||||    TIMESTAMP  FUNCTION\n", prec,
-			"   TGID   ");
-		fprintf(out, "#              | |       %.*s  |   ||||       |         |\n", prec,
-			"     |    ");
+		fprintf(out, "#           TASK-PID     CPU#  ||||    TIMESTAMP  FUNCTION\n");
+		fprintf(out, "#              | |         |   ||||       |         |\n");
 	}
 }
 

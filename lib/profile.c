@@ -191,6 +191,12 @@ static struct pmt_err *rec_enumerator(struct pmt_target *t, const char *name, in
 	return record(t, &q, err);
 }
 
+/* Scopes only steer the inner target's search; nothing to record. */
+static void rec_scope(struct pmt_target *t, const char *func)
+{
+	pmt_scope(rec_of(t)->inner, func);
+}
+
 static void rec_destroy(struct pmt_target *t)
 {
 	struct recorder *r = rec_of(t);
@@ -210,6 +216,7 @@ static const struct pmt_target_ops recorder_ops = {
 	.member = rec_member,
 	.enumerator = rec_enumerator,
 	.destroy = rec_destroy,
+	.scope = rec_scope,
 };
 
 struct pmt_err *pmt_profile_recorder(struct pmt_target *inner, struct pmt_target **out)

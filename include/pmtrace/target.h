@@ -66,6 +66,12 @@ struct pmt_target_ops {
 				  struct pmt_member *out);
 	struct pmt_err *(*enumerator)(struct pmt_target *t, const char *name, int64_t *value);
 	void (*destroy)(struct pmt_target *t);
+	/* Optional (may be NULL): the enumerator questions that follow concern
+	 * the compilation unit of function `func` (an event's output code). A
+	 * target that searches debuginfo narrows its search to that unit and
+	 * answers ABSENT, without a scan, for names that unit lacks; a wrapper
+	 * target forwards it; `func` NULL ends the scope. */
+	void (*scope)(struct pmt_target *t, const char *func);
 };
 
 struct pmt_target {
@@ -106,6 +112,12 @@ static inline struct pmt_err *pmt_enumerator(struct pmt_target *t, const char *n
 					     int64_t *value)
 {
 	return t->ops->enumerator(t, name, value);
+}
+
+static inline void pmt_scope(struct pmt_target *t, const char *func)
+{
+	if (t->ops->scope)
+		t->ops->scope(t, func);
 }
 
 static inline void pmt_target_destroy(struct pmt_target *t)
