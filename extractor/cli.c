@@ -170,6 +170,12 @@ struct pmt_trace *cli_load(struct cli *c, struct session **sess)
 		*sess = NULL;
 		return NULL;
 	}
+	err = session_save_profile(*sess);
+	if (err) {
+		if (c->sopts.verbose)
+			fprintf(stderr, "pmtrace: could not cache the type profile: %s\n", err->msg);
+		pmt_err_free(err);
+	}
 	return tr;
 }
 

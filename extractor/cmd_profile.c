@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * `pmtrace profile --vmlinux FILE -o FILE`: the few symbols and struct
- * members the walkers need, with the release and build-id they match, in a
- * small file that stands in for the vmlinux (docs/profile.md).
+ * `pmtrace profile --vmlinux FILE -o FILE [VMCORE]`: the few symbols and
+ * struct members the walkers need, with the release and build-id they match,
+ * in a small file that stands in for the vmlinux (docs/profile.md).
+ *
+ * With a VMCORE of the same kernel, the profile also holds what printing its
+ * events needs (enum values named in print formats): those questions are only
+ * known once the dump's event list has been read.
  */
 #include <stdio.h>
 
@@ -11,7 +15,29 @@
 #include "profile.h"
 #include "vmlinux.h"
 
-static const char usage[] = "usage: pmtrace profile --vmlinux FILE -o FILE\n";
+static const char usage[] = "usage: pmtrace profile --vmlinux FILE -o FILE [VMCORE]\n";
+
+static int profile_from_dump(struct cli *c)
+{
+	struct session *sess = NULL;
+	struct pmt_trace *tr = NULL;
+	struct pmt_err *err;
+
+	c->sopts.no_cache = true; /* the answers must come from this vmlinux */
+	c->quiet = true;
+	tr = cli_load(c, &sess);
+	if (!tr)
+		return EXIT_FAILED;
+	err = pmt_profile_write(sess->recorder, c->output, sess->profile_release,
+				sess->profile_build_id);
+	if (!err)
+		fprintf(stderr, "pmtrace: wrote %s: %zu answers for %s (build-id %s)\n", c->output,
+			pmt_profile_recorded(sess->recorder), sess->profile_release,
+			sess->profile_build_id);
+	pmt_trace_free(tr);
+	session_close(sess);
+	return err ? cli_fail(err, c->output) : EXIT_COMPLETE;
+}
 
 int cmd_profile(int argc, char **argv)
 {
@@ -23,9 +49,13 @@ int cmd_profile(int argc, char **argv)
 
 	if (i < 0)
 		return EXIT_FAILED;
-	if (argc != i || !c.output || !c.sopts.vmlinux) {
+	if (argc - i > 1 || !c.output || !c.sopts.vmlinux || c.sopts.profile) {
 		fputs(usage, stderr);
 		return EXIT_FAILED;
+	}
+	if (argc - i == 1) {
+		c.vmcore = argv[i];
+		return profile_from_dump(&c);
 	}
 	err = vmlinux_open(c.sopts.vmlinux, &vm);
 	if (!err)

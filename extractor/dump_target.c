@@ -605,6 +605,11 @@ static void tgt_destroy(struct pmt_target *t)
 	free(dt);
 }
 
+static void tgt_scope(struct pmt_target *t, const char *func)
+{
+	pmt_scope(tgt_of(t)->types, func);
+}
+
 static const struct pmt_target_ops dump_tgt_ops = {
 	.read = tgt_read,
 	.symbol = tgt_symbol,
@@ -612,6 +617,7 @@ static const struct pmt_target_ops dump_tgt_ops = {
 	.member = tgt_member,
 	.enumerator = tgt_enumerator,
 	.destroy = tgt_destroy,
+	.scope = tgt_scope,
 };
 
 /*

@@ -115,38 +115,26 @@ static struct pmt_err *types_from_vmlinux(struct session *s, const char *path,
 	err = pmt_profile_recorder(dwarf, &rec);
 	if (err)
 		goto out;
-	/* ask every question now, so the cached profile is complete */
+	/* the layout questions now; the event questions come during the load */
 	err = pmt_trace_resolve_types(rec);
 	if (err)
 		goto out;
-	if (cached) {
-		struct pmt_err *werr = pmt_profile_write(rec, cached, vmlinux_release(vm),
-							 vmlinux_build_id(vm));
-
-		if (werr && o->verbose)
-			fprintf(stderr, "pmtrace: could not cache the profile: %s\n", werr->msg);
-		pmt_err_free(werr);
-		if (!werr) {
-			/* answer from the profile: the same answers, and DWARF can go */
-			err = types_from_profile(s, cached, &prof);
-			if (!err) {
-				*types = prof;
-				snprintf(s->types_source, sizeof(s->types_source), "vmlinux %s",
-					 path);
-				goto out;
-			}
-			pmt_err_free(err);
-			err = NULL;
-		}
-	}
-	/* no cache: DWARF stays behind the recorder for the whole run; the
-	 * session owns both and frees them after the target */
+	/*
+	 * DWARF stays behind the recorder for the whole run; the session owns
+	 * both. After the load, session_save_profile() writes everything the
+	 * run asked to the cache, so the next run never opens .debug_info.
+	 */
 	*types = rec;
+	s->recorder = rec;
 	rec = NULL;
 	s->dwarf = dwarf;
 	dwarf = NULL;
+	snprintf(s->profile_release, sizeof(s->profile_release), "%s", vmlinux_release(vm));
+	snprintf(s->profile_build_id, sizeof(s->profile_build_id), "%s", vmlinux_build_id(vm));
 	s->vm = vm;
 	vm = NULL;
+	s->pending_profile = cached;
+	cached = NULL;
 	snprintf(s->types_source, sizeof(s->types_source), "vmlinux %s", path);
 out:
 	pmt_target_destroy(rec);
@@ -235,6 +223,19 @@ fail:
 	return err;
 }
 
+struct pmt_err *session_save_profile(struct session *s)
+{
+	struct pmt_err *err;
+
+	if (!s->pending_profile || !s->recorder)
+		return NULL;
+	err = pmt_profile_write(s->recorder, s->pending_profile, s->profile_release,
+				s->profile_build_id);
+	free(s->pending_profile);
+	s->pending_profile = NULL;
+	return err;
+}
+
 void session_close(struct session *s)
 {
 	if (!s)
@@ -243,6 +244,7 @@ void session_close(struct session *s)
 	pmt_target_destroy(s->dwarf);
 	if (s->vm)
 		vmlinux_close(s->vm);
+	free(s->pending_profile);
 	if (s->dump)
 		dump_close(s->dump);
 	free(s);

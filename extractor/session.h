@@ -33,6 +33,9 @@ struct session {
 	struct pmt_target *target;
 	struct vmlinux *vm;	  /* kept only while DWARF answers (no profile) */
 	struct pmt_target *dwarf; /* borrowed by the recorder inside target */
+	struct pmt_target *recorder; /* inside target (owned by it), when types are DWARF */
+	char *pending_profile;	  /* cache path to write after the load, or NULL */
+	char profile_release[65], profile_build_id[129];
 	char types_source[512]; /* what the types came from, for messages */
 };
 
@@ -40,6 +43,9 @@ struct session {
 char *session_cache_dir(void);
 struct pmt_err *session_open(const char *vmcore, const struct session_opts *o,
 			     struct session **out);
+/* After a successful load: write the recorded answers to the profile cache
+ * (no-op when the types came from a profile or caching is off). */
+struct pmt_err *session_save_profile(struct session *s);
 void session_close(struct session *s);
 
 #endif
