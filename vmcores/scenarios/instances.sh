@@ -2,8 +2,9 @@
 #
 # Scenario "instances": the global buffer plus two instances with different
 # events, buffer sizes and clocks:
-#   global          512 KiB/CPU, clock local,  sched_switch/sched_wakeup
-#   instances/foo   256 KiB/CPU, clock global, irq + sys_{enter,exit}_write
+#   global          512 KiB/CPU, default clock (global under TCG: the TSC is
+#                   marked unstable), sched_switch/sched_wakeup
+#   instances/foo   256 KiB/CPU, clock x86-tsc, irq + sys_{enter,exit}_write
 #   instances/bar   128 KiB/CPU, clock mono,   timer
 # Each buffer also gets trace_marker lines of its own.
 # pmt-mem-mb: 256
@@ -18,7 +19,7 @@ scenario_run() {
 		tr_set 0 instances/$i/tracing_on || return 1
 	done
 	tr_set 256 instances/foo/buffer_size_kb || return 1
-	tr_set global instances/foo/trace_clock || return 1
+	tr_set x86-tsc instances/foo/trace_clock || return 1
 	tr_events $TRACEFS/instances/foo irq syscalls/sys_enter_write \
 		syscalls/sys_exit_write || return 1
 	tr_set 128 instances/bar/buffer_size_kb || return 1

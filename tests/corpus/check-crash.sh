@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# check-crash.sh VMCORES_DIR SUITE [--expect-fail REASON]
+#
+# Open corpus dumps of SUITE with crash in batch mode (crash -s VMLINUX DUMP
+# -i CMDS, CMDS = "sys", "exit") and require "RELEASE: <release>" in its
+# output. QEMU's flattened kdump-zlib is tried directly and, if crash refuses
+# it, again after reassembly with makedumpfile -R into a temporary file.
+#
+# Which dumps: every format of the "basic" cell, the makedumpfile zlib dump
+# of every other cell (crash spends ~10 s per dump loading the DWARF of the
+# vmlinux, so all 4 formats of every cell would blow the test budget); set
+# PMTRACE_CORPUS_CRASH_ALL=1 for every dump of every cell.
+#
+# --expect-fail REASON: crash is known not to support this kernel; if every
+# dump fails the test is skipped (exit 77) with REASON; if some work, it says
+# so and passes, so the expectation can be updated.
+set -uo pipefail
+
+VMCORES=${1:?usage: check-crash.sh VMCORES_DIR SUITE [--expect-fail REASON]}
+SUITE=${2:?usage: check-crash.sh VMCORES_DIR SUITE [--expect-fail REASON]}
+EXPECT_FAIL=
+[ "${3:-}" = --expect-fail ] && EXPECT_FAIL=${4:-"known unsupported"}
+CACHE=${PMTRACE_CACHE:-$HOME/.cache/pmtrace}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+printf 'sys\nexit\n' >"$tmp/cmds"
+
+rel=$("$VMCORES/fetch-kernel.sh" "$SUITE") || { echo "FAIL: no kernel for $SUITE"; exit 1; }
+vmlinux=$CACHE/kernels/$rel/vmlinux
+
+run_crash() { # dump -> 0 when crash shows the right release
+	timeout -k 5 240 crash -s "$vmlinux" "$1" -i "$tmp/cmds" </dev/null >"$tmp/out" 2>&1
+	grep -q "RELEASE: $rel\$" "$tmp/out"
+}
+
+ok=0
+failed=0
+while read -r cell; do
+	if [ ! -f "$cell/manifest.tsv" ]; then
+		echo "FAIL $cell: no manifest.tsv (corpus fixture not run?)"
+		failed=$((failed + 1))
+		continue
+	fi
+	scen=${cell##*/}
+	while IFS=$'\t' read -r _ _ fmt file _; do
+		if [ "$scen" != basic ] && [ "$fmt" != mdf-zlib ] &&
+			[ "${PMTRACE_CORPUS_CRASH_ALL:-0}" != 1 ]; then
+			continue
+		fi
+		how=direct
+		t0=$(date +%s)
+		if ! run_crash "$cell/$file"; then
+			if [ "$fmt" = kdump-zlib-flat ]; then
+				how=reassembled
+				makedumpfile -R "$tmp/reassembled" <"$cell/$file" >/dev/null 2>&1 &&
+					run_crash "$tmp/reassembled" || how=
+				rm -f "$tmp/reassembled"
+			else
+				how=
+			fi
+		fi
+		if [ -n "$how" ]; then
+			echo "ok $rel/$scen/$file ($fmt, $how, $(($(date +%s) - t0)) s)"
+			ok=$((ok + 1))
+		else
+			echo "FAIL $rel/$scen/$file ($fmt): crash did not show RELEASE: $rel"
+			grep -v '^$' "$tmp/out" | tail -n 5 | sed 's/^/    /'
+			failed=$((failed + 1))
+		fi
+	done < <(tail -n +2 "$cell/manifest.tsv")
+done < <("$VMCORES/corpus.sh" --kernels "$SUITE" --list)
+
+echo "crash on $rel: $ok ok, $failed failed"
+if [ -n "$EXPECT_FAIL" ]; then
+	if [ "$ok" = 0 ] && [ "$failed" -gt 0 ]; then
+		echo "SKIP: expected failure on $rel: $EXPECT_FAIL"
+		exit 77
+	fi
+	[ "$failed" = 0 ] && echo "NOTE: crash now works on $rel; drop --expect-fail"
+	exit 0
+fi
+[ "$failed" = 0 ] && [ "$ok" -gt 0 ]

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# check-truth.sh VMCORES_DIR SUITES
+#
+# Consistency of the ground truth the guest kernels printed, for every corpus
+# cell of SUITES (comma list). Per cell:
+#  - truth/uname is the cell's release, truth/nproc is 2, KASLR was on
+#    (kaslr_offset != 0, no "nokaslr" on the command line) and the offset
+#    agrees with truth/kallsyms_text;
+#  - manifest.tsv has its header and 4 rows whose sizes match the files;
+#  - for every buffer (global, instances/*) and CPU: the per-CPU trace has
+#    events, and "entries:" in stats equals its number of event lines; the
+#    buffer's whole trace has exactly the sum of the per-CPU event lines and
+#    its "entries-in-buffer" header says the same;
+#  - every event in a buffer's set_event has its events/<sys>/<event>/format;
+#  - scenario specifics: basic and subbuf keep all 10/15 trace_marker rounds
+#    per CPU on that CPU with nothing overwritten; instances has buffers
+#    foo and bar with their clocks and sizes; overwrite has overrun > 0 on
+#    every CPU and 50 consumed cpu0 events ("read events: 50").
+# The "live" scenario moves while it is captured: only files and stats are
+# checked there. Prints one line per cell; exits 1 on the first bad cell
+# after listing all problems.
+set -uo pipefail
+
+VMCORES=${1:?usage: check-truth.sh VMCORES_DIR SUITES}
+SUITES=${2:?usage: check-truth.sh VMCORES_DIR SUITES}
+bad=0
+problems=0
+
+err() {
+	echo "  FAIL $cell: $*"
+	problems=$((problems + 1))
+}
+
+events_in() { grep -vc '^#' "$1" || true; }
+stat_of() { sed -n "s/^$2: *//p" "$1"; }
+
+check_buffer() { # buffer-dir live(0|1)
+	local b=$1 live=$2 sum=0 c n e hdr se f
+	for c in "$b"/per_cpu/cpu*; do
+		[ -f "$c/trace" ] && [ -f "$c/stats" ] || { err "${c#$cell/} lacks trace/stats"; continue; }
+		n=$(events_in "$c/trace")
+		e=$(stat_of "$c/stats" entries)
+		[ -n "$e" ] || err "${c#$cell/}/stats has no entries line"
+		[ "$live" = 1 ] && continue
+		[ "$n" -gt 0 ] || err "${c#$cell/}/trace has no events"
+		[ "$n" = "$e" ] || err "${c#$cell/}: stats entries $e != $n event lines"
+		sum=$((sum + n))
+	done
+	[ "$(ls -d "$b"/per_cpu/cpu* 2>/dev/null | wc -l)" = 2 ] ||
+		err "${b#$cell/}: expected per_cpu/cpu0 and cpu1"
+	for f in $(sed 's/:/\//' "$b/set_event"); do
+		[ -s "$cell/truth/events/$f/format" ] || err "no events/$f/format"
+	done
+	[ "$live" = 1 ] && return
+	n=$(events_in "$b/trace")
+	[ "$n" = "$sum" ] || err "${b#$cell/}/trace: $n event lines, per-CPU sum $sum"
+	hdr=$(sed -n 's/^# entries-in-buffer\/entries-written: \([0-9]*\)\/.*/\1/p' "$b/trace")
+	[ "$hdr" = "$sum" ] || err "${b#$cell/}/trace header says $hdr entries, counted $sum"
+}
+
+check_markers() { # buffer-dir tag rounds
+	local b=$1 tag=$2 rounds=$3 c cpu n
+	for c in "$b"/per_cpu/cpu*; do
+		cpu=${c##*cpu}
+		n=$(grep -c "tracing_mark_write: pmtrace $tag cpu$cpu round " "$c/trace" || true)
+		[ "$n" = "$rounds" ] || err "${c#$cell/}: $n of $rounds '$tag' markers"
+		[ "$(stat_of "$c/stats" overrun)" = 0 ] || err "${c#$cell/}: overrun in $tag"
+	done
+}
+
+while read -r cell; do
+	problems=0
+	t=$cell/truth
+	scen=${cell##*/}
+	rel=${cell%/*}
+	rel=${rel##*/}
+	if [ ! -f "$cell/manifest.tsv" ]; then
+		echo "  FAIL $cell: no manifest.tsv (corpus fixture not run?)"
+		bad=1
+		continue
+	fi
+	[ "$(cat "$t/uname")" = "$rel" ] || err "truth/uname $(cat "$t/uname") != $rel"
+	[ "$(cat "$t/nproc")" = 2 ] || err "truth/nproc is $(cat "$t/nproc")"
+	grep -qw nokaslr "$t/cmdline" && err "booted with nokaslr"
+	kaslr=$(cat "$cell/kaslr_offset")
+	[ "$((kaslr))" != 0 ] || err "kaslr_offset is 0"
+	[ "$(printf '%x' $((0xffffffff81000000 + kaslr)))" = "$(cat "$t/kallsyms_text")" ] ||
+		err "kaslr_offset $kaslr does not match _text $(cat "$t/kallsyms_text")"
+	[ "$(head -n1 "$cell/manifest.tsv")" = "$(printf 'release\tscenario\tformat\tfile\tsize\tsha256\tkaslr_offset')" ] ||
+		err "manifest header"
+	[ "$(tail -n +2 "$cell/manifest.tsv" | wc -l)" = 4 ] || err "manifest has not 4 rows"
+	while IFS=$'\t' read -r mrel mscen fmt file size sha koff; do
+		[ "$mrel $mscen $koff" = "$rel $scen $kaslr" ] || err "manifest row for $file: $mrel $mscen $koff"
+		[ "$(stat -c %s "$cell/$file" 2>/dev/null)" = "$size" ] || err "$file size != manifest $size"
+	done < <(tail -n +2 "$cell/manifest.tsv")
+	for f in events/header_page events/header_event saved_cmdlines \
+		events/ftrace/function/format events/ftrace/print/format; do
+		[ -s "$t/$f" ] || err "missing truth/$f"
+	done
+	[ -e "$t/errors" ] && err "guest could not read: $(head -n3 "$t/errors" | tr '\n' ' ')"
+	live=0
+	[ "$scen" = live ] && live=1
+	for b in "$t/global" "$t"/instances/*; do
+		[ -d "$b" ] && check_buffer "$b" $live
+	done
+	case "$scen" in
+	basic)
+		check_markers "$t/global" basic 10
+		grep -q '^function$' "$t/global/current_tracer" || err "basic: tracer not function"
+		[ "$(cat "$t/global/buffer_size_kb")" -ge 1024 ] || err "basic: buffer_size_kb"
+		;;
+	subbuf)
+		check_markers "$t/global" subbuf 15
+		[ "$(cat "$t/global/buffer_subbuf_size_kb")" = 16 ] || err "subbuf: buffer_subbuf_size_kb"
+		;;
+	instances)
+		[ -d "$t/instances/foo" ] && [ -d "$t/instances/bar" ] || err "instances foo/bar missing"
+		grep -q '\[x86-tsc\]' "$t/instances/foo/trace_clock" || err "foo clock"
+		grep -q '\[mono\]' "$t/instances/bar/trace_clock" || err "bar clock"
+		[ "$(cat "$t/instances/bar/buffer_size_kb")" -lt "$(cat "$t/instances/foo/buffer_size_kb")" ] ||
+			err "bar buffer not smaller than foo"
+		for i in global instances/foo instances/bar; do
+			grep -q "tracing_mark_write: pmtrace instances start $i" "$t/$i/trace" ||
+				err "$i lacks its start marker"
+		done
+		;;
+	overwrite)
+		for c in "$t"/global/per_cpu/cpu*; do
+			[ "$(stat_of "$c/stats" overrun)" -gt 0 ] || err "overwrite: ${c##*/} overrun 0"
+		done
+		[ "$(stat_of "$t/global/per_cpu/cpu0/stats" "read events")" = 50 ] ||
+			err "overwrite: cpu0 read events != 50"
+		[ "$(wc -l <"$t/global/per_cpu/cpu0/trace_pipe_consumed")" = 50 ] ||
+			err "overwrite: trace_pipe_consumed has not 50 lines"
+		;;
+	esac
+	if [ "$problems" = 0 ]; then
+		echo "ok $rel/$scen"
+	else
+		bad=1
+	fi
+done < <("$VMCORES/corpus.sh" --kernels "$SUITES" --list)
+exit $bad
