@@ -177,6 +177,14 @@ static struct pmt_err *kdump_to_err(struct dump *d, kdump_status st, const char 
 		code = PMT_ERR_CORRUPT;
 		break;
 	}
+	/* A truncated file reads back its lost pages as zeros even inside
+	 * libkdumpfile's page-table walk, so "not present" there most likely
+	 * means the page tables were cut off: memory that is not in the dump. */
+	if (st == KDUMP_ERR_ADDRXLAT && d->trunc.n)
+		return pmt_err_addr(PMT_ERR_NODATA, addr,
+				    "%s %#" PRIx64 ": %s (%s is truncated: the page tables needed "
+				    "to translate it are probably lost)",
+				    what, addr, msg, d->path);
 	if (st == KDUMP_ERR_ADDRXLAT && d->xlat_err)
 		return pmt_err_addr(code, addr,
 				    "%s %#" PRIx64 ": %s (address translation was not set up: %s)",
@@ -194,56 +202,70 @@ static struct pmt_err *trunc_err(struct dump *d, const char *what, uint64_t firs
 }
 
 /*
- * Where does [addr, addr + len) first reach lost memory? Physical addresses
- * are looked up directly; virtual ones are translated page by page with
- * libkdumpfile's own translation (only done for truncated dumps). A page
- * that does not translate is left for kdump_read() to report.
+ * Where does [addr, addr + len) first reach lost memory (*lost, or addr + len
+ * if nowhere)? Physical addresses are looked up directly; virtual ones are
+ * translated page by page with libkdumpfile's own translation (only done for
+ * truncated dumps). A page that does not translate in a truncated dump is
+ * reported as NODATA: the page tables needed are most likely among the lost
+ * data, which libkdumpfile reads as zeros ("not present") or as garbage
+ * ("decompression failed").
  */
-static bool trunc_hit(struct dump *d, kdump_addrspace_t as, uint64_t addr, size_t len,
-		      uint64_t *first)
+static struct pmt_err *trunc_check(struct dump *d, kdump_addrspace_t as, const char *what,
+				   uint64_t addr, size_t len, uint64_t *lost)
 {
-	uint64_t page = 4096, pos = addr, end = addr + len;
+	uint64_t page = 4096, pos = addr, end = addr + len, phys;
 	addrxlat_ctx_t *axctx = NULL;
 	addrxlat_sys_t *axsys = NULL;
+	struct pmt_err *err = NULL;
 	kdump_num_t num;
-	bool hit = false;
 
+	*lost = end;
 	if (!d->trunc.n)
-		return false;
-	if (as == KDUMP_KPHYSADDR)
-		return trunc_find(&d->trunc, addr, len, first);
-	if (trunc_find_virt(&d->trunc, addr, len, first))
-		return true;
+		return NULL;
+	if (as == KDUMP_KPHYSADDR) {
+		trunc_find(&d->trunc, addr, len, lost);
+		return NULL;
+	}
+	if (trunc_find_virt(&d->trunc, addr, len, lost))
+		return NULL;
 	if (kdump_get_number_attr(d->ctx, KDUMP_ATTR_PAGE_SIZE, &num) == KDUMP_OK && num)
 		page = num;
 	if (kdump_get_addrxlat(d->ctx, &axctx, &axsys) != KDUMP_OK) {
 		kdump_clear_err(d->ctx);
-		return false;
+		return NULL;
 	}
-	while (pos < end && !hit) {
-		uint64_t chunk = page - pos % page, phys;
+	while (pos < end) {
+		uint64_t chunk = page - pos % page;
 		addrxlat_fulladdr_t fa = { .addr = pos, .as = ADDRXLAT_KVADDR };
 
 		if (chunk > end - pos)
 			chunk = end - pos;
 		if (addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR, axctx, axsys) != ADDRXLAT_OK) {
+			const char *msg = addrxlat_ctx_get_err(axctx);
+
+			err = pmt_err_addr(PMT_ERR_NODATA, pos,
+					   "%s %#" PRIx64
+					   ": cannot translate: %s (%s is truncated: "
+					   "the page tables needed are probably lost)",
+					   what, pos, msg ? msg : "?", d->path);
 			addrxlat_ctx_clear_err(axctx);
 			break;
 		}
 		if (trunc_find(&d->trunc, fa.addr, chunk, &phys)) {
-			*first = pos + (phys - fa.addr);
-			hit = true;
+			*lost = pos + (phys - fa.addr);
+			break;
 		}
 		pos += chunk;
 	}
 	addrxlat_ctx_decref(axctx);
 	addrxlat_sys_decref(axsys);
-	return hit;
+	return err;
 }
 
 static struct pmt_err *read_as(struct dump *d, kdump_addrspace_t as, const char *what,
 			       uint64_t addr, void *buf, size_t len)
 {
+	struct pmt_err *err;
 	uint64_t lost = 0;
 	bool truncated;
 	size_t got;
@@ -256,7 +278,10 @@ static struct pmt_err *read_as(struct dump *d, kdump_addrspace_t as, const char 
 				    "%s %#" PRIx64 ": %zu bytes wrap around the address space",
 				    what, addr, len);
 	/* Read only up to lost memory: libkdumpfile would return zeros. */
-	truncated = trunc_hit(d, as, addr, len, &lost);
+	err = trunc_check(d, as, what, addr, len, &lost);
+	if (err)
+		return err;
+	truncated = lost < addr + len;
 	if (truncated)
 		len = lost - addr;
 	got = len;
@@ -268,8 +293,7 @@ static struct pmt_err *read_as(struct dump *d, kdump_addrspace_t as, const char 
 				    addr + got);
 	/* got = bytes read before the failure; the error names the first
 	 * missing byte, not the start of the request. */
-	struct pmt_err *err = kdump_to_err(d, st, what, addr + (got < len ? got : 0));
-
+	err = kdump_to_err(d, st, what, addr + (got < len ? got : 0));
 	kdump_clear_err(d->ctx);
 	return err;
 }
@@ -305,7 +329,8 @@ static struct pmt_err *xlat_probe(struct dump *d)
 		return dump_read_kv(d, uts, buf, 8);
 	}
 	if (!vmci_num(d, "OFFSET(uts_namespace.name)", 10, &name_off))
-		name_off = 4; /* struct uts_namespace starts with a kref (4.x..6.x) */
+		name_off = 4; /* seen on 5.10: a kref before the name, and no OFFSET
+			       * line; 6.1 has the name first and says so */
 	err = dump_read_kv(d, uts + name_off + UTS_RELEASE_INDEX * UTS_FIELD_LEN, buf, sizeof(buf));
 	if (err)
 		return err;

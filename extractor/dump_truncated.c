@@ -13,8 +13,9 @@
  * per dumped page, in PFN order, then the page data. A dumped page is a hole
  * when its descriptor or its data lies beyond the end of the file. The writers
  * (makedumpfile, QEMU) write page data in PFN order, so the file is complete
- * iff the descriptor table fits and the last descriptor's data does; only
- * when it does not are all descriptors walked. Header fields are trusted only
+ * iff the descriptor table fits and the data of the last descriptor that
+ * does not share the zero page (see last_data_end()) does; only when it does
+ * not are all descriptors walked. Header fields are trusted only
  * as far as the file can back them: the bitmap is clamped to its blocks, every
  * read is bounded, and a layout that makes no sense yields an empty map (the
  * file is then libkdumpfile's to reject).
@@ -249,6 +250,42 @@ static struct pmt_err *walk_descs(int fd, const char *name, uint64_t bmp_off, ui
 	return err;
 }
 
+/*
+ * The end of the page data, from the last descriptor that does not point at
+ * the shared zero page: makedumpfile writes one page of zeros at the start of
+ * the data (right after the descriptor table) and points every page found to
+ * be zero at write time there, so the last descriptors may all point back to
+ * the start. Scans backwards; *need is raised to the end found.
+ */
+static struct pmt_err *last_data_end(int fd, const char *name, uint64_t desc_off, uint64_t ndesc,
+				     uint8_t *buf, uint64_t *need)
+{
+	uint64_t zero_page = desc_off + ndesc * DD_DESC_SIZE, left = ndesc;
+
+	while (left) {
+		uint64_t n = left > SCAN_CHUNK / DD_DESC_SIZE ? SCAN_CHUNK / DD_DESC_SIZE : left;
+		uint64_t first = left - n, off = desc_off + first * DD_DESC_SIZE;
+		ssize_t got = pread_full(fd, buf, n * DD_DESC_SIZE, off);
+
+		if (got < 0)
+			return io_err(name, off);
+		if ((uint64_t)got < n * DD_DESC_SIZE)
+			return NULL; /* cannot happen: the table was checked to fit */
+		for (uint64_t i = n; i-- > 0;) {
+			uint64_t doff = get_uint(buf + i * DD_DESC_SIZE, 8, false);
+			uint64_t dsize = get_uint(buf + i * DD_DESC_SIZE + 8, 4, false);
+
+			if (doff == zero_page)
+				continue;
+			if (doff + dsize > *need || doff + dsize < doff)
+				*need = doff + dsize < doff ? UINT64_MAX : doff + dsize;
+			return NULL;
+		}
+		left = first;
+	}
+	return NULL;
+}
+
 static struct pmt_err *scan_diskdump(int fd, const char *name, const uint8_t *hdr,
 				     struct trunc_map *m)
 {
@@ -259,7 +296,7 @@ static struct pmt_err *scan_diskdump(int fd, const char *name, const uint8_t *hd
 	uint64_t version = get_uint(hdr + 8, 4, false);
 	uint64_t bmp2_off, desc_off, ndesc, need;
 	struct pmt_err *err;
-	uint8_t *buf, sub[8], last[DD_DESC_SIZE];
+	uint8_t *buf, sub[8];
 
 	/* plausible block size (a power of two the page size) and layout */
 	if (block < 512 || block > (1u << 20) || (block & (block - 1)) || bmp_blocks < 2 ||
@@ -280,16 +317,9 @@ static struct pmt_err *scan_diskdump(int fd, const char *name, const uint8_t *hd
 		goto out;
 	need = desc_off + ndesc * DD_DESC_SIZE;
 	if (ndesc && need <= m->file_size) {
-		ssize_t n = pread_full(fd, last, DD_DESC_SIZE, need - DD_DESC_SIZE);
-		uint64_t end;
-
-		if (n < 0) {
-			err = io_err(name, need - DD_DESC_SIZE);
+		err = last_data_end(fd, name, desc_off, ndesc, buf, &need);
+		if (err)
 			goto out;
-		}
-		end = get_uint(last, 8, false) + get_uint(last + 8, 4, false);
-		if (end > need)
-			need = end;
 	}
 	m->need_size = need;
 	if (need > m->file_size || bmp2_off >= m->file_size)

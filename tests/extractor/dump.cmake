@@ -7,6 +7,6 @@ foreach(t test_dump_flattened test_dump_synthetic test_dump_corpus)
 	target_link_libraries(${t} PRIVATE pmt_dump PkgConfig::CMOCKA)
 	add_test(NAME extractor.${t} COMMAND ${t})
 	set_tests_properties(extractor.${t} PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77
-		ENVIRONMENT "PMTRACE_CACHE_DEFAULT=${PMTRACE_CACHE_DEFAULT}")
+		ENVIRONMENT "PMTRACE_CACHE_DEFAULT=${PMTRACE_CACHE_DEFAULT};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_LIST_DIR}/lsan-libkdumpfile.supp")
 endforeach()
 set_tests_properties(extractor.test_dump_corpus PROPERTIES TIMEOUT 600)
