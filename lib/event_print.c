@@ -32,6 +32,7 @@ void event_view_init(const struct pmt_trace *tr, const struct cpu_stream *cs,
 	for (size_t i = 0; i < tr->nbufs && !b; i++)
 		if (cs >= tr->bufs[i].cpus && cs < tr->bufs[i].cpus + tr->bufs[i].nr_cpus)
 			b = &tr->bufs[i];
+	v->buf = b;
 	v->data = cs->pages + (size_t)ev->page * (b ? b->subbuf_size : 0) + ev->off;
 	v->len = ev->len;
 	v->ts = ev->ts;
@@ -107,12 +108,15 @@ void event_lat_flags(const struct pmt_trace *tr, const struct event_view *v, cha
 	out[i] = '\0';
 }
 
-void event_format_ts(uint64_t ts, char *out, size_t size)
+void event_format_ts(const struct event_view *v, char *out, size_t size)
 {
 	/* ns2usecs() rounds to the nearest microsecond */
-	uint64_t us = (ts + 500) / 1000;
+	uint64_t us = (v->ts + 500) / 1000;
 
-	snprintf(out, size, "%5" PRIu64 ".%06" PRIu64, us / 1000000, us % 1000000);
+	if (v->buf && !v->buf->clock_in_ns)
+		snprintf(out, size, "%12" PRIu64, v->ts);
+	else
+		snprintf(out, size, "%5" PRIu64 ".%06" PRIu64, us / 1000000, us % 1000000);
 }
 
 void event_print_context(const struct pmt_trace *tr, const struct event_view *v,
@@ -121,7 +125,7 @@ void event_print_context(const struct pmt_trace *tr, const struct event_view *v,
 	char flags[8], ts[32];
 
 	event_lat_flags(tr, v, flags);
-	event_format_ts(v->ts, ts, sizeof(ts));
+	event_format_ts(v, ts, sizeof(ts));
 	trace_seq_printf(s, "%16s-%-7d [%03d] %s %s: ", event_comm(tr, v->pid), v->pid, v->cpu,
 			 flags, ts);
 }

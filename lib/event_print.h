@@ -17,6 +17,7 @@
 #include "trace_internal.h"
 
 struct event_view {
+	const struct trace_buf *buf;
 	const struct event_fmt *fmt; /* NULL for an unknown type */
 	int type;
 	int pid;
@@ -31,9 +32,9 @@ void event_view_init(const struct pmt_trace *tr, const struct cpu_stream *cs,
 		     const struct cpu_event *ev, struct event_view *v);
 /* The latency flags column ("d..2."), NUL-terminated; out needs 8 bytes. */
 void event_lat_flags(const struct pmt_trace *tr, const struct event_view *v, char *out);
-/* Time stamp as printed: " %5lu.%06lu" (rounded to the microsecond), without
- * the leading space. out needs 32 bytes. */
-void event_format_ts(uint64_t ts, char *out, size_t size);
+/* Time stamp as printed: "%5lu.%06lu" (rounded to the microsecond) for
+ * clocks in nanoseconds, else "%12llu" raw. out needs 32 bytes. */
+void event_format_ts(const struct event_view *v, char *out, size_t size);
 /* "comm-pid [cpu] flags ts: " */
 void event_print_context(const struct pmt_trace *tr, const struct event_view *v,
 			 struct trace_seq *s);

@@ -128,6 +128,7 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 	member_alt(&r, &L->ta_buffer, "struct trace_array", ta_buffer, true);
 	member(&r, &L->ta_current_trace, "struct trace_array", "current_trace", false);
 	member(&r, &L->ta_trace_flags, "struct trace_array", "trace_flags", false);
+	member(&r, &L->ta_clock_id, "struct trace_array", "clock_id", false);
 	member(&r, &L->tracer_name, "struct tracer", "name", false);
 
 	L->rb_type = ring_buffer_type(&r);
@@ -223,6 +224,7 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 	symbol(&r, &L->sym_num_online_cpus, "__num_online_cpus", false);
 	symbol(&r, &L->sym_text, "_text", false);
 	symbol(&r, &L->sym_ptr_key, "ptr_key", false);
+	symbol(&r, &L->sym_trace_clocks, "trace_clocks", false);
 	symbol(&r, &L->sym_no_hash_pointers, "no_hash_pointers", false);
 	symbol(&r, &L->sym_ks_num_syms, "kallsyms_num_syms", false);
 	symbol(&r, &L->sym_ks_names, "kallsyms_names", false);

@@ -499,6 +499,48 @@ static void walk_buffer(struct pmt_trace *tr, struct trace_buf *b)
 	}
 }
 
+/*
+ * The buffer's trace clock: trace_clocks[clock_id] is an array of an
+ * anonymous struct { u64 (*func)(void); const char *name; int in_ns; }, a
+ * type no debuginfo query can name, so its layout is derived from the word
+ * size and checked: entry 0 must be the "local" clock with in_ns set.
+ * Without it, time stamps print in seconds (every clock but counter, uptime
+ * and x86-tsc counts nanoseconds).
+ */
+static void read_clock(struct pmt_trace *tr, struct trace_buf *b, uint64_t clock_id)
+{
+	struct pmt_target *t = tr->t;
+	const struct ftrace_layout *L = &tr->L;
+	uint64_t ws = t->word_size, stride = (2 * ws + 4 + ws - 1) / ws * ws;
+	uint64_t base = L->sym_trace_clocks.addr, name_ptr;
+	uint32_t in_ns0 = 0, in_ns = 1;
+	char *local = NULL;
+	struct pmt_err *err;
+
+	b->clock_in_ns = true;
+	if (!L->sym_trace_clocks.ok || clock_id > 64)
+		return;
+	err = pmt_read_ulong(t, base + ws, &name_ptr);
+	if (!err)
+		err = pmt_read_string(t, name_ptr, 32, &local);
+	if (!err)
+		err = pmt_read_u32(t, base + 2 * ws, &in_ns0);
+	if (!err && (strcmp(local, "local") || in_ns0 != 1))
+		err = pmt_err_new(PMT_ERR_UNSUPPORTED, "trace_clocks[] has an unknown layout");
+	free(local);
+	if (!err)
+		err = pmt_read_ulong(t, base + clock_id * stride + ws, &name_ptr);
+	if (!err)
+		err = pmt_read_string(t, name_ptr, 32, &b->clock);
+	if (!err)
+		err = pmt_read_u32(t, base + clock_id * stride + 2 * ws, &in_ns);
+	if (err) {
+		trace_diag_err(tr, err, "%s: trace clock %" PRIu64, buf_label(b), clock_id);
+		return;
+	}
+	b->clock_in_ns = in_ns != 0;
+}
+
 static struct pmt_err *add_buffer(struct pmt_trace *tr, uint64_t ta)
 {
 	struct pmt_target *t = tr->t;
@@ -522,6 +564,7 @@ static struct pmt_err *add_buffer(struct pmt_trace *tr, uint64_t ta)
 	b->addr = ta;
 	b->rb_addr = field_val(t, buf, &L->ta_buffer);
 	b->trace_flags = field_val(t, buf, &L->ta_trace_flags);
+	read_clock(tr, b, L->ta_clock_id.ok ? field_val(t, buf, &L->ta_clock_id) : 0);
 	name_ptr = field_val(t, buf, &L->ta_name);
 	tracer = field_val(t, buf, &L->ta_current_trace);
 	free(buf);

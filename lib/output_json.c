@@ -108,7 +108,7 @@ struct pmt_err *pmt_write_json(struct pmt_trace *tr, const struct pmt_filter *fi
 			if (!output_event_selected(filter, &v))
 				continue;
 			event_lat_flags(tr, &v, flags);
-			event_format_ts(v.ts, ts, sizeof(ts));
+			event_format_ts(&v, ts, sizeof(ts));
 			comm = event_comm(tr, v.pid);
 			trace_seq_reset(&s);
 			event_print_body(tr, &v, &s);

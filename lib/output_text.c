@@ -13,15 +13,15 @@
 #include "merge.h"
 #include "output.h"
 
-static void entry_counts(const struct trace_buf *b, const struct pmt_filter *filter,
-			 uint64_t *entries, uint64_t *total)
+/* get_total_entries(): always the whole buffer, even in per_cpu/cpuN/trace. */
+static void entry_counts(const struct trace_buf *b, uint64_t *entries, uint64_t *total)
 {
 	*entries = *total = 0;
 	for (int c = 0; c < b->nr_cpus; c++) {
 		const struct cpu_stream *cs = &b->cpus[c];
 		uint64_t count;
 
-		if (!cs->present || !filter_has_cpu(filter, c))
+		if (!cs->present)
 			continue;
 		/* ring_buffer_entries_cpu(): entries - (overrun + read) */
 		count = cs->entries - (cs->overrun + cs->read);
@@ -37,7 +37,8 @@ void output_text_header(const struct pmt_trace *tr, const struct trace_buf *b,
 	uint64_t entries, total;
 	const int prec = 2; /* record-tgid off: the TGID column is not shown */
 
-	entry_counts(b, filter, &entries, &total);
+	entry_counts(b, &entries, &total);
+	(void)filter;
 	fprintf(out, "# tracer: %s\n#\n", b->tracer ? b->tracer : "nop");
 	fprintf(out, "# entries-in-buffer/entries-written: %" PRIu64 "/%" PRIu64 "   #P:%d\n#\n",
 		entries, total, tr->nr_online);

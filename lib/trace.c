@@ -151,6 +151,7 @@ void pmt_trace_free(struct pmt_trace *tr)
 		free(b->cpus);
 		free(b->name);
 		free(b->tracer);
+		free(b->clock);
 	}
 	free(tr->bufs);
 	event_db_free(tr->events);

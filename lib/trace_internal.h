@@ -55,6 +55,8 @@ struct trace_buf {
 	uint64_t addr;	/* struct trace_array */
 	uint64_t rb_addr; /* the ring buffer (struct trace_buffer / ring_buffer) */
 	uint64_t trace_flags;
+	char *clock;	    /* trace_clock name, NULL if unknown */
+	bool clock_in_ns;   /* time stamps print as seconds.micros, else raw */
 	uint32_t subbuf_size;
 	struct pmt_page_format fmt;
 	int nr_cpus;
