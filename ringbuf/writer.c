@@ -115,11 +115,16 @@ static __thread int pmt_in_slow;
 
 bool pmt_cpu_lock(struct pmt_cpu *c)
 {
-	if (pmt_in_slow) {
-		if (atomic_exchange_explicit(&c->lock, 1, memory_order_acquire))
-			return false;
-		pmt_in_slow++;
-		return true;
+	/*
+	 * Mark the thread before touching the lock and unmark it after release,
+	 * so a signal handler that interrupts us anywhere in between (spinning,
+	 * holding, releasing) sees the mark and only trylocks.
+	 */
+	if (pmt_in_slow++) {
+		if (!atomic_exchange_explicit(&c->lock, 1, memory_order_acquire))
+			return true;
+		pmt_in_slow--;
+		return false;
 	}
 	for (unsigned i = 0;; i++) {
 		if (!atomic_load_explicit(&c->lock, memory_order_relaxed) &&
@@ -132,14 +137,13 @@ bool pmt_cpu_lock(struct pmt_cpu *c)
 			_mm_pause();
 #endif
 	}
-	pmt_in_slow++;
 	return true;
 }
 
 void pmt_cpu_unlock(struct pmt_cpu *c)
 {
-	pmt_in_slow--;
 	atomic_store_explicit(&c->lock, 0, memory_order_release);
+	pmt_in_slow--;
 }
 
 void pmt_meta_begin(struct pmt_cpu *c)
