@@ -148,8 +148,8 @@ void pmt_cpu_unlock(struct pmt_cpu *c)
 
 void pmt_meta_begin(struct pmt_cpu *c)
 {
-	__atomic_store_n(&c->meta->seq, c->meta->seq + 1, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
+	/* acquire on the RMW: the meta stores that follow cannot move above it */
+	__atomic_fetch_add(&c->meta->seq, 1, __ATOMIC_ACQ_REL);
 }
 
 void pmt_meta_end(struct pmt_cpu *c)
