@@ -72,10 +72,22 @@ bool output_event_selected(const struct pmt_filter *filter, const struct event_v
 {
 	if (!filter)
 		return true;
-	if (filter->have_since && v->ts < filter->since_ns)
-		return false;
-	if (filter->have_until && v->ts > filter->until_ns)
-		return false;
+	if (filter->have_since || filter->have_until) {
+		/*
+		 * Compare what is printed: microseconds rounded as ns2usecs() does
+		 * for clocks in nanoseconds; for raw clocks (counter, x86-tsc) the
+		 * user's number is the raw count.
+		 */
+		bool ns = !v->buf || v->buf->clock_in_ns;
+		uint64_t t = ns ? (v->ts + 500) / 1000 : v->ts;
+		uint64_t since = ns ? filter->since_ns / 1000 : filter->since_ns / 1000000000ULL;
+		uint64_t until = ns ? filter->until_ns / 1000 : filter->until_ns / 1000000000ULL;
+
+		if (filter->have_since && t < since)
+			return false;
+		if (filter->have_until && t > until)
+			return false;
+	}
 	if (filter->events) {
 		for (const char **p = filter->events; *p; p++) {
 			const char *spec = *p, *colon = strchr(spec, ':');

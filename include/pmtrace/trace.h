@@ -64,7 +64,10 @@ struct pmt_filter {
 	uint64_t cpu_mask[8];	/* CPUs 0..511; all zero = every CPU */
 	const char **events;	/* NULL-terminated "sys:name" / "name" list, NULL = all */
 	bool have_since, have_until;
-	uint64_t since_ns, until_ns; /* inclusive bounds on the event time stamp */
+	/* inclusive bounds on the time stamp as printed (to the microsecond);
+	 * for buffers on a raw clock (counter, x86-tsc) the whole seconds given
+	 * are taken as raw counts */
+	uint64_t since_ns, until_ns;
 };
 
 /* Parse "0,2-5" into filter->cpu_mask. */

@@ -464,6 +464,58 @@ static void check_truncated_flat(const char *dir)
 	free(src);
 }
 
+/* A copy of the makedumpfile file with one header field overwritten: open and
+ * read must fail or succeed cleanly, never crash or hang (the test has a
+ * timeout). Fields: block_size, sub_hdr_size, bitmap_blocks, max_mapnr of
+ * disk_dump_header, max_mapnr_64 of the sub-header. */
+static void check_corrupt_headers(const char *dir)
+{
+	static const struct {
+		uint64_t off;
+		unsigned len;
+		uint64_t val;
+	} pokes[] = {
+		{ 428, 4, 0 },
+		{ 428, 4, 0xffffffff },
+		{ 428, 4, 3 },
+		{ 432, 4, 0xffffffff },
+		{ 436, 4, 0 },
+		{ 436, 4, 0x7fffffff },
+		{ 440, 4, 0xffffffff },
+		{ 4096 + 96, 8, UINT64_MAX },
+		{ 4096 + 96, 8, 1ull << 40 },
+	};
+	char *src = join(dir, "vmcore.mdf-zlib");
+	uint64_t size = file_size(src);
+
+	for (size_t i = 0; i < sizeof(pokes) / sizeof(pokes[0]); i++) {
+		char *path = copy_prefix(src, "poked", size);
+		struct dump *d = NULL;
+		struct pmt_err *err;
+		uint8_t v[8], buf[PAGE];
+		int fd = open(path, O_WRONLY);
+
+		for (unsigned b = 0; b < pokes[i].len; b++)
+			v[b] = (uint8_t)(pokes[i].val >> (8 * b));
+		if (fd < 0 || pwrite(fd, v, pokes[i].len, (off_t)pokes[i].off) != pokes[i].len)
+			abort();
+		close(fd);
+		err = dump_open(path, &d);
+		if (!err) {
+			pmt_err_free(dump_read_phys(d, 0x1000000, buf, PAGE));
+			dump_close(d);
+		} else {
+			CHECK(strstr(err->msg, path), "poke %zu: message without the file: %s", i,
+			      err->msg);
+		}
+		pmt_err_free(err);
+		unlink(path);
+		free(path);
+	}
+	printf("  %zu corrupted headers: no crash\n", sizeof(pokes) / sizeof(pokes[0]));
+	free(src);
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static void check_scenario(const char *cache, const char *dir)
@@ -495,6 +547,7 @@ static void check_scenario(const char *cache, const char *dir)
 	check_truncated(dir, "vmcore.elf", 0.5);
 	check_truncated(dir, "vmcore.mdf-zlib", 0.6);
 	check_truncated_flat(dir);
+	check_corrupt_headers(dir);
 out:
 	free(vmlinux);
 	free(uname);

@@ -183,25 +183,37 @@ static void test_rebuild_good(void **state)
 	free(flat);
 }
 
-/* Cut the good stream at every length: each must be refused with CORRUPT
- * (and never crash), except the full length. Trailing bytes after END are
- * ignored. */
-static void test_truncated_everywhere(void **state)
+static void expect_cut_refused(const uint8_t *flat, size_t cut)
 {
 	char path[256];
-	size_t len;
+	int fd = write_tmp("cut", flat, cut, path, sizeof(path)), ofd = empty_out();
+	struct pmt_err *err = flat_rebuild(fd, path, ofd, NULL);
+
+	if (!err)
+		fail_msg("cut at %zu accepted", cut);
+	assert_int_equal(err->code, PMT_ERR_CORRUPT);
+	assert_non_null(strstr(err->msg, path));
+	pmt_err_free(err);
+	close(ofd);
+	close(fd);
+}
+
+/* Cut the good stream at many lengths: every one must be refused with
+ * CORRUPT naming the file (and never crash): a 13-byte stride over the whole
+ * stream, plus every byte around each record boundary (inside the 16-byte
+ * record header, just before and after it). */
+static void test_truncated_everywhere(void **state)
+{
+	size_t len, b = FLAT_HEADER_SIZE;
 	uint8_t *flat = build_flat(good, NGOOD, true, 1, 1, &len);
 
-	for (size_t cut = 0; cut < len; cut += (cut < FLAT_HEADER_SIZE ? 512 : 1)) {
-		int fd = write_tmp("cut", flat, cut, path, sizeof(path)), ofd = empty_out();
-		struct pmt_err *err = flat_rebuild(fd, path, ofd, NULL);
-
-		assert_non_null(err);
-		assert_int_equal(err->code, PMT_ERR_CORRUPT);
-		assert_non_null(strstr(err->msg, path));
-		pmt_err_free(err);
-		close(ofd);
-		close(fd);
+	for (size_t cut = 0; cut < len; cut += 13)
+		expect_cut_refused(flat, cut);
+	for (size_t i = 0; i <= NGOOD; i++) {
+		for (size_t c = b - 1; c <= b + 17 && c < len; c++)
+			expect_cut_refused(flat, c);
+		if (i < NGOOD)
+			b += 16 + (size_t)good[i].size;
 	}
 	free(flat);
 }
