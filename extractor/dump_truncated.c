@@ -17,8 +17,10 @@
  * does not share the zero page (see last_data_end()) does; only when it does
  * not are all descriptors walked. Header fields are trusted only
  * as far as the file can back them: the bitmap is clamped to its blocks, every
- * read is bounded, and a layout that makes no sense yields an empty map (the
- * file is then libkdumpfile's to reject).
+ * read is bounded. A header whose block size, bitmap size or sub-header size
+ * the file cannot back is refused as CORRUPT before libkdumpfile sees it:
+ * libkdumpfile 0.5.1 allocates from those fields (bitmap_blocks = 0x7fffffff
+ * makes it ask for 32 GiB).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -298,10 +300,20 @@ static struct pmt_err *scan_diskdump(int fd, const char *name, const uint8_t *hd
 	struct pmt_err *err;
 	uint8_t *buf, sub[8];
 
-	/* plausible block size (a power of two the page size) and layout */
-	if (block < 512 || block > (1u << 20) || (block & (block - 1)) || bmp_blocks < 2 ||
-	    bmp_blocks % 2 || sub_blocks > (1u << 20))
-		return NULL;
+	/* libkdumpfile sizes its allocations from these fields, so a layout
+	 * the file cannot back is refused here, before it gets the file. */
+	if (block < 512 || block > (1u << 20) || (block & (block - 1)))
+		return pmt_err_new(PMT_ERR_CORRUPT, "%s: kdump header: block_size %" PRIu64, name,
+				   block);
+	if (bmp_blocks < 2 || bmp_blocks % 2)
+		return pmt_err_new(PMT_ERR_CORRUPT, "%s: kdump header: bitmap_blocks %" PRIu64,
+				   name, bmp_blocks);
+	if ((1 + sub_blocks + bmp_blocks) * block > m->file_size)
+		return pmt_err_new(PMT_ERR_CORRUPT,
+				   "%s: kdump header: %" PRIu64 " sub-header and %" PRIu64
+				   " bitmap blocks of %" PRIu64 " bytes end beyond the end of the "
+				   "file (%" PRIu64 " bytes; truncated?)",
+				   name, sub_blocks, bmp_blocks, block, m->file_size);
 	if (version >= 6 && sub_blocks && pread_full(fd, sub, 8, block + DD_SUB_MAPNR_64) == 8)
 		bits = get_uint(sub, 8, false);
 	/* the bitmap cannot describe more pages than it has bits */

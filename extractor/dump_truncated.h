@@ -37,7 +37,8 @@ struct trunc_map {
 };
 
 /* Scan fd (an ELF core or a kdump-compressed file; anything else yields an
- * empty map). Errors only for I/O failure or allocation. */
+ * empty map). Errors for I/O failure, allocation, and (PMT_ERR_CORRUPT) a
+ * kdump header whose layout the file cannot hold. */
 struct pmt_err *trunc_scan(int fd, const char *name, struct trunc_map *out);
 
 /* Is any byte of [addr, addr + len) in a hole? *first gets the first one. */
