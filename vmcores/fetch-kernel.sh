@@ -62,6 +62,10 @@ if [ "$REFRESH" = 0 ] && [ -s "$SUITE_FILE" ]; then
 	fi
 fi
 
+# Everything from here on (apt lists, downloads, extraction) is serialized.
+exec 9>"$CACHE/kernels/.lock"
+flock -w 1800 9 || die "timeout waiting for $CACHE/kernels/.lock"
+
 # --- apt access ------------------------------------------------------------
 APT_OPTS=()
 private_apt() {
@@ -141,6 +145,21 @@ extract_member() { # deb member dest
 		rm -rf "$tmpd"
 		die "extracting $member from $(basename "$deb") failed"
 	fi
+	# Sid's -dbg ships boot/vmlinux-<rel> as a relative symlink to
+	# lib/modules/<rel>/vmlinux: follow it (inside the package) once.
+	if [ -L "$tmpd/$member" ]; then
+		local target
+		target=$(realpath -m "$tmpd/$(dirname "$member")/$(readlink "$tmpd/$member")")
+		target=./${target#"$(realpath "$tmpd")"/}
+		rm -f "$tmpd/$member"
+		if ! dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmpd" "$target"; then
+			rm -rf "$tmpd"
+			die "extracting $target (link target of $member) failed"
+		fi
+		member=$target
+	fi
+	[ -f "$tmpd/$member" ] && [ ! -L "$tmpd/$member" ] ||
+		{ rm -rf "$tmpd"; die "$member is not a regular file"; }
 	mv "$tmpd/$member" "$dest"
 	rm -rf "$tmpd"
 }
@@ -166,8 +185,6 @@ extract_module() { # deb name dest
 	rm -rf "$tmpd"
 }
 
-exec 9>"$CACHE/kernels/.lock"
-flock -w 1800 9 || die "timeout waiting for $CACHE/kernels/.lock"
 rel=
 while read -r ver cand; do
 	d=$CACHE/kernels/$cand

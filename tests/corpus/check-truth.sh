@@ -17,7 +17,8 @@
 #  - scenario specifics: basic and subbuf keep all 10/15 trace_marker rounds
 #    per CPU on that CPU with nothing overwritten; instances has buffers
 #    foo and bar with their clocks and sizes; overwrite has overrun > 0 on
-#    every CPU and 50 consumed cpu0 events ("read events: 50").
+#    every CPU and cpu0 "read events" equal to the event lines of the one
+#    trace_pipe read the scenario made (trace_pipe_consumed).
 # The "live" scenario moves while it is captured: only files and stats are
 # checked there. Prints one line per cell; exits 1 on the first bad cell
 # after listing all problems.
@@ -130,10 +131,10 @@ while read -r cell; do
 		for c in "$t"/global/per_cpu/cpu*; do
 			[ "$(stat_of "$c/stats" overrun)" -gt 0 ] || err "overwrite: ${c##*/} overrun 0"
 		done
-		[ "$(stat_of "$t/global/per_cpu/cpu0/stats" "read events")" = 50 ] ||
-			err "overwrite: cpu0 read events != 50"
-		[ "$(wc -l <"$t/global/per_cpu/cpu0/trace_pipe_consumed")" = 50 ] ||
-			err "overwrite: trace_pipe_consumed has not 50 lines"
+		n=$(stat_of "$t/global/per_cpu/cpu0/stats" "read events")
+		[ "$n" -gt 0 ] || err "overwrite: cpu0 read events is 0"
+		[ "$(grep -vc '^CPU:' "$t/global/per_cpu/cpu0/trace_pipe_consumed")" = "$n" ] ||
+			err "overwrite: trace_pipe_consumed lines != read events $n"
 		;;
 	esac
 	if [ "$problems" = 0 ]; then
