@@ -104,7 +104,13 @@ static void test_small_and_large(void **state)
 		assert_int_equal(ev.len, 113 + 3); /* rounded as the kernel reports it */
 		assert_null(pmt_rb_consume(rb, 0, &ev));
 		assert_int_equal(ev.len, 12);
-		assert_non_null(pmt_rb_consume(rb, 0, &ev)); /* leaks nothing: NODATA */
+		{
+			struct pmt_err *err = pmt_rb_consume(rb, 0, &ev);
+
+			assert_non_null(err);
+			assert_int_equal(err->code, PMT_ERR_NODATA);
+			pmt_err_free(err);
+		}
 	}
 	pmt_rb_destroy(rb);
 }
@@ -254,7 +260,7 @@ static void test_abs_stamp_walk(void **state)
 static void test_missed_flags(void **state)
 {
 	struct pmt_rb *rb = mk(0, 2);
-	static unsigned char pay[2000];
+	static unsigned char pay[4096];
 	struct pmt_rb_page page;
 	uint64_t commit;
 	unsigned ok = 0, dropped = 0;

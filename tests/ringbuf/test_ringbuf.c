@@ -101,14 +101,17 @@ static void test_iterator(void **state)
 
 	(void)state;
 	/* 4 pages of 255 events (16 bytes each) hold 1020; write 3000 */
-	for (uint32_t i = 0; i < 3000; i++)
-		assert_true(pmt_rb_write_cpu(rb, 0, &i, 12));
+	for (uint32_t i = 0; i < 3000; i++) {
+		uint32_t rec[3] = { i, ~i, 0 };
+
+		assert_true(pmt_rb_write_cpu(rb, 0, rec, 12));
+	}
 	pmt_rb_stats(rb, 0, &st);
 	assert_int_equal(st.committed, 3000);
 	assert_int_equal(st.lost, 0);
 	assert_int_equal(st.entries + st.overrun, 3000);
 	assert_null(pmt_rb_iter_start(rb, 0, &it));
-	while (!pmt_rb_iter_next(it, &ev) || 0) {
+	for (struct pmt_err *err; !(err = pmt_rb_iter_next(it, &ev)) || (pmt_err_free(err), 0);) {
 		memcpy(&v, ev.data, 4);
 		if (!n)
 			first = v;
