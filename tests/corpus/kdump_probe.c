@@ -79,9 +79,16 @@ static int probe(kdump_ctx_t *ctx, const char *path, const char *release,
 		rc = fail(path, "no SYMBOL(init_uts_ns)", kdump_get_err(ctx));
 		goto out;
 	}
+	/*
+	 * Kernels before OFFSET(uts_namespace.name) was exported (5.10 has
+	 * none) begin struct uts_namespace with a 4-byte struct kref, then the
+	 * name (char arrays, no padding).
+	 */
 	if (kdump_vmcoreinfo_line(ctx, "OFFSET(uts_namespace.name)", &nameoff) !=
-	    KDUMP_OK) {
-		rc = fail(path, "no OFFSET(uts_namespace.name)", kdump_get_err(ctx));
+	    KDUMP_OK)
+		nameoff = strdup("4");
+	if (!nameoff) {
+		rc = fail(path, "out of memory", NULL);
 		goto out;
 	}
 	memset(uts, 0, sizeof(uts));
