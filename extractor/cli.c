@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dwarf_types.h"
 
 enum {
 	OPT_VMLINUX = 0x100,
@@ -169,6 +170,13 @@ struct pmt_trace *cli_load(struct cli *c, struct session **sess)
 		session_close(*sess);
 		*sess = NULL;
 		return NULL;
+	}
+	if (c->sopts.verbose && (*sess)->dwarf) {
+		struct dwarf_types_stats st;
+
+		dwarf_types_get_stats((*sess)->dwarf, &st);
+		fprintf(stderr, "pmtrace: DWARF: %u units indexed by hints, %u by scanning\n",
+			st.hint_cus, st.scanned_cus);
 	}
 	err = session_save_profile(*sess);
 	if (err) {

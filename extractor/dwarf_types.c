@@ -173,6 +173,7 @@ static const struct hint hints[] = {
 	{ "struct tracepoint", { "tracepoint_probe_register" } },
 	{ "struct syscall_metadata", { "ftrace_syscall_enter", "init_ftrace_syscalls" } },
 	{ "struct saved_cmdlines_buffer", { "trace_find_cmdline", "tracing_open" } },
+	{ "struct task_struct", { "trace_find_cmdline", "tracing_open", "wake_up_process" } },
 	{ "struct new_utsname", { "override_release", "__do_sys_newuname", "copy_utsname" } },
 	{ "struct uts_namespace", { "copy_utsname", "free_uts_ns" } },
 	{ "TRACE_EVENT_FL_*", { "trace_add_event_call", "trace_define_field", "tracing_open" } },

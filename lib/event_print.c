@@ -209,7 +209,9 @@ static uint8_t *hash_pointers(const struct pmt_trace *tr, const struct event_vie
 	unsigned int ws = tr->t->word_size;
 	uint8_t *copy;
 
-	if (!db->hash_ptrs)
+	/* hashed only where the kernel hashed: 5.12+ with the hash-ptr option */
+	if (!db->hash_ptrs || !tr->L.iter_hash_ptr || !v->buf ||
+	    !(v->buf->trace_flags & tr->L.iter_hash_ptr))
 		return NULL;
 	copy = malloc(v->len);
 	if (!copy)

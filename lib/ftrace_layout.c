@@ -133,7 +133,8 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 
 	L->rb_type = ring_buffer_type(&r);
 	structure(&r, &L->rb, L->rb_type, true);
-	member(&r, &L->rb_cpus, L->rb_type, "cpus", true);
+	/* `cpus` went away in 6.12: then buffers[] has nr_cpu_ids entries */
+	member(&r, &L->rb_cpus, L->rb_type, "cpus", false);
 	member(&r, &L->rb_buffers, L->rb_type, "buffers", true);
 	member(&r, &L->rb_subbuf_size, L->rb_type, "subbuf_size", false);
 	member(&r, &L->rb_subbuf_order, L->rb_type, "subbuf_order", false);
@@ -200,6 +201,7 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 	enumerator(&r, &L->tf_preempt_resched, "TRACE_FLAG_PREEMPT_RESCHED");
 	enumerator(&r, &L->tf_nmi, "TRACE_FLAG_NMI");
 	enumerator(&r, &L->tf_bh_off, "TRACE_FLAG_BH_OFF");
+	enumerator(&r, &L->iter_hash_ptr, "TRACE_ITER_HASH_PTR");
 
 	member(&r, &L->sm_name, sm, "name", false);
 	member(&r, &L->sm_nb_args, sm, "nb_args", false);
@@ -225,6 +227,7 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 	symbol(&r, &L->sym_text, "_text", false);
 	symbol(&r, &L->sym_ptr_key, "ptr_key", false);
 	symbol(&r, &L->sym_trace_clocks, "trace_clocks", false);
+	symbol(&r, &L->sym_nr_cpu_ids, "nr_cpu_ids", !L->rb_cpus.ok);
 	symbol(&r, &L->sym_no_hash_pointers, "no_hash_pointers", false);
 	symbol(&r, &L->sym_ks_num_syms, "kallsyms_num_syms", false);
 	symbol(&r, &L->sym_ks_names, "kallsyms_names", false);

@@ -75,6 +75,8 @@ struct ftrace_layout {
 	/* enum trace_flag_type (common_flags bits); 0 when this kernel lacks one */
 	uint64_t tf_irqs_off, tf_irqs_nosupport, tf_need_resched, tf_need_resched_lazy,
 		tf_hardirq, tf_softirq, tf_preempt_resched, tf_nmi, tf_bh_off;
+	/* TRACE_ITER_HASH_PTR (the hash-ptr option, 5.12+); 0: %p prints raw */
+	uint64_t iter_hash_ptr;
 
 	/* syscalls: struct syscall_metadata */
 	struct fl_field sm_name, sm_nb_args, sm_args, sm_types, sm_enter_fields, sm_exit_fields,
@@ -88,7 +90,7 @@ struct ftrace_layout {
 	/* symbols (run-time addresses) */
 	struct fl_sym sym_global_trace, sym_ftrace_trace_arrays, sym_ftrace_events,
 		sym_ftrace_common_fields, sym_savedcmd, sym_num_online_cpus, sym_text,
-		sym_ptr_key, sym_no_hash_pointers, sym_trace_clocks;
+		sym_ptr_key, sym_no_hash_pointers, sym_trace_clocks, sym_nr_cpu_ids;
 	struct fl_sym sym_ks_num_syms, sym_ks_names, sym_ks_token_table, sym_ks_token_index,
 		sym_ks_offsets, sym_ks_relative_base, sym_ks_addresses, sym_ks_markers;
 };

@@ -454,6 +454,14 @@ static void walk_buffer(struct pmt_trace *tr, struct trace_buf *b)
 	}
 	cpus = field_val(t, rb, &L->rb_cpus);
 	buffers = field_val(t, rb, &L->rb_buffers);
+	if (!L->rb_cpus.ok) {
+		uint32_t n = 0;
+
+		err = pmt_read_u32(t, L->sym_nr_cpu_ids.addr, &n);
+		if (err)
+			trace_diag_err(tr, err, "nr_cpu_ids");
+		cpus = n;
+	}
 	if (L->rb_subbuf_order.ok)
 		order = field_val(t, rb, &L->rb_subbuf_order);
 	free(rb);

@@ -63,8 +63,8 @@ void output_text_header(const struct pmt_trace *tr, const struct trace_buf *b,
 		fprintf(out, "#                            %.*s|| / _--=> preempt-depth\n", prec,
 			space);
 		fprintf(out, "#                            %.*s||| /     delay\n", prec, space);
-		fprintf(out, "#           TASK-PID     CPU#  ||||    TIMESTAMP  FUNCTION\n");
-		fprintf(out, "#              | |         |   ||||       |         |\n");
+		fprintf(out, "#           TASK-PID     CPU#  ||||   TIMESTAMP  FUNCTION\n");
+		fprintf(out, "#              | |         |   ||||      |         |\n");
 	}
 }
 

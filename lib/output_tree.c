@@ -182,8 +182,16 @@ static void header_page(const struct pmt_trace *tr, FILE *f)
 	fprintf(f, "\tfield: local_t commit;\toffset:%u;\tsize:%u;\tsigned:1;\n", commit_off,
 		commit_size);
 	fprintf(f, "\tfield: int overwrite;\toffset:%u;\tsize:1;\tsigned:1;\n", commit_off);
-	fprintf(f, "\tfield: char data;\toffset:%u;\tsize:%u;\tsigned:1;\n", data_off,
-		subbuf - data_off);
+	unsigned int major = 0, minor = 0;
+	int char_signed;
+
+	/* is_signed_type(char): kernels since 6.2 build with -funsigned-char */
+	if (sscanf(tr->t->release, "%u.%u", &major, &minor) == 2)
+		char_signed = major < 6 || (major == 6 && minor < 2);
+	else
+		char_signed = 0;
+	fprintf(f, "\tfield: char data;\toffset:%u;\tsize:%u;\tsigned:%d;\n", data_off,
+		subbuf - data_off, char_signed);
 }
 
 static void header_event(FILE *f)
