@@ -303,6 +303,7 @@ static struct pmt_err *cpu_reattach(struct pmt_rb *rb, uint32_t i, uint64_t meta
 			pmt_pg_set_commit(pg, 0); /* reported by the validator; emptied */
 			continue;
 		}
+		pg->nr_events = n;
 		{
 			uint64_t ts = pmt_pg_time_stamp(pg);
 			struct pmt_walk w;

@@ -46,6 +46,9 @@ struct pmt_pg {
 	/* data end before the closing padding (the kernel's real_end); written by
 	 * the sealing writer before its commit CAS, read once the page is quiescent */
 	uint32_t real_end;
+	/* data events on the page once it is sealed and quiescent: counted by
+	 * the last committer while the page is hot, read under the lock */
+	uint32_t nr_events;
 } __attribute__((aligned(64)));
 
 struct pmt_rb;

@@ -105,7 +105,7 @@ static void hand_over_locked(struct pmt_rb *rb, struct pmt_cpu *c, struct pmt_pg
 	uint64_t missed = c->overrun + atomic_load_explicit(&c->lost, memory_order_relaxed);
 	uint64_t commit = pmt_pg_commit_word(h);
 
-	c->read += pmt_pg_count(rb, h);
+	c->read += h->nr_events;
 	if (missed != c->missed_seen) {
 		uint32_t len = (uint32_t)commit & ~PMT_RB_MISSED_FLAGS;
 
@@ -134,6 +134,7 @@ static void into_ring_locked(struct pmt_cpu *c, uint32_t slot, uint32_t id)
 	atomic_store_explicit(&pg->state, ST_QUIESCENT, memory_order_release);
 	pg->gen++;
 	pg->real_end = 0;
+	pg->nr_events = 0;
 	c->pstate[id] = PMT_PAGE_DATA;
 	c->ring[slot] = id;
 }

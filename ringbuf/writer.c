@@ -81,6 +81,10 @@
  */
 #include <sched.h>
 #include <string.h>
+#if __has_include(<sys/rseq.h>)
+#include <sys/rseq.h>
+#define PMT_HAVE_RSEQ 1
+#endif
 #include <time.h>
 #ifdef __x86_64__
 #include <x86intrin.h>
@@ -182,6 +186,11 @@ void pmt_pg_commit(struct pmt_rb *rb, struct pmt_pg *pg)
 			/* a sealed page ends with a discarded event unless < 8 bytes were left */
 			if ((s & ST_SEALED) && rb->cap - off >= PMT_RB_MIN_PAD_EVENT)
 				len = rb->cap;
+			/* last writer out of a sealed page: the page is final, count it
+			 * now while it is in our cache (overrun/read accounting) */
+			if (s & ST_SEALED)
+				pg->nr_events = pmt_count_events(
+					pg->addr + PMT_RB_PAGE_DATA_OFFSET(8), len);
 			pmt_pg_set_commit(pg, len);
 		}
 		if (atomic_compare_exchange_weak_explicit(&pg->state, &s, s - ST_INFL_ONE,
@@ -191,21 +200,14 @@ void pmt_pg_commit(struct pmt_rb *rb, struct pmt_pg *pg)
 	}
 }
 
-/* Number of data events in a quiescent page (its commit word is final). */
+/* Number of data events up to the published commit of any page. */
 uint32_t pmt_pg_count(struct pmt_rb *rb, struct pmt_pg *pg)
 {
 	uint32_t len = (uint32_t)pmt_pg_commit_word(pg) & ~PMT_RB_MISSED_FLAGS;
-	struct pmt_walk w;
-	struct pmt_walk_ev ev;
-	const char *why;
-	uint32_t n = 0;
 
 	if (len > rb->cap)
 		return 0;
-	pmt_walk_init(&w, pg->addr + PMT_RB_PAGE_DATA_OFFSET(8), len, 0);
-	while (pmt_walk_next_data(&w, &ev, &why) == 1)
-		n++;
-	return n;
+	return pmt_count_events(pg->addr + PMT_RB_PAGE_DATA_OFFSET(8), len);
 }
 
 /* Make `pg` an empty, open page starting at `base`. Caller holds the lock. */
@@ -215,6 +217,7 @@ void pmt_pg_reset_locked(struct pmt_rb *rb, struct pmt_cpu *c, struct pmt_pg *pg
 	(void)c;
 	pg->gen++;
 	pg->real_end = 0;
+	pg->nr_events = 0;
 	pmt_pg_set_commit(pg, 0);
 	__atomic_store_n((uint64_t *)pg->addr, base, __ATOMIC_RELAXED);
 	atomic_store_explicit(&pg->base_ts, base, memory_order_relaxed);
@@ -241,7 +244,7 @@ bool pmt_advance_tail_locked(struct pmt_rb *rb, struct pmt_cpu *c)
 
 		if (!(rb->flags & PMT_RB_OVERWRITE) || !pg_quiescent(h))
 			return false;
-		c->overrun += pmt_pg_count(rb, h);
+		c->overrun += h->nr_events;
 		c->head_slot = (c->head_slot + 1) % c->nr_ring;
 	}
 	np = &c->pgs[c->ring[next]];
@@ -347,9 +350,30 @@ lost:
 	return NULL;
 }
 
+/*
+ * The CPU we are running on. glibc (2.35+) registers an rseq area per thread
+ * whose cpu_id the kernel keeps current; reading it directly saves the call.
+ * It is only a hint: the thread may migrate right after, which the buffer
+ * design tolerates.
+ */
+static inline int current_cpu(void)
+{
+#if defined(PMT_HAVE_RSEQ) && defined(__x86_64__)
+	if (__rseq_size) {
+		const struct rseq *rs =
+			(const struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
+		int cpu = (int)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
+
+		if (cpu >= 0)
+			return cpu;
+	}
+#endif
+	return sched_getcpu();
+}
+
 static inline struct pmt_cpu *this_cpu(struct pmt_rb *rb)
 {
-	int cpu = sched_getcpu();
+	int cpu = current_cpu();
 
 	if (cpu < 0)
 		cpu = 0;
