@@ -54,7 +54,8 @@ static struct pmt_err *plan(const struct pmt_rb_opts *o, struct geometry *g)
 	if (o && o->clock_id == PMT_CLOCK_TSC)
 		return pmt_err_new(PMT_ERR_UNSUPPORTED, "TSC clock only on x86-64");
 #endif
-	g->meta_size = pmt_meta_size(g->page_size, g->nr_ring, g->nr_pages);
+	/* the ring array has room for every page but the reader: resize can grow */
+	g->meta_size = pmt_meta_size(g->page_size, g->nr_pages - 1, g->nr_pages);
 	g->hdr_bytes = (PMT_REGION_HDR_FIXED + 8ull * g->nr_cpus + g->page_size - 1) /
 		       g->page_size * g->page_size;
 	g->per_cpu = g->meta_size + (uint64_t)g->nr_pages * g->page_size;
@@ -97,7 +98,8 @@ static struct pmt_err *cpu_attach(struct pmt_rb *rb, uint32_t i, uint64_t meta_o
 	c->pstate = (unsigned char *)m + m->state_start;
 	c->pgs = aligned_alloc(64, sizeof(struct pmt_pg) * c->nr_pages);
 	c->spares = calloc(c->nr_pages, sizeof(uint32_t));
-	if (!c->pgs || !c->spares)
+	c->scratch = calloc(c->nr_pages, sizeof(uint32_t));
+	if (!c->pgs || !c->spares || !c->scratch)
 		return &pmt_err_nomem;
 	memset(c->pgs, 0, sizeof(struct pmt_pg) * c->nr_pages);
 	for (uint32_t id = 0; id < c->nr_pages; id++) {
@@ -154,7 +156,7 @@ static struct pmt_err *init_region(struct pmt_rb *rb, const struct geometry *g)
 		m->cpu = i;
 		m->meta_page_size = g->meta_size;
 		m->data_start = sizeof(*m);
-		m->state_start = sizeof(*m) + 4 * g->nr_ring;
+		m->state_start = sizeof(*m) + 4 * (g->nr_pages - 1);
 		m->nr_pages = g->nr_pages;
 		m->nr_ring = g->nr_ring;
 		m->pages_off = g->meta_size;
@@ -415,6 +417,7 @@ void pmt_rb_destroy(struct pmt_rb *rb)
 	for (uint32_t i = 0; i < rb->nr_cpus; i++) {
 		free(rb->cpus[i].pgs);
 		free(rb->cpus[i].spares);
+		free(rb->cpus[i].scratch);
 	}
 	free(rb->cpus);
 	if (rb->fd >= 0 && rb->own_fd)

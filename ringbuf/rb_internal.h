@@ -70,6 +70,7 @@ struct pmt_cpu {
 	uint32_t head_slot, tail_slot;
 	uint32_t reader; /* reader page id or PMT_NO_PAGE */
 	uint32_t *spares, nr_spares;
+	uint32_t *scratch; /* nr_pages ids of working space for resize */
 	uint64_t overrun, read, pages_touched, page_allocs, reported;
 	uint64_t missed_seen; /* overrun + lost already flagged to readers */
 

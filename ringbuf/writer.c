@@ -160,6 +160,7 @@ void pmt_meta_end(struct pmt_cpu *c)
 {
 	struct pmt_cpu_meta *m = c->meta;
 
+	m->nr_ring = c->nr_ring;
 	m->head_slot = c->head_slot;
 	m->head_id = c->ring[c->head_slot];
 	m->tail_slot = c->tail_slot;

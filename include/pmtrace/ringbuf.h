@@ -141,6 +141,16 @@ struct pmt_rb_stats {
 /* Statistics of one CPU, or of all when cpu == UINT32_MAX. */
 void pmt_rb_stats(struct pmt_rb *rb, uint32_t cpu, struct pmt_rb_stats *st);
 
+/*
+ * Change the number of ring pages of `cpu` (2 .. pool size - 1) while writers
+ * run. Growing takes pages from the spare pool. Shrinking first drops empty
+ * pages; in overwrite mode it then drops the oldest data pages (counted as
+ * overrun); in producer/consumer mode a ring holding too much data is refused.
+ * Pages that leave the ring become spares and are reported to the OS after
+ * the idle delay.
+ */
+struct pmt_err *pmt_rb_resize(struct pmt_rb *rb, uint32_t cpu, uint32_t nr_ring);
+
 /* Release surplus idle spare pages whose delay has passed (also done by
  * pmt_rb_put_page). Returns the number of pages reported. */
 uint32_t pmt_rb_report_idle(struct pmt_rb *rb);

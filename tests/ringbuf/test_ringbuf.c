@@ -268,6 +268,86 @@ static void test_idle_reporting(void **state)
 	pmt_rb_destroy(rb);
 }
 
+static void test_resize(void **state)
+{
+	struct pmt_rb_opts o = { .nr_cpus = 1, .nr_ring = 8, .nr_spare = 2, .spare_keep = 1,
+				 .report_delay_ms = 30 };
+	struct pmt_rb *rb;
+	struct pmt_rb_stats st;
+	struct pmt_rb_event ev;
+	struct pmt_err *err;
+	size_t len;
+	const unsigned char *mem;
+	const struct pmt_cpu_meta *m;
+	uint64_t moff;
+	static unsigned char pay[2000];
+	uint32_t v;
+
+	(void)state;
+	assert_null(pmt_rb_create(&o, &rb));
+	mem = pmt_rb_region(rb, &len);
+	memcpy(&moff, mem + 64, 8);
+	m = (const void *)(mem + moff);
+	/* 5 events of 2000 bytes: 3 pages used (2 + 2 + 1) */
+	for (uint32_t i = 0; i < 5; i++) {
+		memcpy(pay, &i, 4);
+		assert_true(pmt_rb_write_cpu(rb, 0, pay, 2000));
+	}
+	err = pmt_rb_resize(rb, 0, 2); /* producer/consumer: would drop data */
+	assert_non_null(err);
+	assert_int_equal(err->code, PMT_ERR_INVALID);
+	pmt_err_free(err);
+	assert_null(pmt_rb_resize(rb, 0, 4));
+	assert_int_equal(m->nr_ring, 4);
+	assert_int_equal(m->head_slot, 0);
+	assert_int_equal(m->tail_slot, 2);
+	/* the 4 dropped empty pages idle, then 3 of them (keep 1) are reported */
+	usleep(50 * 1000);
+	assert_int_equal(pmt_rb_report_idle(rb), 3);
+	pmt_rb_stats(rb, 0, &st);
+	assert_int_equal(st.reported, 3);
+	assert_int_equal(st.entries, 5);
+	/* grow beyond the original: 4 + 4 spares (1 resident, 3 reported, 2 unused) */
+	err = pmt_rb_resize(rb, 0, 11);
+	assert_non_null(err);
+	pmt_err_free(err);
+	assert_null(pmt_rb_resize(rb, 0, 10));
+	assert_int_equal(m->nr_ring, 10);
+	pmt_rb_stats(rb, 0, &st);
+	assert_int_equal(st.page_allocs, 9 + 5); /* 9 at creation, 5 came back from the OS */
+	for (uint32_t i = 5; i < 19; i++) {
+		memcpy(pay, &i, 4);
+		assert_true(pmt_rb_write_cpu(rb, 0, pay, 2000));
+	}
+	for (uint32_t i = 0; i < 19; i++) {
+		assert_null(pmt_rb_consume(rb, 0, &ev));
+		memcpy(&v, ev.data, 4);
+		assert_int_equal(v, i);
+	}
+	pmt_rb_destroy(rb);
+
+	/* overwrite mode: shrinking a full ring drops the oldest pages as overrun */
+	o.flags = PMT_RB_OVERWRITE;
+	assert_null(pmt_rb_create(&o, &rb));
+	for (uint32_t i = 0; i < 40; i++) {
+		memcpy(pay, &i, 4);
+		assert_true(pmt_rb_write_cpu(rb, 0, pay, 2000));
+	}
+	pmt_rb_stats(rb, 0, &st);
+	assert_int_equal(st.entries, 16); /* 8 pages x 2 (the tail page holds the 40th) */
+	assert_null(pmt_rb_resize(rb, 0, 3));
+	pmt_rb_stats(rb, 0, &st);
+	assert_int_equal(st.entries, 6);
+	assert_int_equal(st.overrun, 34);
+	assert_int_equal(st.committed, 40);
+	for (uint32_t i = 34; i < 40; i++) {
+		assert_null(pmt_rb_consume(rb, 0, &ev));
+		memcpy(&v, ev.data, 4);
+		assert_int_equal(v, i);
+	}
+	pmt_rb_destroy(rb);
+}
+
 struct collect {
 	uint32_t n;
 	uint32_t bad;
@@ -471,7 +551,7 @@ int main(void)
 		cmocka_unit_test(test_iterator),	 cmocka_unit_test(test_page_allocs),
 		cmocka_unit_test(test_swap_reader_meta), cmocka_unit_test(test_idle_reporting),
 		cmocka_unit_test(test_persistent_reopen), cmocka_unit_test(test_bad_regions),
-		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_find),		 cmocka_unit_test(test_resize),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
