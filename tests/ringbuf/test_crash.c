@@ -10,7 +10,11 @@
  * region is also reopened for writing and must accept new events after the
  * recovered ones.
  *
- * usage: test_crash <rounds> [max-delay-us]
+ * With "overwrite" the region is a small flight recorder that wraps many
+ * times: what is recovered must then be, per CPU, a gap-free run of the
+ * newest events, ending at the last logged one (or the one after it).
+ *
+ * usage: test_crash <rounds> [max-delay-us] [overwrite]
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -137,12 +141,17 @@ int main(int argc, char **argv)
 	int rounds = argc > 1 ? atoi(argv[1]) : 200;
 	int max_delay = argc > 2 ? atoi(argv[2]) : 4000;
 	struct pmt_rb_opts o = { .nr_cpus = 2, .nr_ring = 256 };
+	int overwrite = argc > 3 && !strcmp(argv[3], "overwrite");
 	char path[256];
 	struct check c = { .cap = 1u << 22 };
 	uint32_t *logged = malloc(4u << 20);
 	int fails = 0, inflight = 0, nonempty = 0;
 
 	c.seen = malloc(c.cap);
+	if (overwrite) {
+		o.flags = PMT_RB_OVERWRITE;
+		o.nr_ring = 8;
+	}
 	snprintf(path, sizeof(path), "%s/pmt-crash-%d", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
 		 getpid());
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
@@ -181,21 +190,54 @@ int main(int argc, char **argv)
 			return 1;
 		got /= 4;
 		/* recovered = logged, or logged + 1 (committed, not yet logged) */
-		inflight += c.n == got + 1;
+		inflight += c.n == got + 1 || (overwrite && got < c.cap && c.seen[got]);
 		nonempty += c.n > 0;
-		if (c.bad || (c.n != got && c.n != got + 1)) {
-			fprintf(stderr, "round %d: logged %zu recovered %u bad %u\n", r, got, c.n,
-				c.bad);
-			fails++;
-		}
-		for (uint32_t s = 0; s < c.n; s++) {
-			if (!c.seen[s]) {
-				fprintf(stderr, "round %d: seq %u missing\n", r, s);
+		if (!overwrite) {
+			/* recovered = logged, or logged + 1 (committed, not yet logged) */
+			if (c.bad || (c.n != got && c.n != got + 1)) {
+				fprintf(stderr, "round %d: logged %zu recovered %u bad %u\n", r,
+					got, c.n, c.bad);
 				fails++;
-				break;
+			}
+			for (uint32_t s = 0; s < c.n; s++) {
+				if (!c.seen[s]) {
+					fprintf(stderr, "round %d: seq %u missing\n", r, s);
+					fails++;
+					break;
+				}
+			}
+		} else {
+			/* per CPU (seq parity): a gap-free run ending at the newest */
+			uint32_t top = got < c.cap && c.seen[got] ? (uint32_t)got : (uint32_t)got - 1;
+
+			if (c.bad || !got || !c.seen[top] || (top + 1 < c.cap && c.seen[top + 1])) {
+				fprintf(stderr, "round %d: newest event %u not recovered last (bad %u)\n",
+					r, top, c.bad);
+				fails++;
+			}
+			for (uint32_t par = 0; par < 2 && got > 2; par++) {
+				int64_t s = top - ((top - par) % 2);
+				uint32_t run = 0;
+
+				while (s >= 0 && c.seen[s]) {
+					run++;
+					s -= 2;
+				}
+				for (; s >= 0; s -= 2) {
+					if (c.seen[s]) {
+						fprintf(stderr, "round %d: gap before seq %ld\n", r,
+							(long)s);
+						fails++;
+						break;
+					}
+				}
+				if (!run) {
+					fprintf(stderr, "round %d: cpu %u recovered nothing\n", r, par);
+					fails++;
+				}
 			}
 		}
-		if (r % 10 == 0) {
+		if (r % 10 == 0 && !overwrite) {
 			uint32_t before = c.n, v = 0xffffffff, want;
 
 			err = pmt_rb_open_path(path, NULL, NULL, NULL, &rb);
