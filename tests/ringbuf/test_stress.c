@@ -87,7 +87,7 @@ static void *writer(void *arg)
 }
 
 static unsigned char **seen;
-static uint64_t consumed, bad;
+static uint64_t consumed, bad, resized;
 
 static void check(const struct pmt_rb_event *ev)
 {
@@ -121,7 +121,7 @@ static void check(const struct pmt_rb_event *ev)
 
 int main(int argc, char **argv)
 {
-	struct pmt_rb_opts o = { .nr_cpus = 2, .nr_ring = 16 };
+	struct pmt_rb_opts o = { .nr_cpus = 2, .nr_ring = 16, .nr_spare = 10 };
 	pthread_t th[64];
 	struct pmt_rb_event ev;
 	struct pmt_rb_stats st;
@@ -149,6 +149,12 @@ int main(int argc, char **argv)
 	for (unsigned loop = 0; atomic_load(&writers_done) < nthreads; loop++) {
 		if (!(loop % 64) && (uint32_t)atomic_load(&sig_seq) < nevents)
 			pthread_kill(th[loop / 64 % nthreads], SIGUSR1);
+		/* resize under the writers' feet now and then (refusals are fine) */
+		if (!(loop % 4096)) {
+			err = pmt_rb_resize(rb, loop / 4096 % 2, loop / 8192 % 2 ? 8 : 16);
+			resized += !err;
+			pmt_err_free(err);
+		}
 		err = pmt_rb_consume_merged(rb, &ev);
 		if (err) {
 			if (err->code != PMT_ERR_NODATA) {
@@ -173,9 +179,9 @@ int main(int argc, char **argv)
 	pmt_rb_stats(rb, UINT32_MAX, &st);
 	written = (uint64_t)nthreads * nevents + atomic_load(&sig_attempts);
 	printf("mode %s threads %u: written %lu (signal %lu) consumed %lu overrun %lu lost %lu "
-	       "entries %lu bad %lu\n",
+	       "entries %lu bad %lu resizes %lu\n",
 	       o.flags ? "overwrite" : "consumer", nthreads, written, atomic_load(&sig_attempts),
-	       consumed, st.overrun, st.lost, st.entries, bad);
+	       consumed, st.overrun, st.lost, st.entries, bad, resized);
 	if (bad || consumed + st.overrun + st.lost != written || st.entries ||
 	    st.read != consumed || st.committed + st.lost != written)
 		return fprintf(stderr, "FAIL: books do not balance\n"), 1;
