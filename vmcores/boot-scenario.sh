@@ -68,9 +68,12 @@ timing() { # name: record seconds since the previous call
 	t_step=$now
 }
 
-# Header lines of the scenario script: "# pmt-mem-mb: N" (guest RAM).
+# Header lines of the scenario script: "# pmt-mem-mb: N" (guest RAM),
+# "# pmt-cpu: MODEL" (QEMU -cpu; default max,la57=off: 4-level paging).
 MEM=$(sed -n 's/^# pmt-mem-mb: *\([0-9]*\).*/\1/p' "$SCRIPT" | head -n1)
 MEM=${MEM:-256}
+CPU=$(sed -n 's/^# pmt-cpu: *\([a-z0-9,=_-]*\).*/\1/p' "$SCRIPT" | head -n1)
+CPU=${CPU:-max,la57=off}
 
 # --- initramfs -------------------------------------------------------------
 STEP=initramfs
@@ -97,14 +100,14 @@ ACCEL=${PMTRACE_ACCEL:-}
 if [ -z "$ACCEL" ]; then
 	ACCEL=$("$HERE/probe-accel.sh" "$KDIR/vmlinuz") || die "accelerator probe failed"
 fi
-log "accel=$ACCEL mem=${MEM}M"
+log "accel=$ACCEL cpu=$CPU mem=${MEM}M"
 timing accel
 
 # --- boot ------------------------------------------------------------------
 STEP=boot
 QMP=$WORK/qmp.sock
 qemu-system-x86_64 \
-	-accel "$ACCEL" -cpu max,la57=off -smp 2 -m "$MEM" \
+	-accel "$ACCEL" -cpu "$CPU" -smp 2 -m "$MEM" \
 	-nodefaults -display none -no-reboot \
 	-kernel "$KDIR/vmlinuz" -initrd "$WORK/initrd" \
 	-append "console=ttyS0 loglevel=4 panic=-1 pmt.scenario=$SCEN" \
@@ -211,6 +214,7 @@ run=$(cat "$WORK/out/truth/kallsyms_text")
 [ -n "$link" ] && [ -n "$run" ] || die "cannot read _text (vmlinux '$link', guest '$run')"
 printf '0x%x\n' $((0x$run - 0x$link)) >"$WORK/out/kaslr_offset"
 echo "$ACCEL" >"$WORK/out/accel"
+qemu-system-x86_64 --version | head -n1 >"$WORK/out/qemu_version"
 timing kaslr
 cp "$TIMINGS" "$WORK/out/timings"
 

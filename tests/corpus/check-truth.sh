@@ -14,7 +14,8 @@
 #    buffer's whole trace has exactly the sum of the per-CPU event lines and
 #    its "entries-in-buffer" header says the same;
 #  - every event in a buffer's set_event has its events/<sys>/<event>/format;
-#  - scenario specifics: basic and subbuf keep all 10/15 trace_marker rounds
+#  - the guest CPU offered la57 exactly in the la57 scenario;
+#  - scenario specifics: basic, la57 and subbuf keep all 10/5/15 marker rounds
 #    per CPU on that CPU with nothing overwritten; instances has buffers
 #    foo and bar with their clocks and sizes; overwrite has overrun > 0 on
 #    every CPU and cpu0 "read events" equal to the event lines of the one
@@ -101,6 +102,11 @@ while read -r cell; do
 		[ -s "$t/$f" ] || err "missing truth/$f"
 	done
 	[ -e "$t/errors" ] && err "guest could not read: $(head -n3 "$t/errors" | tr '\n' ' ')"
+	if [ "$scen" = la57 ]; then
+		grep -qw la57 "$t/cpu_flags" || err "la57: the guest CPU lacks la57"
+	else
+		grep -qw la57 "$t/cpu_flags" && err "la57 offered outside the la57 scenario"
+	fi
 	live=0
 	[ "$scen" = live ] && live=1
 	for b in "$t/global" "$t"/instances/*; do
@@ -111,6 +117,9 @@ while read -r cell; do
 		check_markers "$t/global" basic 10
 		grep -q '^function$' "$t/global/current_tracer" || err "basic: tracer not function"
 		[ "$(cat "$t/global/buffer_size_kb")" -ge 1024 ] || err "basic: buffer_size_kb"
+		;;
+	la57)
+		check_markers "$t/global" la57 5
 		;;
 	subbuf)
 		check_markers "$t/global" subbuf 15

@@ -18,6 +18,7 @@
 #   events/header_page, events/header_event, saved_cmdlines
 #   uname (uname -r), cmdline (/proc/cmdline), version (/proc/version),
 #   kallsyms_text (hex _text of the running kernel: KASLR check), nproc,
+#   cpu_flags (the "flags" line of cpu0 in /proc/cpuinfo: la57 or not),
 #   scenario, dmesg, errors (only when some file could not be read)
 #   plus whatever the scenario left in $TRUTH_EXTRA (copied as is), e.g.
 #   the lines it consumed from a trace_pipe
@@ -118,6 +119,7 @@ truth_capture() {
 	truth_cp /proc/version $TRUTH/version
 	awk '$3 == "_text" { print $1; exit }' /proc/kallsyms >$TRUTH/kallsyms_text
 	nproc >$TRUTH/nproc
+	awk '/^flags/ { print; exit }' /proc/cpuinfo >$TRUTH/cpu_flags
 	echo "$PMT_SCENARIO" >$TRUTH/scenario
 	dmesg >$TRUTH/dmesg
 	[ -d $TRUTH_EXTRA ] && cp -r $TRUTH_EXTRA/. $TRUTH/
