@@ -34,8 +34,8 @@ struct pmt_err *pmt_backing_size(int fd, size_t need, bool create)
 		return pmt_err_new(PMT_ERR_IO, "fstat: %s", strerror(errno));
 	if (S_ISREG(st.st_mode)) {
 		if (create && (ftruncate(fd, 0) || ftruncate(fd, (off_t)need)))
-			return pmt_err_new(PMT_ERR_IO, "resizing the backing file to %zu: %s",
-					   need, strerror(errno));
+			return pmt_err_new(PMT_ERR_IO, "resizing the backing file to %zu: %s", need,
+					   strerror(errno));
 		if (!create && (size_t)st.st_size < need)
 			return pmt_err_new(PMT_ERR_NODATA, "backing file has %jd bytes, %zu needed",
 					   (intmax_t)st.st_size, need);

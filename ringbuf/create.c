@@ -363,7 +363,8 @@ struct pmt_err *pmt_rb_open_path(const char *path, const struct pmt_recover_ops 
 	if (!err)
 		err = pmt_region_recover(ro, (size_t)size, ops, arg, stats ? stats : &local);
 	if (!err && (stats ? stats : &local)->bad_cpus)
-		err = pmt_err_new(PMT_ERR_CORRUPT, "%" PRIu64 " cpu buffer(s) have unusable meta "
+		err = pmt_err_new(PMT_ERR_CORRUPT,
+				  "%" PRIu64 " cpu buffer(s) have unusable meta "
 				  "data; recover read-only with pmt_region_recover()",
 				  (stats ? stats : &local)->bad_cpus);
 	if (err)

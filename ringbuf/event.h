@@ -67,7 +67,8 @@ static inline void pmt_ev_write_extend(void *at, uint64_t delta)
 {
 	unsigned char *p = at;
 
-	pmt_ev_put32(p, pmt_ev_word(PMT_RB_TYPE_TIME_EXTEND, (uint32_t)(delta & PMT_RB_TS_DELTA_MASK)));
+	pmt_ev_put32(
+		p, pmt_ev_word(PMT_RB_TYPE_TIME_EXTEND, (uint32_t)(delta & PMT_RB_TS_DELTA_MASK)));
 	pmt_ev_put32(p + 4, (uint32_t)(delta >> PMT_RB_TS_SHIFT));
 }
 

@@ -26,15 +26,15 @@ _Static_assert(sizeof(long) == 8, "the writer produces 64-bit kernel-format page
  *  | base_ts (40 bits)           | (7 bits)|   | data area      |
  *  +-----------------------------+---------+---+----------------+
  */
-#define ST_OFF_MASK    0xffffull
-#define ST_SEALED      (1ull << 16)
-#define ST_INFL_SHIFT  17
-#define ST_INFL_ONE    (1ull << ST_INFL_SHIFT)
-#define ST_INFL_MAX    127ull
-#define ST_TS_SHIFT    24
-#define ST_TS_MAX      ((1ull << 40) - 1)
-#define ST_INFL(s)     (((s) >> ST_INFL_SHIFT) & ST_INFL_MAX)
-#define ST_QUIESCENT   ST_SEALED /* sealed, nobody in flight, off 0 */
+#define ST_OFF_MASK   0xffffull
+#define ST_SEALED     (1ull << 16)
+#define ST_INFL_SHIFT 17
+#define ST_INFL_ONE   (1ull << ST_INFL_SHIFT)
+#define ST_INFL_MAX   127ull
+#define ST_TS_SHIFT   24
+#define ST_TS_MAX     ((1ull << 40) - 1)
+#define ST_INFL(s)    (((s) >> ST_INFL_SHIFT) & ST_INFL_MAX)
+#define ST_QUIESCENT  ST_SEALED /* sealed, nobody in flight, off 0 */
 
 struct pmt_pg {
 	_Atomic uint64_t state;	  /* reservation word, see above */
@@ -85,7 +85,7 @@ struct pmt_cpu {
 struct pmt_rb {
 	unsigned char *mem;
 	size_t len;
-	int fd;		/* -1 for anonymous memory */
+	int fd; /* -1 for anonymous memory */
 	bool own_fd;
 	bool file_backed;
 	uint32_t nr_cpus, page_size, cap, flags, clock_id;

@@ -61,10 +61,9 @@ static bool seal_tail_locked(struct pmt_rb *rb, struct pmt_cpu *c)
 			return false; /* empty: nothing to flush */
 		if (ST_INFL(s) == ST_INFL_MAX)
 			return false;
-		if (atomic_compare_exchange_weak_explicit(&t->state, &s,
-							  (s | ST_SEALED) + ST_INFL_ONE,
-							  memory_order_acq_rel,
-							  memory_order_acquire))
+		if (atomic_compare_exchange_weak_explicit(
+			    &t->state, &s, (s | ST_SEALED) + ST_INFL_ONE, memory_order_acq_rel,
+			    memory_order_acquire))
 			break;
 	}
 	pmt_ev_write_pad(t->addr + PMT_RB_PAGE_DATA_OFFSET(8) + (s & ST_OFF_MASK),
@@ -200,8 +199,10 @@ struct pmt_err *pmt_rb_read_page(struct pmt_rb *rb, uint32_t cpu, uint32_t flags
 		goto out;
 	spare = pmt_spare_pop_locked(c);
 	if (spare == PMT_NO_PAGE) {
-		err = pmt_err_new(PMT_ERR_NOMEM, "cpu %u: no spare page; hand pages back with "
-				  "pmt_rb_put_page()", cpu);
+		err = pmt_err_new(PMT_ERR_NOMEM,
+				  "cpu %u: no spare page; hand pages back with "
+				  "pmt_rb_put_page()",
+				  cpu);
 		goto out;
 	}
 	pmt_meta_begin(c);

@@ -80,11 +80,12 @@ struct pmt_err *pmt_region_check_header(const void *mem, size_t len, struct pmt_
 	memcpy(&h, mem, sizeof(h));
 	if (h.magic != magic) {
 		if (h.magic == __builtin_bswap64(magic))
-			return pmt_err_new(PMT_ERR_UNSUPPORTED,
-					   "region is in the other byte order (%s-endian writer); "
-					   "this reader is %s-endian",
-					   __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? "big" : "little",
-					   __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? "little" : "big");
+			return pmt_err_new(
+				PMT_ERR_UNSUPPORTED,
+				"region is in the other byte order (%s-endian writer); "
+				"this reader is %s-endian",
+				__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? "big" : "little",
+				__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? "little" : "big");
 		return pmt_err_new(PMT_ERR_FORMAT, "not a pmtrace region: bad magic %#" PRIx64,
 				   h.magic);
 	}
@@ -93,8 +94,8 @@ struct pmt_err *pmt_region_check_header(const void *mem, size_t len, struct pmt_
 				   h.endian, PMT_REGION_ENDIAN);
 	if (h.abi_major != PMT_REGION_ABI_MAJOR)
 		return pmt_err_new(PMT_ERR_UNSUPPORTED,
-				   "region ABI %u.%u is %s than this reader's %u.%u",
-				   h.abi_major, h.abi_minor,
+				   "region ABI %u.%u is %s than this reader's %u.%u", h.abi_major,
+				   h.abi_minor,
 				   h.abi_major > PMT_REGION_ABI_MAJOR ? "newer" : "older",
 				   PMT_REGION_ABI_MAJOR, PMT_REGION_ABI_MINOR);
 	if (h.word_size != sizeof(long))
@@ -103,9 +104,10 @@ struct pmt_err *pmt_region_check_header(const void *mem, size_t len, struct pmt_
 				   h.word_size, sizeof(long));
 	if (h.page_size < PMT_REGION_MIN_PAGE || h.page_size > PMT_REGION_MAX_PAGE ||
 	    (h.page_size & (h.page_size - 1)))
-		return pmt_err_new(PMT_ERR_CORRUPT, "region page size %u is not a power of two in "
-				   "[%u, %u]", h.page_size, PMT_REGION_MIN_PAGE,
-				   PMT_REGION_MAX_PAGE);
+		return pmt_err_new(PMT_ERR_CORRUPT,
+				   "region page size %u is not a power of two in "
+				   "[%u, %u]",
+				   h.page_size, PMT_REGION_MIN_PAGE, PMT_REGION_MAX_PAGE);
 	if (!h.nr_cpus || h.nr_cpus > PMT_REGION_MAX_CPUS)
 		return pmt_err_new(PMT_ERR_CORRUPT, "region CPU count %u out of range [1, %u]",
 				   h.nr_cpus, PMT_REGION_MAX_CPUS);
@@ -113,12 +115,14 @@ struct pmt_err *pmt_region_check_header(const void *mem, size_t len, struct pmt_
 		return pmt_err_new(PMT_ERR_CORRUPT, "region header size %u does not match %u CPUs",
 				   h.hdr_size, h.nr_cpus);
 	if (h.total_size < h.hdr_size || h.total_size % h.page_size)
-		return pmt_err_new(PMT_ERR_CORRUPT, "region total size %" PRIu64
-				   " is not a multiple of the page size %u", h.total_size,
-				   h.page_size);
+		return pmt_err_new(PMT_ERR_CORRUPT,
+				   "region total size %" PRIu64
+				   " is not a multiple of the page size %u",
+				   h.total_size, h.page_size);
 	if (h.total_size > len)
 		return pmt_err_new(PMT_ERR_NODATA,
-				   "region truncated: header says %" PRIu64 " bytes, only %zu present",
+				   "region truncated: header says %" PRIu64
+				   " bytes, only %zu present",
 				   h.total_size, len);
 	if (h.clock_id > PMT_CLOCK_TSC)
 		return pmt_err_new(PMT_ERR_UNSUPPORTED, "region clock %u unknown", h.clock_id);
@@ -172,7 +176,8 @@ struct pmt_err *pmt_cpu_view_get(const void *mem, size_t len, const struct pmt_r
 	uint64_t off, pages_end, ring_end;
 
 	memcpy(&off, base + PMT_REGION_HDR_FIXED + 8ull * cpu, 8);
-	if (off % h->page_size || off < (h->hdr_size + h->page_size - 1ull) / h->page_size * h->page_size ||
+	if (off % h->page_size ||
+	    off < (h->hdr_size + h->page_size - 1ull) / h->page_size * h->page_size ||
 	    off > h->total_size - sizeof(struct pmt_cpu_meta))
 		return pmt_err_new(PMT_ERR_CORRUPT, "meta offset %#" PRIx64 " out of bounds", off);
 	memcpy(m, base + off, sizeof(*m));
@@ -189,16 +194,17 @@ struct pmt_err *pmt_cpu_view_get(const void *mem, size_t len, const struct pmt_r
 				   m->nr_ring, m->nr_pages);
 	ring_end = (uint64_t)m->data_start + 4ull * m->nr_ring;
 	if (m->data_start < sizeof(*m) || (m->data_start & 3) || ring_end > m->meta_page_size)
-		return pmt_err_new(PMT_ERR_CORRUPT, "page-ID array at %u (%u slots) outside the meta",
-				   m->data_start, m->nr_ring);
+		return pmt_err_new(PMT_ERR_CORRUPT,
+				   "page-ID array at %u (%u slots) outside the meta", m->data_start,
+				   m->nr_ring);
 	if (m->state_start < ring_end || (uint64_t)m->state_start + m->nr_pages > m->meta_page_size)
 		return pmt_err_new(PMT_ERR_CORRUPT, "page-state array at %u outside the meta",
 				   m->state_start);
 	pages_end = m->pages_off + (uint64_t)m->nr_pages * h->page_size;
 	if (m->pages_off < m->meta_page_size || m->pages_off % h->page_size ||
 	    pages_end > h->total_size - off)
-		return pmt_err_new(PMT_ERR_CORRUPT, "data pages at +%#" PRIx64 " outside the region",
-				   m->pages_off);
+		return pmt_err_new(PMT_ERR_CORRUPT,
+				   "data pages at +%#" PRIx64 " outside the region", m->pages_off);
 	if (m->head_slot >= m->nr_ring || m->tail_slot >= m->nr_ring)
 		return pmt_err_new(PMT_ERR_CORRUPT, "head slot %u / tail slot %u out of range",
 				   m->head_slot, m->tail_slot);
@@ -361,8 +367,11 @@ static int recover_cpu(const struct pmt_region_hdr *h, const struct pmt_cpu_view
 		pmt_walk_init(&w, pg + PMT_RB_PAGE_DATA_OFFSET(8), refs[i].len, refs[i].ts);
 		while (pmt_walk_next_data(&w, &ev, &why) == 1) {
 			struct pmt_rb_event e = {
-				.ts = ev.ts, .data = ev.payload, .len = ev.len,
-				.cpu = cpu, .page_id = refs[i].id,
+				.ts = ev.ts,
+				.data = ev.payload,
+				.len = ev.len,
+				.cpu = cpu,
+				.page_id = refs[i].id,
 			};
 			st->events++;
 			if (ops && ops->event && ops->event(arg, &e)) {

@@ -20,11 +20,11 @@ uint32_t pmt_meta_size(uint32_t page_size, uint32_t nr_ring, uint32_t nr_pages);
 
 /* A CPU buffer whose meta data passed the structural checks. */
 struct pmt_cpu_view {
-	struct pmt_cpu_meta meta;     /* a private copy taken once */
-	uint64_t meta_off;	      /* region offset of the meta area */
-	const unsigned char *pages;   /* data page id 0 */
-	const unsigned char *ring;    /* u32 ring[nr_ring] (unaligned-safe reads) */
-	const unsigned char *state;   /* u8 page_state[nr_pages] */
+	struct pmt_cpu_meta meta;   /* a private copy taken once */
+	uint64_t meta_off;	    /* region offset of the meta area */
+	const unsigned char *pages; /* data page id 0 */
+	const unsigned char *ring;  /* u32 ring[nr_ring] (unaligned-safe reads) */
+	const unsigned char *state; /* u8 page_state[nr_pages] */
 };
 
 /*

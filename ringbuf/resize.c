@@ -34,17 +34,20 @@ struct pmt_err *pmt_rb_resize(struct pmt_rb *rb, uint32_t cpu, uint32_t nr_ring)
 	used = (c->tail_slot + nr - c->head_slot) % nr + 1;
 	nfree = nr - used;
 	if (nr_ring > nr && c->nr_spares < nr_ring - nr) {
-		err = pmt_err_new(PMT_ERR_NOMEM, "cpu %u: growing to %u pages needs %u spares, "
-				  "%u available", cpu, nr_ring, nr_ring - nr, c->nr_spares);
+		err = pmt_err_new(PMT_ERR_NOMEM,
+				  "cpu %u: growing to %u pages needs %u spares, "
+				  "%u available",
+				  cpu, nr_ring, nr_ring - nr, c->nr_spares);
 		goto out;
 	}
 	if (nr_ring < nr && nr - nr_ring > nfree) {
 		uint32_t drop = nr - nr_ring - nfree;
 
 		if (!(rb->flags & PMT_RB_OVERWRITE)) {
-			err = pmt_err_new(PMT_ERR_INVALID, "cpu %u: %u pages hold unread data; "
-					  "cannot shrink to %u in producer/consumer mode", cpu,
-					  used, nr_ring);
+			err = pmt_err_new(PMT_ERR_INVALID,
+					  "cpu %u: %u pages hold unread data; "
+					  "cannot shrink to %u in producer/consumer mode",
+					  cpu, used, nr_ring);
 			goto out;
 		}
 		/* overwrite mode: the oldest pages go, as if overwritten */
@@ -53,8 +56,10 @@ struct pmt_err *pmt_rb_resize(struct pmt_rb *rb, uint32_t cpu, uint32_t nr_ring)
 			uint64_t s = atomic_load_explicit(&h->state, memory_order_acquire);
 
 			if (!(s & ST_SEALED) || ST_INFL(s)) {
-				err = pmt_err_new(PMT_ERR_NODATA, "cpu %u: page %u has a writer in "
-						  "flight; try again", cpu, h->id);
+				err = pmt_err_new(PMT_ERR_NODATA,
+						  "cpu %u: page %u has a writer in "
+						  "flight; try again",
+						  cpu, h->id);
 				goto out;
 			}
 		}

@@ -312,10 +312,11 @@ static void *reserve(struct pmt_rb *rb, struct pmt_cpu *c, uint32_t len, struct 
 				ns = (off + need) | (s & (ST_INFL_MAX << ST_INFL_SHIFT)) |
 				     (rel << ST_TS_SHIFT);
 				ns += ST_INFL_ONE;
-				if (atomic_compare_exchange_weak_explicit(
-					    &pg->state, &s, ns, memory_order_acq_rel,
-					    memory_order_acquire)) {
-					unsigned char *p = pg->addr + PMT_RB_PAGE_DATA_OFFSET(8) + off;
+				if (atomic_compare_exchange_weak_explicit(&pg->state, &s, ns,
+									  memory_order_acq_rel,
+									  memory_order_acquire)) {
+					unsigned char *p =
+						pg->addr + PMT_RB_PAGE_DATA_OFFSET(8) + off;
 					uint32_t d = (uint32_t)delta;
 
 					if (delta > PMT_RB_TS_DELTA_MASK) {

@@ -133,8 +133,9 @@ static void *run(void *arg)
 static double measure(enum kind kind, int threads, uint32_t len, uint32_t clock_id, double *mevs,
 		      double *wall)
 {
-	struct pmt_rb_opts o = { .nr_cpus = 2, .nr_ring = 256, .flags = PMT_RB_OVERWRITE,
-				 .clock_id = clock_id };
+	struct pmt_rb_opts o = {
+		.nr_cpus = 2, .nr_ring = 256, .flags = PMT_RB_OVERWRITE, .clock_id = clock_id
+	};
 	struct pmt_rb *rb = NULL;
 	struct mutex_ring mr = { .size = 4u << 20 };
 	pthread_t th[2];
@@ -148,8 +149,13 @@ static double measure(enum kind kind, int threads, uint32_t len, uint32_t clock_
 	mr.buf = calloc(1, mr.size);
 	pthread_barrier_init(&bar, NULL, (unsigned)threads);
 	for (int i = 0; i < threads; i++) {
-		jobs[i] = (struct job){ .kind = kind, .rb = rb, .mr = &mr, .len = len, .pin_cpu = i,
-					.bar = &bar, .sink = calloc(1, 1u << 20) };
+		jobs[i] = (struct job){ .kind = kind,
+					.rb = rb,
+					.mr = &mr,
+					.len = len,
+					.pin_cpu = i,
+					.bar = &bar,
+					.sink = calloc(1, 1u << 20) };
 		pthread_create(&th[i], NULL, run, &jobs[i]);
 	}
 	for (int i = 0; i < threads; i++) {
@@ -236,9 +242,10 @@ int main(int argc, char **argv)
 
 	nevents = argc > 1 ? strtoull(argv[1], NULL, 0) : 4000000;
 	printf("pmtrace ring buffer benchmark: %lu events per thread, overwrite mode, "
-	       "2 CPU buffers of 256 pages; clock %s\n", nevents,
-	       "TSC (pmt_rb_write rows also with CLOCK_MONOTONIC)");
-	printf("ns/ev = nanoseconds per event per thread; cpu = thread CPU time (not counting time\n"
+	       "2 CPU buffers of 256 pages; clock %s\n",
+	       nevents, "TSC (pmt_rb_write rows also with CLOCK_MONOTONIC)");
+	printf("ns/ev = nanoseconds per event per thread; cpu = thread CPU time (not counting "
+	       "time\n"
 	       "descheduled), wall = elapsed. 2T/1T = aggregate throughput ratio: cpu-based\n"
 	       "(what 2 free CPUs give) and wall-based (what this machine gave).\n");
 	printf("%-16s %5s %9s %9s %9s %9s %8s %8s\n", "writer", "bytes", "1T cpu", "1T wall",

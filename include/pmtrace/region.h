@@ -86,12 +86,12 @@ struct pmt_recover_ops {
 };
 
 struct pmt_recover_stats {
-	uint64_t events;     /* data events delivered */
-	uint64_t pages;	     /* pages with events that validated */
-	uint64_t bad_pages;  /* pages skipped as invalid */
-	uint64_t bad_cpus;   /* CPU buffers whose meta data was unusable */
-	uint64_t lost;	     /* sum of the meta `lost` counters of valid CPUs */
-	uint64_t overrun;    /* sum of the meta `overrun` counters of valid CPUs */
+	uint64_t events;    /* data events delivered */
+	uint64_t pages;	    /* pages with events that validated */
+	uint64_t bad_pages; /* pages skipped as invalid */
+	uint64_t bad_cpus;  /* CPU buffers whose meta data was unusable */
+	uint64_t lost;	    /* sum of the meta `lost` counters of valid CPUs */
+	uint64_t overrun;   /* sum of the meta `overrun` counters of valid CPUs */
 };
 
 /*

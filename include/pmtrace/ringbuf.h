@@ -129,11 +129,11 @@ struct pmt_err *pmt_rb_swap_reader(struct pmt_rb *rb, uint32_t cpu, uint32_t fla
 				   uint32_t *reader_id);
 
 struct pmt_rb_stats {
-	uint64_t committed;   /* events committed (entries + overrun + read) */
-	uint64_t entries;     /* events in the buffer now */
-	uint64_t overrun;     /* events overwritten */
-	uint64_t lost;	      /* events dropped */
-	uint64_t read;	      /* events taken out by readers */
+	uint64_t committed; /* events committed (entries + overrun + read) */
+	uint64_t entries;   /* events in the buffer now */
+	uint64_t overrun;   /* events overwritten */
+	uint64_t lost;	    /* events dropped */
+	uint64_t read;	    /* events taken out by readers */
 	uint64_t pages_touched;
 	uint64_t page_allocs; /* pages the OS had to supply (first use or reuse after report) */
 	uint64_t reported;    /* pages released to the OS so far */

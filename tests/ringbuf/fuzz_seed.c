@@ -32,7 +32,9 @@ int main(int argc, char **argv)
 	if (argc != 2)
 		return 2;
 	for (int n = 0; n < 4; n++) {
-		struct pmt_rb_opts o = { .nr_cpus = 1 + n % 2, .nr_ring = 2, .nr_spare = 1,
+		struct pmt_rb_opts o = { .nr_cpus = 1 + n % 2,
+					 .nr_ring = 2,
+					 .nr_spare = 1,
 					 .flags = n >= 2 ? PMT_RB_OVERWRITE : 0 };
 		struct pmt_rb *rb;
 		unsigned char pay[300];

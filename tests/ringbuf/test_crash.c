@@ -152,8 +152,8 @@ int main(int argc, char **argv)
 		o.flags = PMT_RB_OVERWRITE;
 		o.nr_ring = 8;
 	}
-	snprintf(path, sizeof(path), "%s/pmt-crash-%d", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
-		 getpid());
+	snprintf(path, sizeof(path), "%s/pmt-crash-%d",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", getpid());
 	srand((unsigned)time(NULL) ^ (unsigned)getpid());
 	for (int r = 0; r < rounds; r++) {
 		struct pmt_rb *rb;
@@ -208,10 +208,12 @@ int main(int argc, char **argv)
 			}
 		} else {
 			/* per CPU (seq parity): a gap-free run ending at the newest */
-			uint32_t top = got < c.cap && c.seen[got] ? (uint32_t)got : (uint32_t)got - 1;
+			uint32_t top =
+				got < c.cap && c.seen[got] ? (uint32_t)got : (uint32_t)got - 1;
 
 			if (c.bad || !got || !c.seen[top] || (top + 1 < c.cap && c.seen[top + 1])) {
-				fprintf(stderr, "round %d: newest event %u not recovered last (bad %u)\n",
+				fprintf(stderr,
+					"round %d: newest event %u not recovered last (bad %u)\n",
 					r, top, c.bad);
 				fails++;
 			}
@@ -232,7 +234,8 @@ int main(int argc, char **argv)
 					}
 				}
 				if (!run) {
-					fprintf(stderr, "round %d: cpu %u recovered nothing\n", r, par);
+					fprintf(stderr, "round %d: cpu %u recovered nothing\n", r,
+						par);
 					fails++;
 				}
 			}
@@ -247,8 +250,10 @@ int main(int argc, char **argv)
 			want = pmt_rb_write_cpu(rb, 0, &v, 4) ? 1 : 0;
 			pmt_rb_destroy(rb);
 			if (recover_file(path, &c) || c.n != before || c.bad != want) {
-				fprintf(stderr, "round %d: reopen+write: %u events (%u before), %u "
-					"unverified (want %u)\n", r, c.n, before, c.bad, want);
+				fprintf(stderr,
+					"round %d: reopen+write: %u events (%u before), %u "
+					"unverified (want %u)\n",
+					r, c.n, before, c.bad, want);
 				fails++;
 			}
 		}
@@ -259,6 +264,7 @@ int main(int argc, char **argv)
 	free(c.seen);
 	free(logged);
 	printf("%d rounds (%d killed after writing, %d with the in-flight event recovered), "
-	       "%d failures\n", rounds, nonempty, inflight, fails);
+	       "%d failures\n",
+	       rounds, nonempty, inflight, fails);
 	return fails ? 1 : 0;
 }

@@ -102,7 +102,9 @@ static int child(const char *path, int req, int rep)
 				s2 = (uint32_t)__atomic_load_n(&m->seq, __ATOMIC_ACQUIRE);
 			} while (s1 != s2 || (s1 & 1));
 			if (id != reply || mem[moff + m->state_start + id] != PMT_PAGE_READER)
-				return fprintf(stderr, "meta reader %u, writer said %u\n", id, reply), 13;
+				return fprintf(stderr, "meta reader %u, writer said %u\n", id,
+					       reply),
+				       13;
 			pg = mem + moff + m->pages_off + (uint64_t)id * info.page_size;
 			err = pmt_rb_page_check(pg, info.page_size, &n, NULL);
 			if (err)
@@ -173,9 +175,8 @@ int main(int argc, char **argv)
 		if (read(req[0], &cpu, 4) != 4 || cpu == UINT32_MAX)
 			break;
 		/* flush the tail page only once writers are done: keeps pages full */
-		err = pmt_rb_swap_reader(rb, cpu,
-					 atomic_load(&done_writers) == NTHREADS ? PMT_RB_FLUSH : 0,
-					 &id);
+		err = pmt_rb_swap_reader(
+			rb, cpu, atomic_load(&done_writers) == NTHREADS ? PMT_RB_FLUSH : 0, &id);
 		if (err) {
 			id = PMT_NO_PAGE;
 			pmt_err_free(err);

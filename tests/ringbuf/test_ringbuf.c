@@ -270,8 +270,9 @@ static void test_idle_reporting(void **state)
 
 static void test_resize(void **state)
 {
-	struct pmt_rb_opts o = { .nr_cpus = 1, .nr_ring = 8, .nr_spare = 2, .spare_keep = 1,
-				 .report_delay_ms = 30 };
+	struct pmt_rb_opts o = {
+		.nr_cpus = 1, .nr_ring = 8, .nr_spare = 2, .spare_keep = 1, .report_delay_ms = 30
+	};
 	struct pmt_rb *rb;
 	struct pmt_rb_stats st;
 	struct pmt_rb_event ev;
@@ -437,7 +438,7 @@ static void test_persistent_reopen(void **state)
 		assert_null(pmt_rb_page_check(pg, 4096, &n, NULL));
 		assert_true(n > 0);
 		memset(pg + 16, 0xff, 8); /* type_len 31 ... then garbage lengths */
-		pg[16] = 0; /* type_len 0 with array[0] = 0xffffffff */
+		pg[16] = 0;		  /* type_len 0 with array[0] = 0xffffffff */
 		memset(c, 0, sizeof(*c));
 		assert_null(pmt_region_recover(mem, len, &ops, c, &rs));
 		assert_int_equal(rs.bad_pages, 1);
@@ -547,11 +548,16 @@ static void test_find(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_consume_order),	 cmocka_unit_test(test_merged),
-		cmocka_unit_test(test_iterator),	 cmocka_unit_test(test_page_allocs),
-		cmocka_unit_test(test_swap_reader_meta), cmocka_unit_test(test_idle_reporting),
-		cmocka_unit_test(test_persistent_reopen), cmocka_unit_test(test_bad_regions),
-		cmocka_unit_test(test_find),		 cmocka_unit_test(test_resize),
+		cmocka_unit_test(test_consume_order),
+		cmocka_unit_test(test_merged),
+		cmocka_unit_test(test_iterator),
+		cmocka_unit_test(test_page_allocs),
+		cmocka_unit_test(test_swap_reader_meta),
+		cmocka_unit_test(test_idle_reporting),
+		cmocka_unit_test(test_persistent_reopen),
+		cmocka_unit_test(test_bad_regions),
+		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_resize),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
