@@ -335,8 +335,8 @@ static struct pmt_err *cpu_reattach(struct pmt_rb *rb, uint32_t i, uint64_t meta
 	return NULL;
 }
 
-struct pmt_err *pmt_rb_open_path(const char *path, const struct pmt_recover_ops *ops, void *arg,
-				 struct pmt_recover_stats *stats, struct pmt_rb **rbp)
+static struct pmt_err *open_fd(int fd, bool own_fd, const struct pmt_recover_ops *ops, void *arg,
+			       struct pmt_recover_stats *stats, struct pmt_rb **rbp)
 {
 	struct pmt_recover_stats local;
 	struct pmt_region_info info;
@@ -345,12 +345,11 @@ struct pmt_err *pmt_rb_open_path(const char *path, const struct pmt_recover_ops 
 	unsigned char *ro = NULL;
 	struct pmt_err *err;
 	off_t size;
-	int fd;
 
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return pmt_err_new(PMT_ERR_IO, "%s: %s", path, strerror(errno));
 	size = lseek(fd, 0, SEEK_END);
+	if (size <= 0 && pread(fd, &h, sizeof(h), 0) == (ssize_t)sizeof(h) &&
+	    h.total_size < (1ull << 48))
+		size = (off_t)h.total_size; /* a device (DAX) reports no size: trust, then check */
 	if (size < (off_t)sizeof(h)) {
 		err = pmt_err_new(PMT_ERR_NODATA, "region truncated: %jd bytes", (intmax_t)size);
 		goto fail;
@@ -384,7 +383,7 @@ struct pmt_err *pmt_rb_open_path(const char *path, const struct pmt_recover_ops 
 	rb->cap = info.page_size - PMT_RB_PAGE_DATA_OFFSET(8);
 	rb->len = info.total_size;
 	rb->fd = fd;
-	rb->own_fd = true;
+	rb->own_fd = own_fd;
 	rb->file_backed = true;
 	err = pmt_backing_map(fd, rb->len, true, &rb->mem);
 	if (err)
@@ -403,11 +402,30 @@ fail:
 	if (ro)
 		munmap(ro, (size_t)size);
 	if (rb)
-		pmt_rb_destroy(rb); /* closes fd */
-	else
+		pmt_rb_destroy(rb); /* closes fd if owned */
+	else if (own_fd)
 		close(fd);
-	return pmt_err_prefix(err, "%s", path);
+	return err;
 }
+
+struct pmt_err *pmt_rb_open_fd(int fd, const struct pmt_recover_ops *ops, void *arg,
+			       struct pmt_recover_stats *stats, struct pmt_rb **rbp)
+{
+	if (fd < 0)
+		return pmt_err_new(PMT_ERR_INVALID, "bad fd %d", fd);
+	return open_fd(fd, false, ops, arg, stats, rbp);
+}
+
+struct pmt_err *pmt_rb_open_path(const char *path, const struct pmt_recover_ops *ops, void *arg,
+				 struct pmt_recover_stats *stats, struct pmt_rb **rbp)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return pmt_err_new(PMT_ERR_IO, "%s: %s", path, strerror(errno));
+	return pmt_err_prefix(open_fd(fd, true, ops, arg, stats, rbp), "%s", path);
+}
+
 
 void pmt_rb_destroy(struct pmt_rb *rb)
 {

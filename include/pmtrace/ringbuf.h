@@ -64,6 +64,9 @@ struct pmt_err *pmt_rb_create_fd(int fd, const struct pmt_rb_opts *opts, struct 
  */
 struct pmt_err *pmt_rb_open_path(const char *path, const struct pmt_recover_ops *ops, void *arg,
 				 struct pmt_recover_stats *stats, struct pmt_rb **rbp);
+/* Same over an open read-write fd (kept open by the caller). */
+struct pmt_err *pmt_rb_open_fd(int fd, const struct pmt_recover_ops *ops, void *arg,
+			       struct pmt_recover_stats *stats, struct pmt_rb **rbp);
 void pmt_rb_destroy(struct pmt_rb *rb);
 
 /* The region's bytes (for external readers, tests, recovery). */
