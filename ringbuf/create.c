@@ -94,6 +94,9 @@ static struct pmt_err *cpu_attach(struct pmt_rb *rb, uint32_t i, uint64_t meta_o
 	c->meta = m;
 	c->nr_ring = m->nr_ring;
 	c->nr_pages = m->nr_pages;
+	c->ring_cap = (m->state_start - m->data_start) / 4;
+	if (c->ring_cap > m->nr_pages - 1)
+		c->ring_cap = m->nr_pages - 1;
 	c->ring = (uint32_t *)((unsigned char *)m + m->data_start);
 	c->pstate = (unsigned char *)m + m->state_start;
 	c->pgs = aligned_alloc(64, sizeof(struct pmt_pg) * c->nr_pages);

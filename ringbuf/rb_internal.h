@@ -67,6 +67,7 @@ struct pmt_cpu {
 	uint8_t *pstate;	   /* in the region: u8 page_state[nr_pages] */
 	struct pmt_pg *pgs;	   /* private, one per page id */
 	uint32_t nr_ring, nr_pages;
+	uint32_t ring_cap; /* slots the meta's ring array has room for */
 	uint32_t head_slot, tail_slot;
 	uint32_t reader; /* reader page id or PMT_NO_PAGE */
 	uint32_t *spares, nr_spares;

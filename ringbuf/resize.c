@@ -25,9 +25,9 @@ struct pmt_err *pmt_rb_resize(struct pmt_rb *rb, uint32_t cpu, uint32_t nr_ring)
 	if (cpu >= rb->nr_cpus)
 		return pmt_err_new(PMT_ERR_INVALID, "cpu %u >= %u", cpu, rb->nr_cpus);
 	c = &rb->cpus[cpu];
-	if (nr_ring < 2 || nr_ring > c->nr_pages - 1)
+	if (nr_ring < 2 || nr_ring > c->ring_cap)
 		return pmt_err_new(PMT_ERR_INVALID, "ring of %u pages: cpu %u allows 2 .. %u",
-				   nr_ring, cpu, c->nr_pages - 1);
+				   nr_ring, cpu, c->ring_cap);
 	pmt_cpu_lock(c);
 	nr = c->nr_ring;
 	head = c->head_slot;
