@@ -69,6 +69,9 @@ static void try_open(const unsigned char *img, size_t len)
 		const void *mem;
 
 		pmt_rb_write_cpu(rb, 0, &v, 4);
+		pmt_err_free(pmt_rb_resize(rb, 0, 2));
+		pmt_err_free(pmt_rb_resize(rb, 0, 1000));
+		pmt_rb_write_cpu(rb, 0, &v, 4);
 		mem = pmt_rb_region(rb, &rlen);
 		err = pmt_region_recover(mem, rlen, &ops, &sum, NULL);
 		if (err)
