@@ -88,6 +88,8 @@ while read -r cell; do
 	grep -qw nokaslr "$t/cmdline" && err "booted with nokaslr"
 	kaslr=$(cat "$cell/kaslr_offset")
 	[ "$((kaslr))" != 0 ] || err "kaslr_offset is 0"
+	# Link-time _text of every Debian x86_64 kernel: __START_KERNEL_map +
+	# CONFIG_PHYSICAL_START (0x1000000); boot-scenario.sh read it with nm.
 	[ "$(printf '%x' $((0xffffffff81000000 + kaslr)))" = "$(cat "$t/kallsyms_text")" ] ||
 		err "kaslr_offset $kaslr does not match _text $(cat "$t/kallsyms_text")"
 	[ "$(head -n1 "$cell/manifest.tsv")" = "$(printf 'release\tscenario\tformat\tfile\tsize\tsha256\tkaslr_offset')" ] ||
