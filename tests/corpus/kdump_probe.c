@@ -27,18 +27,18 @@
 #include <libkdumpfile/kdumpfile.h>
 
 /* struct new_utsname: six char[65] fields; release is the third. */
-#define UTS_FIELD_LEN 65
+#define UTS_FIELD_LEN	65
 #define UTS_RELEASE_OFF (2 * UTS_FIELD_LEN)
 
 static int fail(const char *path, const char *what, const char *detail)
 {
-	fprintf(stderr, "kdump_probe: %s: %s%s%s\n", path, what,
-		detail ? ": " : "", detail ? detail : "");
+	fprintf(stderr, "kdump_probe: %s: %s%s%s\n", path, what, detail ? ": " : "",
+		detail ? detail : "");
 	return 1;
 }
 
-static int probe(kdump_ctx_t *ctx, const char *path, const char *release,
-		 const char *kaslr, int meta_only)
+static int probe(kdump_ctx_t *ctx, const char *path, const char *release, const char *kaslr,
+		 int meta_only)
 {
 	const char *fmt = "?";
 	char *osrel = NULL, *koff = NULL, *nameoff = NULL;
@@ -71,8 +71,8 @@ static int probe(kdump_ctx_t *ctx, const char *path, const char *release,
 		}
 	}
 	if (meta_only) {
-		printf("%s: format=%s osrelease=%s kerneloffset=%s (metadata only)\n",
-		       path, fmt, osrel, koff);
+		printf("%s: format=%s osrelease=%s kerneloffset=%s (metadata only)\n", path, fmt,
+		       osrel, koff);
 		rc = 0;
 		goto out;
 	}
@@ -85,28 +85,24 @@ static int probe(kdump_ctx_t *ctx, const char *path, const char *release,
 	 * none) begin struct uts_namespace with a 4-byte struct kref, then the
 	 * name (char arrays, no padding).
 	 */
-	if (kdump_vmcoreinfo_line(ctx, "OFFSET(uts_namespace.name)", &nameoff) !=
-	    KDUMP_OK)
+	if (kdump_vmcoreinfo_line(ctx, "OFFSET(uts_namespace.name)", &nameoff) != KDUMP_OK)
 		nameoff = strdup("4");
 	if (!nameoff) {
 		rc = fail(path, "out of memory", NULL);
 		goto out;
 	}
 	memset(uts, 0, sizeof(uts));
-	if (kdump_read(ctx, KDUMP_KVADDR,
-		       uts_ns + strtoull(nameoff, NULL, 10) + UTS_RELEASE_OFF, uts,
-		       &len) != KDUMP_OK ||
+	if (kdump_read(ctx, KDUMP_KVADDR, uts_ns + strtoull(nameoff, NULL, 10) + UTS_RELEASE_OFF,
+		       uts, &len) != KDUMP_OK ||
 	    len != UTS_FIELD_LEN) {
-		rc = fail(path, "cannot read init_uts_ns.name.release",
-			  kdump_get_err(ctx));
+		rc = fail(path, "cannot read init_uts_ns.name.release", kdump_get_err(ctx));
 		goto out;
 	}
 	if (strcmp(uts, release) != 0) {
 		rc = fail(path, "utsname release in memory differs", uts);
 		goto out;
 	}
-	printf("%s: format=%s osrelease=%s kerneloffset=%s uts=%s\n", path, fmt,
-	       osrel, koff, uts);
+	printf("%s: format=%s osrelease=%s kerneloffset=%s uts=%s\n", path, fmt, osrel, koff, uts);
 	rc = 0;
 out:
 	free(osrel);
@@ -156,16 +152,12 @@ int main(int argc, char **argv)
 	if (kdump_set_number_attr(ctx, KDUMP_ATTR_FILE_FD, fd) != KDUMP_OK) {
 		rc = fail(argv[1], "libkdumpfile cannot open it", kdump_get_err(ctx));
 	} else if (!has_arch(ctx) &&
-		   kdump_set_string_attr(ctx, KDUMP_ATTR_ARCH_NAME, "x86_64") !=
-			   KDUMP_OK) {
+		   kdump_set_string_attr(ctx, KDUMP_ATTR_ARCH_NAME, "x86_64") != KDUMP_OK) {
 		rc = fail(argv[1], "cannot set arch.name", kdump_get_err(ctx));
-	} else if (kdump_set_string_attr(ctx, KDUMP_ATTR_OSTYPE, "linux") !=
-		   KDUMP_OK) {
-		rc = fail(argv[1], "cannot set up Linux address translation",
-			  kdump_get_err(ctx));
+	} else if (kdump_set_string_attr(ctx, KDUMP_ATTR_OSTYPE, "linux") != KDUMP_OK) {
+		rc = fail(argv[1], "cannot set up Linux address translation", kdump_get_err(ctx));
 	} else {
-		rc = probe(ctx, argv[1], argv[2], argc == 4 ? argv[3] : NULL,
-			   meta_only);
+		rc = probe(ctx, argv[1], argv[2], argc == 4 ? argv[3] : NULL, meta_only);
 	}
 	kdump_free(ctx);
 	close(fd);
