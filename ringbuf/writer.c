@@ -175,7 +175,7 @@ void pmt_meta_end(struct pmt_cpu *c)
 }
 
 /* Publish the commit word if we are the last writer in flight, then leave. */
-void pmt_pg_commit(struct pmt_rb *rb, struct pmt_pg *pg)
+static inline __attribute__((always_inline)) void pg_commit(struct pmt_rb *rb, struct pmt_pg *pg)
 {
 	uint64_t s = atomic_load_explicit(&pg->state, memory_order_acquire);
 
@@ -199,6 +199,11 @@ void pmt_pg_commit(struct pmt_rb *rb, struct pmt_pg *pg)
 							  memory_order_acquire))
 			return;
 	}
+}
+
+void pmt_pg_commit(struct pmt_rb *rb, struct pmt_pg *pg)
+{
+	pg_commit(rb, pg);
 }
 
 /* Number of data events up to the published commit of any page. */
@@ -281,7 +286,8 @@ static bool slow_advance(struct pmt_rb *rb, struct pmt_cpu *c, struct pmt_pg *se
 	return ok;
 }
 
-static void *reserve(struct pmt_rb *rb, struct pmt_cpu *c, uint32_t len, struct pmt_rb_res *res)
+static inline __attribute__((always_inline)) void *reserve(struct pmt_rb *rb, struct pmt_cpu *c,
+							   uint32_t len, struct pmt_rb_res *res)
 {
 	uint32_t total = pmt_ev_size(len);
 	uint64_t now;
@@ -375,11 +381,12 @@ static inline int current_cpu(void)
 
 static inline struct pmt_cpu *this_cpu(struct pmt_rb *rb)
 {
-	int cpu = current_cpu();
+	uint32_t cpu = (uint32_t)current_cpu();
 
-	if (cpu < 0)
-		cpu = 0;
-	return &rb->cpus[(uint32_t)cpu % rb->nr_cpus];
+	/* a division costs more than the rest of the lookup: only when needed */
+	if (cpu >= rb->nr_cpus)
+		cpu = (int)cpu < 0 ? 0 : cpu % rb->nr_cpus;
+	return &rb->cpus[cpu];
 }
 
 void *pmt_rb_reserve(struct pmt_rb *rb, uint32_t len, struct pmt_rb_res *res)
@@ -389,12 +396,12 @@ void *pmt_rb_reserve(struct pmt_rb *rb, uint32_t len, struct pmt_rb_res *res)
 
 void *pmt_rb_reserve_cpu(struct pmt_rb *rb, uint32_t cpu, uint32_t len, struct pmt_rb_res *res)
 {
-	return reserve(rb, &rb->cpus[cpu % rb->nr_cpus], len, res);
+	return reserve(rb, &rb->cpus[cpu < rb->nr_cpus ? cpu : cpu % rb->nr_cpus], len, res);
 }
 
 void pmt_rb_commit(struct pmt_rb *rb, struct pmt_rb_res *res)
 {
-	pmt_pg_commit(rb, res->pg);
+	pg_commit(rb, res->pg);
 }
 
 void pmt_rb_discard(struct pmt_rb *rb, struct pmt_rb_res *res)
@@ -407,18 +414,18 @@ void pmt_rb_discard(struct pmt_rb *rb, struct pmt_rb_res *res)
 	delta = word >> PMT_RB_TYPE_LEN_BITS;
 	pmt_ev_put32(p, pmt_ev_word(PMT_RB_TYPE_PADDING, delta ? delta : 1));
 	pmt_ev_put32(p + 4, res->total - 4);
-	pmt_pg_commit(rb, res->pg);
+	pg_commit(rb, res->pg);
 }
 
 bool pmt_rb_write_cpu(struct pmt_rb *rb, uint32_t cpu, const void *data, uint32_t len)
 {
 	struct pmt_rb_res res;
-	void *p = reserve(rb, &rb->cpus[cpu % rb->nr_cpus], len, &res);
+	void *p = reserve(rb, &rb->cpus[cpu < rb->nr_cpus ? cpu : cpu % rb->nr_cpus], len, &res);
 
 	if (!p)
 		return false;
 	memcpy(p, data, len);
-	pmt_pg_commit(rb, res.pg);
+	pg_commit(rb, res.pg);
 	return true;
 }
 
@@ -430,6 +437,6 @@ bool pmt_rb_write(struct pmt_rb *rb, const void *data, uint32_t len)
 	if (!p)
 		return false;
 	memcpy(p, data, len);
-	pmt_pg_commit(rb, res.pg);
+	pg_commit(rb, res.pg);
 	return true;
 }
