@@ -349,6 +349,34 @@ static void test_resize(void **state)
 	pmt_rb_destroy(rb);
 }
 
+/* A large page array: the meta area spans several pages and still validates. */
+static void test_large_meta(void **state)
+{
+	struct pmt_rb_opts o = { .nr_cpus = 2, .nr_ring = 3000, .nr_spare = 100 };
+	struct pmt_rb *rb;
+	struct pmt_recover_stats rs;
+	size_t len;
+	const unsigned char *mem;
+	const struct pmt_cpu_meta *m;
+	uint64_t moff;
+
+	(void)state;
+	assert_null(pmt_rb_create(&o, &rb));
+	mem = pmt_rb_region(rb, &len);
+	memcpy(&moff, mem + 64 + 8, 8);
+	m = (const void *)(mem + moff);
+	/* 128 + 4 * 3100 + 3101 bytes -> 4 pages */
+	assert_int_equal(m->meta_page_size, 4 * 4096);
+	assert_int_equal(m->nr_pages, 3101);
+	assert_int_equal(m->pages_off, 4 * 4096);
+	for (uint32_t i = 0; i < 300000; i++)
+		assert_true(pmt_rb_write_cpu(rb, 1, &i, 4));
+	assert_null(pmt_region_recover(mem, len, NULL, NULL, &rs));
+	assert_int_equal(rs.events, 300000);
+	assert_int_equal(rs.bad_pages + rs.bad_cpus, 0);
+	pmt_rb_destroy(rb);
+}
+
 struct collect {
 	uint32_t n;
 	uint32_t bad;
@@ -557,7 +585,7 @@ int main(void)
 		cmocka_unit_test(test_persistent_reopen),
 		cmocka_unit_test(test_bad_regions),
 		cmocka_unit_test(test_find),
-		cmocka_unit_test(test_resize),
+		cmocka_unit_test(test_resize), cmocka_unit_test(test_large_meta),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
