@@ -8,16 +8,18 @@
  * The fast path is one readmem(addr, KVADDR, ..., RETURN_ON_ERROR|QUIET).
  * readmem() only says yes or no, but the walkers must tell a page that was
  * filtered out of the dump (NODATA, reported as such) from a broken dump file
- * (IO). So after a failure the range is re-read page by page to find the first
- * page that fails, and that page is classified with the two steps readmem()
+ * (IO). So after a failure the range is re-read page by page to find the
+ * first page that fails, and that page is classified with the steps readmem()
  * itself takes:
  *
- *	kvtop(addr)                fails -> NODATA: no mapping (not present in the
- *	                                    kernel's page tables, or the page
- *	                                    table page itself is not in the dump)
+ *	kvtop(addr)                fails -> CORRUPT: a pointer to unmapped memory
+ *	phys_to_page(paddr)        fails -> CORRUPT: it maps to no RAM
  *	pc->readmem(paddr)  PAGE_EXCLUDED   -> NODATA: filtered out (makedumpfile -d)
  *	                    PAGE_INCOMPLETE -> NODATA: page cut short in the dump
  *	                    SEEK/READ_ERROR -> IO:     the dump file is short or bad
+ *
+ * This is the split the libkdumpfile target makes (extractor/dump_target.c:
+ * an address that does not translate is CORRUPT).
  *
  * pc->readmem is the dump format's own reader (read_netdump, read_diskdump,
  * ...) that readmem() dispatches to; calling it directly on the failure path
@@ -50,13 +52,17 @@ static struct crash_target *to_ct(struct pmt_target *t)
 static struct pmt_err *classify_failure(uint64_t addr, long len)
 {
 	physaddr_t paddr = 0;
+	ulong page;
 	char *scratch;
 	int rc;
 
 	if (!kvtop(NULL, (ulong)addr, &paddr, 0))
-		return pmt_err_addr(PMT_ERR_NODATA, addr,
-				    "%#" PRIx64 ": not mapped (no page table entry in the dump)",
-				    addr);
+		return pmt_err_addr(PMT_ERR_CORRUPT, addr,
+				    "%#" PRIx64 ": not mapped (no page table entry)", addr);
+	if (!phys_to_page(paddr, &page))
+		return pmt_err_addr(PMT_ERR_CORRUPT, addr,
+				    "%#" PRIx64 ": maps to physical %#llx, which is not RAM", addr,
+				    (unsigned long long)paddr);
 	scratch = malloc((size_t)len);
 	if (!scratch)
 		return &pmt_err_nomem;

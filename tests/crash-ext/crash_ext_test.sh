@@ -8,8 +8,9 @@
 #
 #   MODE    show  `trace show` == `pmtrace show`, byte for byte
 #           dump  `trace dump DIR` writes the same tree as `pmtrace dump -o DIR`
-#           bad   a truncated copy of the ELF dump: one line per problem, the
-#                 rest printed, and `sys` and `trace` still work afterwards
+#           bad   a copy of the ELF dump with one ring-buffer pointer aimed at
+#                 unmapped memory: one line per problem, the rest printed, and
+#                 `sys` and `trace` still work afterwards in the same session
 #   KERNEL  5.10 | 6.1 | 6.12 | sid   (a release under $CACHE/corpus)
 #   FORMAT  elf | mdf-zlib | mdf-lzo | kdump-zlib   (vmcore.FORMAT)
 #   POLICY  run          crash must open this dump
@@ -188,20 +189,52 @@ for sc in "${scenarios[@]}"; do
 		;;
 	bad)
 		[ "$format" = elf ] || fail "bad mode works on the ELF dump"
-		# Keep the ELF headers and the start of memory so crash can
-		# start, lose the rest: reads past the end are READ_ERRORs.
-		size=$(stat -c %s "$src")
+		[ "$sc" = basic ] || continue
+		# A truncated ELF dump stops crash itself (its per-CPU areas are
+		# at the top of memory), so damage one pointer instead: CPU 1's
+		# reader_page in the global buffer now points into unmapped
+		# vmalloc space. Find where it lives with crash on the intact
+		# dump (direct map: physical = virtual - page_offset_base).
+		run_crash "$src" "$tmp/$sc.find.log" \
+			"p/x &global_trace.array_buffer.buffer->buffers[1]->reader_page > $tmp/$sc.field" \
+			"p/x page_offset_base > $tmp/$sc.pob"
+		crash_unusable "$tmp/$sc.find.log" "$tmp/$sc.pob"
+		field=$(sed -n 's/^\$[0-9]* = 0x//p' "$tmp/$sc.field")
+		pob=$(sed -n 's/^\$[0-9]* = 0x//p' "$tmp/$sc.pob")
+		[ -n "$field" ] && [ -n "$pob" ] || fail "$sc: cannot locate reader_page: $(cat "$tmp/$sc.field")"
+		paddr=$((16#$field - 16#$pob))
+		off=
+		while read -r _ o _ p fs _; do
+			o=$((o)) p=$((p)) fs=$((fs))
+			if [ "$paddr" -ge "$p" ] && [ "$paddr" -lt $((p + fs)) ]; then
+				off=$((o + paddr - p))
+			fi
+		done < <(readelf -lW "$src" | awk '$1 == "LOAD"')
+		[ -n "$off" ] || fail "$sc: physical $paddr is in no PT_LOAD"
 		rm -f "$dump"
-		head -c $((size * ${PMTRACE_TRUNCATE_PERCENT:-70} / 100)) "$src" >"$dump"
+		cp "$src" "$dump"
+		# 0xffffc9ffdead0000, little-endian
+		printf '\x00\x00\xad\xde\xff\xc9\xff\xff' |
+			dd of="$dump" bs=1 seek="$off" conv=notrunc status=none
+		echo "$sc: reader_page of cpu 1 at $field (file offset $off) := 0xffffc9ffdead0000"
 		run_crash "$dump" "$tmp/$sc.log" \
 			"trace show > $tmp/$sc.show" "sys > $tmp/$sc.sys" "trace > $tmp/$sc.info"
 		crash_unusable "$tmp/$sc.log" "$tmp/$sc.sys"
-		ndiag=$(grep -c '^trace: ' "$tmp/$sc.show")
-		nbody=$(strip_diags "$tmp/$sc.show" | wc -l)
-		echo "$release/$sc: truncated dump: $ndiag diagnostic line(s), $nbody output line(s)"
-		head -5 "$tmp/$sc.show"
+		ndiag=$(awk '!/^trace: /{exit} {n++} END{print n+0}' "$tmp/$sc.show")
+		nbody=$(strip_diags "$tmp/$sc.show" | grep -c '^ ')
+		echo "$release/$sc: damaged dump: $ndiag diagnostic line(s), $nbody event line(s):"
+		head -n "$ndiag" "$tmp/$sc.show"
 		[ "$ndiag" -ge 1 ] || {
-			echo "FAIL: $sc: no diagnostic for the truncated dump"
+			echo "FAIL: $sc: no diagnostic for the damaged buffer"
+			failures=$((failures + 1))
+		}
+		grep -q '0xffffc9ffdead0000' "$tmp/$sc.show" || {
+			echo "FAIL: $sc: no diagnostic names the bad address"
+			failures=$((failures + 1))
+		}
+		# CPU 0's events are still there.
+		grep -q '^ .* \[000\] ' "$tmp/$sc.show" || {
+			echo "FAIL: $sc: nothing salvaged (no CPU 0 event)"
 			failures=$((failures + 1))
 		}
 		grep -q '^ *RELEASE: ' "$tmp/$sc.sys" || {
@@ -209,8 +242,9 @@ for sc in "${scenarios[@]}"; do
 			cat "$tmp/$sc.sys"
 			failures=$((failures + 1))
 		}
-		[ -s "$tmp/$sc.info" ] || {
-			echo "FAIL: $sc: second \`trace\` printed nothing"
+		grep -q '^trace: .*0xffffc9ffdead0000' "$tmp/$sc.info" && grep -q '^buffer global' "$tmp/$sc.info" || {
+			echo "FAIL: $sc: second \`trace\` did not show the buffers and the problem"
+			cat "$tmp/$sc.info"
 			failures=$((failures + 1))
 		}
 		;;
