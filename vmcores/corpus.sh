@@ -21,8 +21,11 @@
 # Cells are generated under flock($CACHE/corpus/<release>/.<scenario>.lock)
 # so concurrent runs (parallel ctest, colleagues) never build one twice or
 # see a half-written cell: the new cell is completed under a temporary name
-# and only then swapped in. A scenario may declare "# pmt-min-kernel: X.Y";
-# on older kernels it is skipped (reported on stderr, no directory).
+# and only then swapped in. A scenario may declare "# pmt-min-kernel: X.Y"
+# and "# pmt-needs-config: CONFIG_FOO" (skipped when the kernel's config says
+# "# CONFIG_FOO is not set"; an absent option counts as present, as options
+# that became unconditional vanish, e.g. X86_5LEVEL in 6.16); elsewhere it is
+# skipped (reported on stderr, no directory).
 #
 # Defaults: all four suites, all scenarios in vmcores/scenarios/.
 # --list      print the cells that would be produced, generate nothing.
@@ -86,13 +89,19 @@ write_manifest() { # dir release scenario
 }
 
 ensure_cell() { # release scenario -> prints dir (or nothing when skipped)
-	local rel=$1 scen=$2 script=$HERE/scenarios/$2.sh min key dir new t0
+	local rel=$1 scen=$2 script=$HERE/scenarios/$2.sh min opt key dir new t0
 	[ -f "$script" ] || die "unknown scenario $scen (no $script)"
 	min=$(sed -n 's/^# pmt-min-kernel: *\([0-9.]*\).*/\1/p' "$script" | head -n1)
 	if [ -n "$min" ] && ! version_ge "$rel" "$min"; then
 		log "skip $rel/$scen: needs kernel >= $min"
 		return 0
 	fi
+	for opt in $(sed -n 's/^# pmt-needs-config: *\(CONFIG_[A-Z0-9_]*\).*/\1/p' "$script"); do
+		if grep -qx "# $opt is not set" "$CACHE/kernels/$rel/config"; then
+			log "skip $rel/$scen: $opt is not set"
+			return 0
+		fi
+	done
 	key=$( (echo "$rel" && cat "$script" && echo "$gen_hash") | sha256sum | cut -d' ' -f1)
 	dir=$CACHE/corpus/$rel/$scen
 	if [ "$LIST" = 1 ]; then
