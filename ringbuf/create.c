@@ -102,7 +102,9 @@ static struct pmt_err *cpu_attach(struct pmt_rb *rb, uint32_t i, uint64_t meta_o
 	c->pgs = aligned_alloc(64, sizeof(struct pmt_pg) * c->nr_pages);
 	c->spares = calloc(c->nr_pages, sizeof(uint32_t));
 	c->scratch = calloc(c->nr_pages, sizeof(uint32_t));
-	if (!c->pgs || !c->spares || !c->scratch)
+	c->tcopy = malloc(rb->page_size);
+	c->tp_id = PMT_NO_PAGE;
+	if (!c->pgs || !c->spares || !c->scratch || !c->tcopy)
 		return &pmt_err_nomem;
 	memset(c->pgs, 0, sizeof(struct pmt_pg) * c->nr_pages);
 	for (uint32_t id = 0; id < c->nr_pages; id++) {
@@ -429,7 +431,6 @@ struct pmt_err *pmt_rb_open_path(const char *path, const struct pmt_recover_ops 
 	return pmt_err_prefix(open_fd(fd, true, ops, arg, stats, rbp), "%s", path);
 }
 
-
 void pmt_rb_destroy(struct pmt_rb *rb)
 {
 	if (!rb)
@@ -440,6 +441,7 @@ void pmt_rb_destroy(struct pmt_rb *rb)
 		free(rb->cpus[i].pgs);
 		free(rb->cpus[i].spares);
 		free(rb->cpus[i].scratch);
+		free(rb->cpus[i].tcopy);
 	}
 	free(rb->cpus);
 	if (rb->fd >= 0 && rb->own_fd)

@@ -78,6 +78,19 @@ struct pmt_cpu {
 	/* consumer state (one consumer per CPU) */
 	struct pmt_walk rwalk;
 	bool rwalk_valid;
+	uint32_t rstart_off; /* where the next reader page starts (in-place reads) */
+	uint64_t rstart_ts;
+	/*
+	 * In-place reading of the tail page once the consumer has caught up, so
+	 * that it need not close a half-empty page (lock-protected): the page id
+	 * and generation, what was consumed, and a private copy to decode.
+	 */
+	uint32_t tp_id;
+	uint64_t tp_gen;
+	uint32_t tp_off, tp_count;
+	uint64_t tp_ts;
+	struct pmt_walk twalk;
+	unsigned char *tcopy;
 	/* merged consumption: the peeked event */
 	struct pmt_rb_event pending;
 	bool has_pending;
@@ -128,6 +141,7 @@ static inline uint64_t pmt_pg_time_stamp(const struct pmt_pg *pg)
 }
 
 /* reader.c / idle.c */
+void pmt_leave_ring_locked(struct pmt_cpu *c, struct pmt_pg *pg, bool overrun);
 uint32_t pmt_spare_pop_locked(struct pmt_cpu *c);
 void pmt_spare_push_locked(struct pmt_cpu *c, uint32_t id);
 uint32_t pmt_report_idle_cpu(struct pmt_rb *rb, struct pmt_cpu *c, uint64_t now);

@@ -18,11 +18,15 @@
  * need fresh memory from the OS, and pmt_rb_stats().page_allocs counts it.
  *
  * A page is taken only when it is quiescent (sealed, no writer in flight), so
- * its commit word is final. When the only page with data is the tail, PMT_RB_
- * FLUSH seals it (the reader acts as the writer that crossed the page end)
- * and turns the tail first. Lost and overrun events since the previous
- * hand-over are flagged on the page as the kernel does (MISSED_EVENTS, and
- * MISSED_STORED with the count after the data when it fits).
+ * its commit word is final. An event-level consumer that has caught up with
+ * the writers does not close the tail page: it copies the newly published
+ * bytes of the tail page under the lock and decodes the copy, remembering
+ * (page id, generation, offset) so that when the page later comes out of the
+ * ring, reading resumes where it stopped, and so that a page overwritten in
+ * the meantime counts only its unread events as overrun. When the only page with data is the tail,
+ *PMT_RB_ FLUSH seals it (the reader acts as the writer that crossed the page end) and turns the
+ *tail first. Lost and overrun events since the previous hand-over are flagged on the page as the
+ *kernel does (MISSED_EVENTS, and MISSED_STORED with the count after the data when it fits).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -98,13 +102,41 @@ static struct pmt_err *head_page_locked(struct pmt_rb *rb, struct pmt_cpu *c, ui
 	return NULL;
 }
 
+/* Is `pg` the page the consumer has partly read in place? */
+static bool is_tp(struct pmt_cpu *c, struct pmt_pg *pg)
+{
+	return c->tp_id == pg->id && c->tp_gen == pg->gen;
+}
+
+/*
+ * Account the events of a quiescent page leaving the ring: handed to a reader
+ * (read), or overwritten (overrun) except what the consumer already read in
+ * place. Caller holds the lock.
+ */
+void pmt_leave_ring_locked(struct pmt_cpu *c, struct pmt_pg *pg, bool overrun)
+{
+	uint32_t done = is_tp(c, pg) ? c->tp_count : 0;
+
+	if (overrun) {
+		c->overrun += pg->nr_events - done;
+		c->read += done;
+	} else {
+		c->read += pg->nr_events;
+	}
+	if (is_tp(c, pg))
+		c->tp_id = PMT_NO_PAGE;
+}
+
 /* Account a page leaving the ring for a reader; flag missed events. */
 static void hand_over_locked(struct pmt_rb *rb, struct pmt_cpu *c, struct pmt_pg *h)
 {
 	uint64_t missed = c->overrun + atomic_load_explicit(&c->lost, memory_order_relaxed);
 	uint64_t commit = pmt_pg_commit_word(h);
 
-	c->read += h->nr_events;
+	/* a page partly consumed in place: the reader page resumes after that */
+	c->rstart_off = is_tp(c, h) ? c->tp_off : 0;
+	c->rstart_ts = is_tp(c, h) ? c->tp_ts : pmt_pg_time_stamp(h);
+	pmt_leave_ring_locked(c, h, false);
 	if (missed != c->missed_seen) {
 		uint32_t len = (uint32_t)commit & ~PMT_RB_MISSED_FLAGS;
 
@@ -236,45 +268,101 @@ void pmt_rb_put_page(struct pmt_rb *rb, const struct pmt_rb_page *page)
 	pmt_cpu_unlock(c);
 }
 
+static void set_event(struct pmt_cpu *c, struct pmt_rb_event *ev, const struct pmt_walk_ev *wev,
+		      uint32_t page_id)
+{
+	ev->ts = wev->ts;
+	ev->data = wev->payload;
+	ev->len = wev->len;
+	ev->cpu = c->cpu;
+	ev->page_id = page_id;
+}
+
+/*
+ * The consumer has caught up with the tail page: read its newly published
+ * events from a private copy instead of closing the page. Caller holds the
+ * lock; 1 = event, 0 = nothing new, -1 = corrupt.
+ */
+static int tail_in_place_locked(struct pmt_rb *rb, struct pmt_cpu *c, struct pmt_rb_event *ev,
+				const char **why)
+{
+	struct pmt_pg *t = &c->pgs[c->ring[c->tail_slot]];
+	struct pmt_walk_ev wev;
+	uint32_t len;
+	int r;
+
+	if (!is_tp(c, t)) {
+		c->tp_id = t->id;
+		c->tp_gen = t->gen;
+		c->tp_off = 0;
+		c->tp_count = 0;
+		c->tp_ts = pmt_pg_time_stamp(t);
+	}
+	len = (uint32_t)pmt_pg_commit_word(t) & ~PMT_RB_MISSED_FLAGS;
+	if (len > rb->cap || len <= c->tp_off)
+		return 0;
+	/* only the new bytes: what is below tp_off is in the copy already */
+	memcpy(c->tcopy + PMT_RB_PAGE_DATA_OFFSET(8) + c->tp_off,
+	       t->addr + PMT_RB_PAGE_DATA_OFFSET(8) + c->tp_off, len - c->tp_off);
+	pmt_walk_init(&c->twalk, c->tcopy + PMT_RB_PAGE_DATA_OFFSET(8), len, c->tp_ts);
+	c->twalk.off = c->tp_off;
+	r = pmt_walk_next_data(&c->twalk, &wev, why);
+	if (r == 1) {
+		c->tp_off = c->twalk.off;
+		c->tp_ts = c->twalk.ts;
+		c->tp_count++;
+		set_event(c, ev, &wev, t->id);
+	} else if (r == 0) {
+		c->tp_off = len; /* only padding or extends were new */
+		c->tp_ts = c->twalk.ts;
+	}
+	return r;
+}
+
 static struct pmt_err *consume_cpu(struct pmt_rb *rb, struct pmt_cpu *c, struct pmt_rb_event *ev)
 {
 	struct pmt_walk_ev wev;
 	const char *why;
 
 	for (int round = 0; round < 4; round++) {
-		if (c->rwalk_valid) {
-			int r = pmt_walk_next_data(&c->rwalk, &wev, &why);
+		struct pmt_err *err;
+		struct pmt_pg *r;
+		int in_place = 0;
 
-			if (r < 0)
+		if (c->rwalk_valid) {
+			int res = pmt_walk_next_data(&c->rwalk, &wev, &why);
+
+			if (res < 0)
 				return pmt_err_new(PMT_ERR_CORRUPT, "cpu %u reader page %u: %s",
 						   c->cpu, c->reader, why);
-			if (r == 1) {
-				ev->ts = wev.ts;
-				ev->data = wev.payload;
-				ev->len = wev.len;
-				ev->cpu = c->cpu;
-				ev->page_id = c->reader;
+			if (res == 1) {
+				set_event(c, ev, &wev, c->reader);
 				__atomic_store_n(&c->meta->reader_read, c->rwalk.off,
 						 __ATOMIC_RELAXED);
 				return NULL;
 			}
 			c->rwalk_valid = false;
 		}
-		{
-			struct pmt_err *err;
-			struct pmt_pg *r;
-
-			pmt_cpu_lock(c);
-			err = swap_locked(rb, c, PMT_RB_FLUSH);
-			pmt_cpu_unlock(c);
-			if (err)
-				return err;
-			r = &c->pgs[c->reader];
-			pmt_walk_init(&c->rwalk, r->addr + PMT_RB_PAGE_DATA_OFFSET(8),
-				      (uint32_t)pmt_pg_commit_word(r) & ~PMT_RB_MISSED_FLAGS,
-				      pmt_pg_time_stamp(r));
-			c->rwalk_valid = true;
+		pmt_cpu_lock(c);
+		err = swap_locked(rb, c, 0);
+		if (err && err->code == PMT_ERR_NODATA && c->head_slot == c->tail_slot) {
+			pmt_err_free(err);
+			err = NULL;
+			in_place = tail_in_place_locked(rb, c, ev, &why);
+			if (!in_place)
+				err = pmt_err_new(PMT_ERR_NODATA, "cpu %u: no event", c->cpu);
+			else if (in_place < 0)
+				err = pmt_err_new(PMT_ERR_CORRUPT, "cpu %u tail page %u: %s",
+						  c->cpu, c->tp_id, why);
 		}
+		pmt_cpu_unlock(c);
+		if (err || in_place)
+			return err;
+		r = &c->pgs[c->reader];
+		pmt_walk_init(&c->rwalk, r->addr + PMT_RB_PAGE_DATA_OFFSET(8),
+			      (uint32_t)pmt_pg_commit_word(r) & ~PMT_RB_MISSED_FLAGS, c->rstart_ts);
+		c->rwalk.off = c->rstart_off;
+		c->rwalk_valid = true;
 	}
 	return pmt_err_new(PMT_ERR_NODATA, "cpu %u: no event", c->cpu);
 }
@@ -331,6 +419,9 @@ struct pmt_rb_iter {
 	uint64_t *gens; /* their generation when the iterator started */
 	uint32_t nr, next;
 	uint32_t first_skip; /* bytes of the reader page already consumed */
+	uint32_t tp_id;	     /* tail page partly consumed in place ... */
+	uint64_t tp_gen;
+	uint32_t tp_off;     /* ... up to here */
 	unsigned char *copy; /* private copy of the current page */
 	struct pmt_walk walk;
 	bool walking;
@@ -364,6 +455,9 @@ struct pmt_err *pmt_rb_iter_start(struct pmt_rb *rb, uint32_t cpu, struct pmt_rb
 		it->ids[it->nr] = c->reader;
 		it->gens[it->nr++] = c->pgs[c->reader].gen;
 	}
+	it->tp_id = c->tp_id;
+	it->tp_gen = c->tp_gen;
+	it->tp_off = c->tp_off;
 	for (slot = c->head_slot;; slot = (slot + 1) % c->nr_ring) {
 		it->ids[it->nr] = c->ring[slot];
 		it->gens[it->nr++] = c->pgs[c->ring[slot]].gen;
@@ -420,14 +514,14 @@ struct pmt_err *pmt_rb_iter_next(struct pmt_rb_iter *it, struct pmt_rb_event *ev
 				continue; /* overwritten since the iterator started */
 			it->cur_id = id;
 			pmt_walk_init(&it->walk, it->copy + PMT_RB_PAGE_DATA_OFFSET(8), len, ts);
-			if (i == 0 && it->first_skip) {
-				/* skip what the consumer already read, keeping the time stamps */
+			if (i == 0 && it->first_skip)
 				skip = it->first_skip;
-				while (it->walk.off < skip &&
-				       pmt_walk_next(&it->walk, &wev, &why) == 0 &&
-				       wev.kind != PMT_WALK_END)
-					;
-			}
+			else if (id == it->tp_id && it->gens[i] == it->tp_gen)
+				skip = it->tp_off;
+			/* skip what the consumer already read, keeping the time stamps */
+			while (it->walk.off < skip && pmt_walk_next(&it->walk, &wev, &why) == 0 &&
+			       wev.kind != PMT_WALK_END)
+				;
 			it->walking = true;
 		}
 	}
@@ -445,6 +539,12 @@ void pmt_rb_iter_free(struct pmt_rb_iter *it)
 
 /* ---- statistics ---- */
 
+static bool entries_tp_valid(struct pmt_cpu *c)
+{
+	return c->tp_id != PMT_NO_PAGE && c->tp_id < c->nr_pages &&
+	       c->pgs[c->tp_id].gen == c->tp_gen && c->pstate[c->tp_id] == PMT_PAGE_DATA;
+}
+
 static void stats_cpu(struct pmt_rb *rb, struct pmt_cpu *c, struct pmt_rb_stats *st)
 {
 	uint64_t entries = 0;
@@ -455,10 +555,13 @@ static void stats_cpu(struct pmt_rb *rb, struct pmt_cpu *c, struct pmt_rb_stats 
 		if (slot == c->tail_slot)
 			break;
 	}
+	/* events already read in place are still in the ring but not entries */
+	if (entries_tp_valid(c))
+		entries -= c->tp_count;
 	st->entries += entries;
 	st->overrun += c->overrun;
-	st->read += c->read;
-	st->committed += entries + c->overrun + c->read;
+	st->read += c->read + (entries_tp_valid(c) ? c->tp_count : 0);
+	st->committed += entries + c->overrun + c->read + (entries_tp_valid(c) ? c->tp_count : 0);
 	st->lost += atomic_load_explicit(&c->lost, memory_order_relaxed);
 	st->pages_touched += c->pages_touched;
 	st->page_allocs += c->page_allocs;

@@ -71,7 +71,7 @@ struct pmt_err *pmt_rb_resize(struct pmt_rb *rb, uint32_t cpu, uint32_t nr_ring)
 		uint32_t id = c->ring[(head + k) % nr];
 
 		if (k < keep_from) {
-			c->overrun += c->pgs[id].nr_events;
+			pmt_leave_ring_locked(c, &c->pgs[id], true);
 			pmt_spare_push_locked(c, id);
 		} else {
 			c->scratch[n++] = id;

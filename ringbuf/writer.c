@@ -250,7 +250,7 @@ bool pmt_advance_tail_locked(struct pmt_rb *rb, struct pmt_cpu *c)
 
 		if (!(rb->flags & PMT_RB_OVERWRITE) || !pg_quiescent(h))
 			return false;
-		c->overrun += h->nr_events;
+		pmt_leave_ring_locked(c, h, true);
 		c->head_slot = (c->head_slot + 1) % c->nr_ring;
 	}
 	np = &c->pgs[c->ring[next]];

@@ -349,6 +349,59 @@ static void test_resize(void **state)
 	pmt_rb_destroy(rb);
 }
 
+/* A consumer that keeps up reads the tail page in place instead of closing it. */
+static void test_in_place(void **state)
+{
+	struct pmt_rb *rb = mk(1, 4, PMT_RB_OVERWRITE);
+	struct pmt_rb_event ev;
+	struct pmt_rb_stats st;
+	struct pmt_rb_iter *it;
+	struct pmt_err *err;
+	uint32_t v, n = 0;
+
+	(void)state;
+	for (uint32_t i = 0; i < 1000; i++) {
+		assert_true(pmt_rb_write_cpu(rb, 0, &i, 4));
+		assert_null(pmt_rb_consume(rb, 0, &ev));
+		memcpy(&v, ev.data, 4);
+		assert_int_equal(v, i);
+		err = pmt_rb_consume(rb, 0, &ev);
+		assert_int_equal(err->code, PMT_ERR_NODATA);
+		pmt_err_free(err);
+	}
+	pmt_rb_stats(rb, 0, &st);
+	/* 1000 x 8 bytes fit in 2 pages: a turn per page, not per read */
+	assert_int_equal(st.pages_touched, 1);
+	assert_int_equal(st.read, 1000);
+	assert_int_equal(st.entries, 0);
+	/* the iterator does not show what was consumed in place */
+	for (uint32_t i = 1000; i < 1010; i++)
+		assert_true(pmt_rb_write_cpu(rb, 0, &i, 4));
+	assert_null(pmt_rb_iter_start(rb, 0, &it));
+	while (!(err = pmt_rb_iter_next(it, &ev))) {
+		memcpy(&v, ev.data, 4);
+		assert_int_equal(v, 1000 + n);
+		n++;
+	}
+	pmt_err_free(err);
+	pmt_rb_iter_free(it);
+	assert_int_equal(n, 10);
+	/* consume 5 in place, then overwrite the whole ring: the 5 stay "read" */
+	for (uint32_t i = 0; i < 5; i++)
+		assert_null(pmt_rb_consume(rb, 0, &ev));
+	for (uint32_t i = 1010; i < 5000; i++)
+		assert_true(pmt_rb_write_cpu(rb, 0, &i, 4));
+	pmt_rb_stats(rb, 0, &st);
+	assert_int_equal(st.committed, 5000);
+	assert_int_equal(st.read, 1005);
+	assert_int_equal(st.entries + st.overrun, 5000 - 1005);
+	/* the consumer resumes with the oldest surviving event */
+	assert_null(pmt_rb_consume(rb, 0, &ev));
+	memcpy(&v, ev.data, 4);
+	assert_int_equal(v, 5000 - st.entries);
+	pmt_rb_destroy(rb);
+}
+
 /* A large page array: the meta area spans several pages and still validates. */
 static void test_large_meta(void **state)
 {
@@ -471,11 +524,14 @@ static void test_persistent_reopen(void **state)
 		assert_null(pmt_region_recover(mem, len, &ops, c, &rs));
 		assert_int_equal(rs.bad_pages, 1);
 		assert_int_equal(c->bad, 1);
-		/* cpu 0: the reader page holding 9999 (the rest was consumed and its
-		 * pages emptied); cpu 1: its only page is the corrupted one */
+		/* cpu 0: the reader page (250 consumed events, still in memory) and
+		 * the tail page holding 9999 (read in place, so also still there);
+		 * cpu 1: its only page is the corrupted one */
 		assert_int_equal(n, 250);
-		assert_int_equal(rs.events, 1);
-		assert_int_equal(c->vals[0], 9999);
+		assert_int_equal(rs.events, 251);
+		assert_int_equal(c->vals[0], 0);
+		assert_int_equal(c->vals[249], 498);
+		assert_int_equal(c->vals[250], 9999);
 		munmap(mem, len);
 		close(fd);
 	}
@@ -585,7 +641,9 @@ int main(void)
 		cmocka_unit_test(test_persistent_reopen),
 		cmocka_unit_test(test_bad_regions),
 		cmocka_unit_test(test_find),
-		cmocka_unit_test(test_resize), cmocka_unit_test(test_large_meta),
+		cmocka_unit_test(test_resize),
+		cmocka_unit_test(test_large_meta),
+		cmocka_unit_test(test_in_place),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
