@@ -26,12 +26,13 @@ set -u
 
 mode=$1 kernel=$2 format=$3 policy=$4
 
+# On stderr: these may run where stdout is redirected to a result file.
 skip() {
-	echo "SKIP: $*"
+	echo "SKIP: $*" >&2
 	exit 77
 }
 fail() {
-	echo "FAIL: $*"
+	echo "FAIL: $*" >&2
 	exit 1
 }
 
@@ -112,8 +113,9 @@ run_crash() {
 		printf '%s\n' "$@"
 		echo "q"
 	} >"$tmp/cmds"
+	crash_rc=0
 	timeout 600 "$CRASH" -s --no_crashrc --no_scroll -i "$tmp/cmds" "$vmlinux" "$dump" \
-		</dev/null >"$log" 2>&1
+		</dev/null >"$log" 2>&1 || crash_rc=$?
 }
 
 # crash could not open the dump at all (before any command ran)?
@@ -121,7 +123,9 @@ crash_unusable() {
 	local log=$1 marker=$2
 	[ ! -e "$marker" ] || return 1
 	if [ "$policy" = probe ]; then
-		skip "crash $("$CRASH" --version | awk 'NR==1{print $2}') cannot open $release $format: $(grep -m1 -iE 'crash:|error|invalid' "$log")"
+		why=$(grep -m1 -iE 'crash:|error|invalid' "$log")
+		skip "crash $("$CRASH" --version | awk '/^crash /{print $2; exit}') cannot open" \
+			"$release $format: ${why:-it exits $crash_rc without a message}"
 	fi
 	cat "$log"
 	fail "crash did not run the commands on $release $format"
@@ -162,9 +166,9 @@ for sc in "${scenarios[@]}"; do
 	crash_dump "$src" "$dump"
 	case $mode in
 	show)
-		cli "$sc" show --vmlinux "$vmlinux" "$src" >"$tmp/$sc.expected"
 		run_crash "$dump" "$tmp/$sc.log" "trace show > $tmp/$sc.actual"
 		crash_unusable "$tmp/$sc.log" "$tmp/$sc.actual"
+		cli "$sc" show --vmlinux "$vmlinux" "$src" >"$tmp/$sc.expected"
 		show_diags "$sc" "$tmp/$sc.actual"
 		strip_diags "$tmp/$sc.actual" >"$tmp/$sc.body"
 		if cmp -s "$tmp/$sc.expected" "$tmp/$sc.body"; then
@@ -176,9 +180,9 @@ for sc in "${scenarios[@]}"; do
 		fi
 		;;
 	dump)
-		cli "$sc" dump --vmlinux "$vmlinux" "$src" -o "$tmp/$sc.cli-tree" >/dev/null
 		run_crash "$dump" "$tmp/$sc.log" "trace dump $tmp/$sc.crash-tree > $tmp/$sc.actual"
 		crash_unusable "$tmp/$sc.log" "$tmp/$sc.actual"
+		cli "$sc" dump --vmlinux "$vmlinux" "$src" -o "$tmp/$sc.cli-tree" >/dev/null
 		if diff -r "$tmp/$sc.cli-tree" "$tmp/$sc.crash-tree" >"$tmp/$sc.diff"; then
 			echo "ok: $release/$sc/$format: $(find "$tmp/$sc.crash-tree" -type f | wc -l) files identical"
 		else
