@@ -149,6 +149,9 @@ static void strmap_free(struct strmap *m)
  * between kernel versions; missing functions are skipped. Checked against
  * the scan on the Debian 6.1 vmlinux by tests/extractor/test_dwarf_types.c.
  */
+#define SCOPE_NONE    SIZE_MAX
+#define SCOPE_UNKNOWN (SIZE_MAX - 1)
+
 struct hint {
 	const char *name;
 	const char *funcs[4];
@@ -235,7 +238,8 @@ struct dt {
 	char *scan_error; /* sticky: the scan failed at some CU */
 
 	/* set by op_scope(): index into units of the CU enumerator questions
-	 * concern, or SIZE_MAX for none (an index: units may be reallocated) */
+	 * concern, SCOPE_UNKNOWN when the caller could not say which, or
+	 * SCOPE_NONE (an index: units may be reallocated) */
 	size_t scope;
 };
 
@@ -795,6 +799,9 @@ static struct pmt_err *scan_for(struct dt *dt, const char *key, bool is_enum, bo
 	struct pmt_err *err = NULL;
 
 	*found = scan_has(dt, key, is_enum, val);
+	if (!*found && !dt->scan_done && getenv("PMTRACE_DEBUG_DWARF"))
+		fprintf(stderr, "pmtrace: DWARF: scanning units for %s '%s'\n",
+			is_enum ? "enumerator" : "type", key);
 	while (!*found && !dt->scan_done) {
 		Dwarf_Unsigned hlen, typeoff, next;
 		Dwarf_Half ver, asz, lsz, esz, utype;
@@ -841,8 +848,10 @@ static struct pmt_err *find_name(struct dt *dt, const char *key, bool is_enum, u
 
 	/* A scoped enumerator question is answered by the scope's CU alone: the
 	 * names an event's print code uses are defined where it is compiled. */
-	if (is_enum && dt->scope < dt->nunits && !find_hint(key)) {
-		if (strmap_get(&dt->units[dt->scope].enums, key, val))
+	if (is_enum && dt->scope != SCOPE_NONE && !find_hint(key)) {
+		if (dt->scope < dt->nunits && strmap_get(&dt->units[dt->scope].enums, key, val))
+			return NULL;
+		if (scan_has(dt, key, is_enum, val))
 			return NULL;
 		return pmt_err_new(PMT_ERR_ABSENT, "enumerator '%s' not in the scoped unit", key);
 	}
@@ -1306,9 +1315,10 @@ static void op_scope(struct pmt_target *t, const char *func)
 	struct pmt_err *err;
 	uint64_t addr, cu;
 
-	dt->scope = SIZE_MAX;
+	dt->scope = SCOPE_NONE;
 	if (!func || dt->mode == DWARF_TYPES_SCAN_ONLY)
 		return;
+	dt->scope = SCOPE_UNKNOWN; /* until func is found below */
 	if (!dt->aranges_loaded && (err = load_aranges(dt))) {
 		pmt_err_free(err);
 		return;
@@ -1384,7 +1394,7 @@ struct pmt_err *dwarf_types_target(struct vmlinux *vm, struct pmt_target **out)
 	t->big_endian = vmlinux_big_endian(vm);
 	snprintf(t->release, sizeof(t->release), "%s", vmlinux_release(vm));
 	dt->vm = vm;
-	dt->scope = SIZE_MAX;
+	dt->scope = SCOPE_NONE;
 	dt->word_size = t->word_size;
 	dt->big_endian = t->big_endian;
 	err = load_sections(dt);

@@ -63,7 +63,7 @@ static struct pmt_err *read_field_val(struct pmt_target *t, uint64_t base, const
 {
 	if (!f->ok)
 		return pmt_err_new(PMT_ERR_ABSENT, "member not in this kernel");
-	return pmt_read_uint(t, base + f->m.offset, (size_t)f->m.size, v);
+	return pmt_read_member(t, base, &f->m, v);
 }
 
 static void free_fields(struct event_field *f, size_t n)
@@ -443,7 +443,7 @@ static struct pmt_err *prepare_tep(struct pmt_trace *tr, struct event_db *db, st
 	if (!e->print_fmt)
 		return NULL;
 	/* enum names in print_fmt are defined where the event's code is */
-	pmt_scope(tr->t, e->code_func);
+	pmt_scope(tr->t, e->code_func ? e->code_func : "");
 	err = print_fmt_rewrite(e->print_fmt, tr->t->word_size, lookup_enum, &el, &r);
 	pmt_scope(tr->t, NULL);
 	if (err)

@@ -201,7 +201,15 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 	enumerator(&r, &L->tf_preempt_resched, "TRACE_FLAG_PREEMPT_RESCHED");
 	enumerator(&r, &L->tf_nmi, "TRACE_FLAG_NMI");
 	enumerator(&r, &L->tf_bh_off, "TRACE_FLAG_BH_OFF");
+	/* the option mask; 7.x only has the bit number (masks became macros) */
 	enumerator(&r, &L->iter_hash_ptr, "TRACE_ITER_HASH_PTR");
+	if (!L->iter_hash_ptr) {
+		uint64_t bit;
+
+		enumerator(&r, &bit, "TRACE_ITER_HASH_PTR_BIT");
+		if (bit && bit < 64)
+			L->iter_hash_ptr = 1ULL << bit;
+	}
 
 	member(&r, &L->sm_name, sm, "name", false);
 	member(&r, &L->sm_nb_args, sm, "nb_args", false);

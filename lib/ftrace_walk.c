@@ -55,9 +55,9 @@ static const char *buf_label(const struct trace_buf *b)
 static uint64_t field_val(const struct pmt_target *t, const uint8_t *base,
 			  const struct fl_field *f)
 {
-	if (!f->ok || f->m.size == 0 || f->m.size > 8)
+	if (!f->ok)
 		return 0;
-	return pmt_get_uint(t, base + f->m.offset, (size_t)f->m.size);
+	return pmt_member_get(t, base, &f->m);
 }
 
 static bool bad_kptr(const struct pmt_target *t, uint64_t p, uint64_t align)

@@ -17,7 +17,8 @@
  * Relative offsets come in two encodings: with KALLSYMS_ABSOLUTE_PERCPU a
  * non-negative offset is an absolute address and a negative one means
  * base - 1 - offset; without it, base + (u32)offset. We decode both and keep
- * the one that puts `_text` where the target says it is.
+ * the one that puts `_text` where the target says it is (see enum ks_mode
+ * for the encodings, including the place-relative one of 7.x).
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -40,6 +41,32 @@ struct kallsyms {
 	char *strtab;
 	uint64_t lo, hi; /* the kernel image: [_stext or first, _end) */
 };
+
+/*
+ * The encodings of kallsyms_offsets[] over the years:
+ *   KS_ABS_PERCPU  base = kallsyms_relative_base; off >= 0 is absolute,
+ *                  else base - 1 - off (KALLSYMS_ABSOLUTE_PERCPU)
+ *   KS_BASE_REL    base + (u32)off
+ *   KS_PLACE_REL   &kallsyms_offsets[i] + (s32)off (no relative base; 7.x)
+ *   KS_TEXT_REL    _text + (u32)off
+ */
+enum ks_mode { KS_ABS_PERCPU, KS_BASE_REL, KS_PLACE_REL, KS_TEXT_REL };
+
+static uint64_t ks_address(enum ks_mode m, int64_t off, uint64_t base, uint64_t text,
+			   uint64_t offsets_addr, uint32_t i)
+{
+	switch (m) {
+	case KS_ABS_PERCPU:
+		return off >= 0 ? (uint64_t)off : base - 1 - (uint64_t)off;
+	case KS_BASE_REL:
+		return base + (uint32_t)off;
+	case KS_PLACE_REL:
+		return offsets_addr + 4ULL * i + (uint64_t)(int64_t)(int32_t)off;
+	case KS_TEXT_REL:
+		return text + (uint32_t)off;
+	}
+	return 0;
+}
 
 static int by_addr(const void *a, const void *b)
 {
@@ -140,8 +167,9 @@ struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *
 {
 	uint8_t *names = NULL, *tidx = NULL, *ttab = NULL, *offs = NULL;
 	size_t names_len = 0, strtab_len = 0, strtab_cap = 0, ttab_len = 0;
-	uint64_t base = 0, text = 0, text_a = 0, text_b = 0;
-	bool relative = L->sym_ks_offsets.ok && L->sym_ks_relative_base.ok;
+	uint64_t base = 0, text = 0;
+	/* relative offsets (see enum ks_mode); else absolute kallsyms_addresses */
+	bool relative = L->sym_ks_offsets.ok;
 	struct kallsyms *ks = NULL;
 	uint16_t token_off[256];
 	struct pmt_err *err;
@@ -177,7 +205,7 @@ struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *
 		goto fail;
 	if (relative) {
 		err = read_array(t, L->sym_ks_offsets.addr, (size_t)num * 4, &offs);
-		if (!err)
+		if (!err && L->sym_ks_relative_base.ok)
 			err = pmt_read_ulong(t, L->sym_ks_relative_base.addr, &base);
 	} else {
 		err = read_array(t, L->sym_ks_addresses.addr, (size_t)num * t->word_size, &offs);
@@ -256,24 +284,25 @@ struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *
 	/* Pick the offset encoding by where it puts _text. */
 	if (L->sym_text.ok)
 		text = L->sym_text.addr;
-	for (uint32_t i = 0; i < num; i++) {
-		const char *name = ks->strtab + ks->syms[i].name;
+	enum ks_mode mode = L->sym_ks_relative_base.ok ? KS_ABS_PERCPU : KS_PLACE_REL;
 
-		if (strcmp(name, "_text"))
+	for (uint32_t i = 0; relative && text && i < num; i++) {
+		if (strcmp(ks->strtab + ks->syms[i].name, "_text"))
 			continue;
-		text_a = raw[i] >= 0 ? (uint64_t)raw[i] : base - 1 - (uint64_t)raw[i];
-		text_b = base + (uint32_t)raw[i];
+		for (enum ks_mode m = KS_ABS_PERCPU; m <= KS_TEXT_REL; m++) {
+			if ((m == KS_ABS_PERCPU || m == KS_BASE_REL) && !L->sym_ks_relative_base.ok)
+				continue;
+			if (ks_address(m, raw[i], base, text, L->sym_ks_offsets.addr, i) == text) {
+				mode = m;
+				break;
+			}
+		}
 		break;
 	}
-	for (uint32_t i = 0; i < num; i++) {
-		if (!relative)
-			ks->syms[i].addr = (uint64_t)raw[i];
-		else if (text && text == text_b && text != text_a)
-			ks->syms[i].addr = base + (uint32_t)raw[i];
-		else
-			ks->syms[i].addr = raw[i] >= 0 ? (uint64_t)raw[i]
-						       : base - 1 - (uint64_t)raw[i];
-	}
+	for (uint32_t i = 0; i < num; i++)
+		ks->syms[i].addr = relative ? ks_address(mode, raw[i], base, text,
+							 L->sym_ks_offsets.addr, i)
+					    : (uint64_t)raw[i];
 	qsort(ks->syms, ks->n, sizeof(*ks->syms), by_addr);
 	ks->lo = 0;
 	ks->hi = UINT64_MAX;

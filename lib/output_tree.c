@@ -177,11 +177,6 @@ static void header_page(const struct pmt_trace *tr, FILE *f)
 	unsigned int commit_size = (unsigned int)tr->L.bdp_commit.m.size;
 	unsigned int data_off = (unsigned int)tr->L.bdp_data.m.offset;
 	unsigned int subbuf = b ? b->subbuf_size : (unsigned int)tr->t->page_size;
-
-	fprintf(f, "\tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;\n");
-	fprintf(f, "\tfield: local_t commit;\toffset:%u;\tsize:%u;\tsigned:1;\n", commit_off,
-		commit_size);
-	fprintf(f, "\tfield: int overwrite;\toffset:%u;\tsize:1;\tsigned:1;\n", commit_off);
 	unsigned int major = 0, minor = 0;
 	int char_signed;
 
@@ -190,6 +185,17 @@ static void header_page(const struct pmt_trace *tr, FILE *f)
 		char_signed = major < 6 || (major == 6 && minor < 2);
 	else
 		char_signed = 0;
+	fprintf(f, "\tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;\n");
+	fprintf(f, "\tfield: local_t commit;\toffset:%u;\tsize:%u;\tsigned:1;\n", commit_off,
+		commit_size);
+	/* "int overwrite; signed:1" became "char overwrite; signed:<char>" in
+	 * a kernel between 6.12 (seen int) and 7.2 (seen char); 6.14 assumed */
+	if (major > 6 || (major == 6 && minor >= 14))
+		fprintf(f, "\tfield: char overwrite;\toffset:%u;\tsize:1;\tsigned:%d;\n",
+			commit_off, char_signed);
+	else
+		fprintf(f, "\tfield: int overwrite;\toffset:%u;\tsize:1;\tsigned:1;\n",
+			commit_off);
 	fprintf(f, "\tfield: char data;\toffset:%u;\tsize:%u;\tsigned:%d;\n", data_off,
 		subbuf - data_off, char_signed);
 }

@@ -146,3 +146,64 @@ struct pmt_err *pmt_read_string(struct pmt_target *t, uint64_t addr, size_t max,
 	return pmt_err_addr(PMT_ERR_CORRUPT, addr, "string at %#" PRIx64 " longer than %zu bytes",
 			    addr, max - 1);
 }
+
+/*
+ * Bit fields: bit_offset counts from the start of the struct in the order
+ * DW_AT_data_bit_offset uses, LSB-first on little-endian targets and
+ * MSB-first on big-endian ones. We load the bytes covering the field and
+ * shift it out.
+ */
+static uint64_t bitfield(const struct pmt_target *t, const uint8_t *base, const struct pmt_member *m)
+{
+	uint64_t first = m->bit_offset / 8, shift = m->bit_offset % 8;
+	uint64_t nbytes = (shift + m->bit_size + 7) / 8;
+	uint64_t mask = m->bit_size >= 64 ? UINT64_MAX : (1ULL << m->bit_size) - 1;
+	uint64_t v;
+
+	if (nbytes > 8 || m->bit_size == 0)
+		return 0;
+	v = t->big_endian ? load_be(base + first, nbytes) : load_le(base + first, nbytes);
+	if (t->big_endian)
+		return (v >> (nbytes * 8 - shift - m->bit_size)) & mask;
+	return (v >> shift) & mask;
+}
+
+uint64_t pmt_member_get(const struct pmt_target *t, const void *base, const struct pmt_member *m)
+{
+	if (m->bit_size)
+		return bitfield(t, base, m);
+	if (m->size == 0 || m->size > 8)
+		return 0;
+	return pmt_get_uint(t, (const uint8_t *)base + m->offset, (size_t)m->size);
+}
+
+struct pmt_err *pmt_read_member(struct pmt_target *t, uint64_t addr, const struct pmt_member *m,
+				uint64_t *v)
+{
+	uint8_t buf[16];
+	uint64_t lo, len;
+	struct pmt_err *err;
+
+	if (m->bit_size) {
+		lo = m->bit_offset / 8;
+		len = (m->bit_offset % 8 + m->bit_size + 7) / 8;
+	} else {
+		lo = m->offset;
+		len = m->size;
+	}
+	if (len == 0 || len > 8)
+		return pmt_err_new(PMT_ERR_UNSUPPORTED, "member of %" PRIu64 " bytes is not a number",
+				   len);
+	err = pmt_read(t, addr + lo, buf, (size_t)len);
+	if (err)
+		return err;
+	if (m->bit_size) {
+		struct pmt_member shifted = *m;
+
+		shifted.bit_offset = m->bit_offset % 8;
+		*v = bitfield(t, buf, &shifted);
+	} else {
+		*v = pmt_get_uint(t, buf, (size_t)len);
+	}
+	return NULL;
+}

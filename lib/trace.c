@@ -61,7 +61,9 @@ void trace_diag_err(struct pmt_trace *tr, struct pmt_err *err, const char *fmt, 
 		ctx = NULL;
 	va_end(ap);
 	if (asprintf(&msg, "%s: %s%s", ctx ? ctx : "?", err->msg,
-		     err->code == PMT_ERR_NODATA ? " (filtered out of the dump)" : "") < 0)
+		     err->code == PMT_ERR_NODATA && !strstr(err->msg, "filtered")
+			     ? " (filtered out of the dump)"
+			     : "") < 0)
 		msg = NULL;
 	free(ctx);
 	pmt_err_free(err);

@@ -70,7 +70,9 @@ struct pmt_target_ops {
 	 * the compilation unit of function `func` (an event's output code). A
 	 * target that searches debuginfo narrows its search to that unit and
 	 * answers ABSENT, without a scan, for names that unit lacks; a wrapper
-	 * target forwards it; `func` NULL ends the scope. */
+	 * target forwards it. `func` "" means the unit is not known: answer
+	 * only from what is already at hand, never by a full search. `func`
+	 * NULL ends the scope. */
 	void (*scope)(struct pmt_target *t, const char *func);
 };
 
@@ -141,6 +143,15 @@ struct pmt_err *pmt_read_uint(struct pmt_target *t, uint64_t addr, size_t size, 
 /* A NUL-terminated string of at most max-1 bytes; *out is malloc'd. A string
  * that does not end within max bytes is CORRUPT. */
 struct pmt_err *pmt_read_string(struct pmt_target *t, uint64_t addr, size_t max, char **out);
+
+/*
+ * A member's value (bit fields included) from a copy of the struct that
+ * holds it (`base` points at the outermost struct), or read from memory at
+ * `addr` (the struct's address). Members wider than 8 bytes are refused.
+ */
+uint64_t pmt_member_get(const struct pmt_target *t, const void *base, const struct pmt_member *m);
+struct pmt_err *pmt_read_member(struct pmt_target *t, uint64_t addr, const struct pmt_member *m,
+				uint64_t *v);
 
 /* Decode integers from a buffer already read from the target. */
 uint16_t pmt_get_u16(const struct pmt_target *t, const void *p);
