@@ -17,7 +17,8 @@
 #  - the guest CPU offered la57 exactly in the la57 scenario;
 #  - scenario specifics: basic, la57 and subbuf keep all 10/5/15 marker rounds
 #    per CPU on that CPU with nothing overwritten; instances has buffers
-#    foo and bar with their clocks and sizes; overwrite has overrun > 0 on
+#    foo and bar with their clocks and sizes, start markers and no overrun;
+#    overwrite has overrun > 0 on
 #    every CPU and cpu0 "read events" equal to the event lines of the one
 #    trace_pipe read the scenario made (trace_pipe_consumed).
 # The "live" scenario moves while it is captured: only files and stats are
@@ -136,6 +137,9 @@ while read -r cell; do
 		for i in global instances/foo instances/bar; do
 			grep -q "tracing_mark_write: pmtrace instances start $i" "$t/$i/trace" ||
 				err "$i lacks its start marker"
+			for c in "$t/$i"/per_cpu/cpu*; do
+				[ "$(stat_of "$c/stats" overrun)" = 0 ] || err "${c#$cell/}: overrun"
+			done
 		done
 		;;
 	overwrite)

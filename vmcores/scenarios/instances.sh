@@ -4,8 +4,10 @@
 # events, buffer sizes and clocks:
 #   global          512 KiB/CPU, default clock (global under TCG: the TSC is
 #                   marked unstable), sched_switch/sched_wakeup
-#   instances/foo   256 KiB/CPU, clock x86-tsc, irq + sys_{enter,exit}_write
-#   instances/bar   128 KiB/CPU, clock mono,   timer
+#   instances/foo   384 KiB/CPU, clock x86-tsc, irq + sys_{enter,exit}_write
+#   instances/bar   256 KiB/CPU, clock mono,   timer
+# Sized so nothing is overwritten even on 7.2, whose timer events are about
+# twice as many as 6.12's (hrtimer_rearm).
 # Each buffer also gets trace_marker lines of its own.
 # pmt-mem-mb: 256
 
@@ -18,11 +20,11 @@ scenario_run() {
 		mkdir $TRACEFS/instances/$i || return 1
 		tr_set 0 instances/$i/tracing_on || return 1
 	done
-	tr_set 256 instances/foo/buffer_size_kb || return 1
+	tr_set 384 instances/foo/buffer_size_kb || return 1
 	tr_set x86-tsc instances/foo/trace_clock || return 1
 	tr_events $TRACEFS/instances/foo irq syscalls/sys_enter_write \
 		syscalls/sys_exit_write || return 1
-	tr_set 128 instances/bar/buffer_size_kb || return 1
+	tr_set 256 instances/bar/buffer_size_kb || return 1
 	tr_set mono instances/bar/trace_clock || return 1
 	tr_events $TRACEFS/instances/bar timer || return 1
 	for i in "" instances/foo/ instances/bar/; do
