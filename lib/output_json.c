@@ -119,11 +119,11 @@ struct pmt_err *pmt_write_json(struct pmt_trace *tr, const struct pmt_filter *fi
 			fputs("{\"buffer\":", out);
 			output_json_string(out, b->name ? b->name : "global",
 					   strlen(b->name ? b->name : "global"));
-			fprintf(out, ",\"cpu\":%d,\"ts_ns\":%" PRIu64 ",\"ts\":\"%s\",\"pid\":%d,\"comm\":",
+			fprintf(out, ",\"cpu\":%d,\"timestamp\":%" PRIu64 ",\"ts\":\"%s\",\"pid\":%d,\"comm\":",
 				v.cpu, v.ts, ts + strspn(ts, " "), v.pid);
 			output_json_string(out, comm, strlen(comm));
-			fprintf(out, ",\"flags\":\"%s\",\"preempt_count\":%u,\"id\":%d", flags,
-				v.preempt_count, v.type);
+			fprintf(out, ",\"clock\":\"%s\",\"flags\":\"%s\",\"preempt_count\":%u,\"id\":%d",
+				b->clock ? b->clock : "local", flags, v.preempt_count, v.type);
 			if (v.fmt) {
 				fputs(",\"system\":", out);
 				output_json_string(out, v.fmt->system, strlen(v.fmt->system));
