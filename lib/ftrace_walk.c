@@ -263,7 +263,7 @@ static struct pmt_err *walk_ring(struct pmt_trace *tr, uint64_t start, uint64_t 
 	struct addr_set seen;
 	uint64_t *ring = NULL;
 	size_t n = 0;
-	uint64_t node = start; /* buffer_page address */
+	uint64_t node = start, prev = 0; /* buffer_page addresses */
 	struct pmt_err *err = NULL;
 	bool head_flag_next = false;
 
@@ -299,7 +299,15 @@ static struct pmt_err *walk_ring(struct pmt_trace *tr, uint64_t start, uint64_t 
 		n++;
 		err = pmt_read_ulong(t, node + list_off + L->lh_next.m.offset, &next_raw);
 		if (err) {
-			err = pmt_err_prefix(err, "page %#" PRIx64 " list.next", node);
+			/* the damage is in the page that pointed here */
+			if (prev)
+				err = pmt_err_prefix(err, "page %#" PRIx64 ": list.next %#" PRIx64
+						     " leads nowhere", prev, node);
+			else
+				err = pmt_err_prefix(err, "page %#" PRIx64 " list.next", node);
+			n--; /* node was never a page */
+			if (*head_idx == (long)n)
+				*head_idx = -1;
 			break;
 		}
 		head_flag_next = (next_raw & RB_FLAG_MASK) != 0;
@@ -316,6 +324,7 @@ static struct pmt_err *walk_ring(struct pmt_trace *tr, uint64_t start, uint64_t 
 				*head_idx = 0;
 			break;
 		}
+		prev = node;
 		node = next;
 	}
 	addr_set_free(&seen);
