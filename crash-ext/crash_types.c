@@ -10,16 +10,14 @@
  * rules (which look through anonymous structs and unions), and evaluate
  * nothing, so no memory is read:
  *
- *	print/d (unsigned long)&((T *)0)->PATH   offset (fails for bit fields)
- *	print/d sizeof(((T *)0)->PATH)           size
  *	whatis ((T *)0)->PATH                    declared type -> kind
- *	ptype  ((T *)0)->PATH                    typedefs resolved -> kind
- *	print/d sizeof((((T *)0)->PATH)[0])      array element size
- *	whatis/sizeof *(((T *)0)->PATH)          pointee kind and size
+ *	ptype  ((T *)0)->PATH                    (typedef names only) -> kind
+ *	printf "%lu %lu %lu\n", (unsigned long)&E, sizeof(E), sizeof(E[0]) or sizeof(*E)
+ *	                                         offset, size, element/pointee size
  *
  * So datatype_info() is used where it is enough (struct and union sizes) and
- * gdb for members; crash's fill_struct_member_data() gives bit fields their
- * bit position, since gdb cannot take the address of one.
+ * gdb for members; crash's fill_struct_member_data() tells integer members
+ * that are bit fields and their bit position, which gdb's `&` does not.
  *
  * gdb output is captured with gdb_pass_through(cmd, file, GNU_RETURN_ON_ERROR)
  * into a scratch file that belongs to the target; a failed gdb command means
@@ -314,43 +312,48 @@ struct pmt_err *crash_type_size(struct crash_types *ct, const char *type, uint64
 }
 
 /*
- * A bit field: gdb cannot take its address, so ask crash for its bit
- * position inside its immediate parent (a named struct or union) and add the
- * parent's offset.
+ * Bit fields: gdb's `&` answers with the byte of the storage unit and
+ * nothing says the member is a bit field, so integer members are put to
+ * crash's fill_struct_member_data(), which reports the storage unit's byte
+ * offset, the bit position inside it and the width (0: not a bit field).
+ * It needs the member's immediate parent as a named struct or union: the
+ * type itself for "m", the parent expression's type for "a.b.m".
  */
 static struct pmt_err *bit_field(struct crash_types *ct, const char *type, const char *path,
 				 struct pmt_member *out)
 {
-	char parent[BUFSIZE], ptype[BUFSIZE], leaf[BUFSIZE];
+	char parent[BUFSIZE], pdecl[BUFSIZE], tag[BUFSIZE], leaf[BUFSIZE];
 	const char *dot = strrchr(path, '.');
 	struct struct_member_data smd;
-	const char *tag;
+	const char *t;
 	int64_t base = 0;
 	enum pmt_type_kind k;
 
 	if (dot) {
 		snprintf(parent, sizeof(parent), "((%s *)0)->%.*s", type, (int)(dot - path), path);
 		if (!gdb_number(ct, &base, "(unsigned long)&%s", parent) ||
-		    !kind_of_expr(ct, parent, &k, ptype, sizeof(ptype)))
-			return pmt_err_new(PMT_ERR_ABSENT, "no member %s.%s", type, path);
-		tag = struct_tag(ptype);
+		    !kind_of_expr(ct, parent, &k, pdecl, sizeof(pdecl)))
+			return NULL; /* cannot tell: leave it a plain integer */
+		t = struct_tag(pdecl);
 	} else {
-		tag = struct_tag(type);
+		t = struct_tag(type);
 	}
+	if (!t || strchr(t, '{'))
+		return NULL; /* anonymous parent: crash cannot name it */
+	snprintf(tag, sizeof(tag), "%s", t);
 	snprintf(leaf, sizeof(leaf), "%s", dot ? dot + 1 : path);
-	if (!tag || strchr(tag, '{'))
-		return pmt_err_new(PMT_ERR_UNSUPPORTED,
-				   "%s.%s: bit field in an anonymous or typedef'd parent", type,
-				   path);
-	snprintf(ptype, sizeof(ptype), "%s", tag);
 	memset(&smd, 0, sizeof(smd));
-	smd.structure = ptype;
+	smd.structure = tag;
 	smd.member = leaf;
 	if (!fill_struct_member_data(&smd) || smd.bitsize <= 0)
-		return pmt_err_new(PMT_ERR_UNSUPPORTED, "%s.%s: crash cannot place this member",
-				   type, path);
+		return NULL;
+	if (smd.bitsize > 64 || smd.offset < 0 || smd.bitpos < 0)
+		return pmt_err_new(PMT_ERR_CORRUPT, "%s.%s: bit field of %ld bits at %ld:%ld", type,
+				   path, smd.bitsize, smd.offset, smd.bitpos);
 	out->bit_size = (uint32_t)smd.bitsize;
-	out->bit_offset = 8 * (uint64_t)base + (uint64_t)smd.bitpos;
+	out->bit_offset = 8 * ((uint64_t)base + (uint64_t)smd.offset) + (uint64_t)smd.bitpos;
+	/* As extractor/dwarf_types.c: the aligned unit of the field's type
+	 * that holds it, else the byte holding its first bit. */
 	if (out->size && (out->bit_offset % (8 * out->size)) + out->bit_size <= 8 * out->size)
 		out->offset = out->bit_offset / (8 * out->size) * out->size;
 	else
@@ -358,12 +361,43 @@ static struct pmt_err *bit_field(struct crash_types *ct, const char *type, const
 	return NULL;
 }
 
+/* The pointee's kind from a pointer's declared type, without asking gdb
+ * when the spelling says it ("struct x *", "char *", "void *"). */
+static enum pmt_type_kind pointee_kind(struct crash_types *ct, const char *expr, const char *decl)
+{
+	char pointee[BUFSIZE + 8], pdecl[BUFSIZE];
+	size_t n = strlen(decl);
+	enum pmt_type_kind k;
+
+	if (strstr(decl, "(*"))
+		return PMT_KIND_OTHER; /* a function (or array) pointer */
+	snprintf(pdecl, sizeof(pdecl), "%.*s", (int)(n ? n - 1 : 0), decl);
+	while (*pdecl && pdecl[strlen(pdecl) - 1] == ' ')
+		pdecl[strlen(pdecl) - 1] = '\0';
+	if (!strcmp(pdecl, "void") || !strcmp(pdecl, "const void"))
+		return PMT_KIND_OTHER;
+	k = kind_of_decl(pdecl);
+	if (k != PMT_KIND_OTHER)
+		return k;
+	snprintf(pointee, sizeof(pointee), "*(%s)", expr); /* a typedef name */
+	if (!kind_of_expr(ct, pointee, &k, pdecl, sizeof(pdecl)))
+		return PMT_KIND_OTHER;
+	return k;
+}
+
+/*
+ * One member: `whatis` for the kind, then a single gdb printf for every
+ * number (size, offset and the element or pointee size), since each gdb
+ * command costs ~30 ms of expression parsing and lookup in crash.
+ */
 struct pmt_err *crash_member(struct crash_types *ct, const char *type, const char *path,
 			     struct pmt_member *out)
 {
-	char expr[BUFSIZE], decl[BUFSIZE], pointee[BUFSIZE + 8], pdecl[BUFSIZE];
-	enum pmt_type_kind kind, pkind;
-	int64_t off, size, elem;
+	char expr[BUFSIZE], decl[BUFSIZE], third[BUFSIZE + 32];
+	enum pmt_type_kind kind, pkind = PMT_KIND_OTHER;
+	unsigned long size, off, elem = 0;
+	int64_t v;
+	int n;
 
 	if (!safe_name(type, false) || !safe_name(path, true))
 		return pmt_err_new(PMT_ERR_INVALID, "bad member '%s' of '%s'", path, type);
@@ -372,29 +406,41 @@ struct pmt_err *crash_member(struct crash_types *ct, const char *type, const cha
 
 	if (!kind_of_expr(ct, expr, &kind, decl, sizeof(decl)))
 		return pmt_err_new(PMT_ERR_ABSENT, "no member %s.%s", type, path);
-	if (!gdb_number(ct, &size, "sizeof(%s)", expr) || size < 0)
-		size = 0; /* flexible or incomplete */
 	out->kind = kind;
-	out->size = (uint64_t)size;
 
+	third[0] = '\0';
 	if (kind == PMT_KIND_ARRAY) {
-		if (gdb_number(ct, &elem, "sizeof((%s)[0])", expr) && elem > 0) {
-			out->elem_size = (uint64_t)elem;
-			out->array_len = out->size / out->elem_size;
-		}
+		snprintf(third, sizeof(third), ", sizeof((%s)[0])", expr);
 	} else if (kind == PMT_KIND_POINTER) {
-		snprintf(pointee, sizeof(pointee), "*(%s)", expr);
-		if (kind_of_expr(ct, pointee, &pkind, pdecl, sizeof(pdecl)) &&
-		    pkind != PMT_KIND_OTHER && gdb_number(ct, &elem, "sizeof(%s)", pointee) &&
-		    elem > 0)
-			out->elem_size = (uint64_t)elem;
+		pkind = pointee_kind(ct, expr, decl);
+		if (pkind != PMT_KIND_OTHER)
+			snprintf(third, sizeof(third), ", sizeof(*(%s))", expr);
 	}
-
-	if (gdb_number(ct, &off, "(unsigned long)&%s", expr) && off >= 0) {
-		out->offset = (uint64_t)off;
-		return NULL;
+	n = 0;
+	if (gdb_query(ct, "printf \"%%lu %%lu %%lu\\n\", (unsigned long)&%s, sizeof(%s)%s%s", expr,
+		      expr, third[0] ? "" : ", 0UL", third))
+		n = sscanf(ct->text, "%lu %lu %lu", &off, &size, &elem);
+	if (n != 3) {
+		/* Something in the batch failed (an incomplete pointee or a
+		 * flexible array): ask one thing at a time. */
+		if (!gdb_number(ct, &v, "(unsigned long)&%s", expr) || v < 0)
+			return pmt_err_new(PMT_ERR_ABSENT, "no member %s.%s", type, path);
+		off = (unsigned long)v;
+		size = gdb_number(ct, &v, "sizeof(%s)", expr) && v > 0 ? (unsigned long)v : 0;
+		elem = third[0] && gdb_number(ct, &v, "%s", third + 2) && v > 0 ? (unsigned long)v
+										: 0;
 	}
-	return bit_field(ct, type, path, out);
+	out->offset = off;
+	out->size = size;
+	if (kind == PMT_KIND_ARRAY && elem) {
+		out->elem_size = elem;
+		out->array_len = size / elem;
+	} else if (kind == PMT_KIND_POINTER) {
+		out->elem_size = elem;
+	} else if (kind == PMT_KIND_INT) {
+		return bit_field(ct, type, path, out);
+	}
+	return NULL;
 }
 
 struct pmt_err *crash_enumerator(struct crash_types *ct, const char *name, int64_t *value)
