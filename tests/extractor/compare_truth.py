@@ -117,8 +117,8 @@ def check_live(chk, fmt, out, cpus):
             chk.fail("%s: no events" % label)
         elif any(b < a for a, b in zip(ts, ts[1:])):
             chk.fail("%s: time stamps go backwards" % label)
-        elif c["decoded"] < 0.9 * c["in_buffer"]:
-            chk.fail("%s: decoded %d of %d" % (label, c["decoded"], c["in_buffer"]))
+        elif len(lines) < 0.9 * c["in_buffer"]:
+            chk.fail("%s: printed %d of %d" % (label, len(lines), c["in_buffer"]))
         chk.events += len(lines)
         chk.identical += len(lines)
 
@@ -155,6 +155,7 @@ def main():
     rows = [l.split("\t") for l in read_lines(manifest)[1:] if l.strip()]
     want = set(a.formats.split(",")) if a.formats else None
     chk = Checker()
+    cpus_by_info = {}
     truth = os.path.join(d, "truth")
     for row in rows:
         fmt, fname = row[2], row[3]
@@ -174,12 +175,15 @@ def main():
                 chk.fail("%s: pmtrace dump exited %d: %s" % (fmt, r.returncode,
                                                             r.stderr.decode()[-2000:]))
                 continue
-            info = run([a.pmtrace, "info", "--json"] + types + [dump])
-            cpus = {}
-            for line in info.stdout.decode().splitlines():
-                o = json.loads(line)
-                if o.get("type") == "cpu":
-                    cpus[(o["buffer"], o["cpu"])] = o
+            # the kernel's counters are the same in every format of a cell:
+            # ask `info` once (the first format), count events per format
+            if not cpus_by_info:
+                info = run([a.pmtrace, "info", "--json"] + types + [dump])
+                for line in info.stdout.decode().splitlines():
+                    o = json.loads(line)
+                    if o.get("type") == "cpu":
+                        cpus_by_info[(o["buffer"], o["cpu"])] = o
+            cpus = cpus_by_info
             saw_read = saw_overrun = False
             if a.live:
                 check_live(chk, fmt, out, cpus)
@@ -200,9 +204,12 @@ def main():
                     if int(st["entries"]) != c["in_buffer"] or int(st["overrun"]) != c["overrun"]:
                         chk.fail("%s: stats entries/overrun %s/%s, pmtrace %d/%d" %
                                  (label, st["entries"], st["overrun"], c["in_buffer"], c["overrun"]))
-                    if c["decoded"] != c["in_buffer"]:
-                        chk.fail("%s: decoded %d events, kernel counts %d in the buffer" %
-                                 (label, c["decoded"], c["in_buffer"]))
+                    ours = os.path.join(odir, "per_cpu", cpu_dir, "trace")
+                    n = len([l for l in read_lines(ours) if not l.startswith("#")]) \
+                        if os.path.exists(ours) else 0
+                    if n != int(st["entries"]):
+                        chk.fail("%s: %d events printed, the kernel's stats count %s" %
+                                 (label, n, st["entries"]))
                     saw_read |= c["read"] > 0
                     saw_overrun |= c["overrun"] > 0
             if a.expect_read and not saw_read:
