@@ -219,7 +219,7 @@ static void parse(struct request *rq)
 			break;
 		case 't':
 			error(FATAL, "trace.dat output (-t) is not supported; "
-				     "use `trace dump DIR` and trace-cmd on the tree\n");
+				     "use `trace dump DIR` for a tracefs-shaped tree\n");
 			break;
 		default:
 			argerrs++;
