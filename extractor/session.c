@@ -96,6 +96,20 @@ static struct pmt_err *types_from_vmlinux(struct session *s, const char *path,
 		pmt_err_free(perr);
 		if (cached && readable(cached)) {
 			err = types_from_profile(s, cached, &prof);
+			/* a profile cached by an older pmtrace may lack questions we
+			 * ask now: then it is stale and rebuilt from the vmlinux */
+			if (!err) {
+				err = pmt_trace_resolve_types(prof);
+				if (!err && pmt_profile_misses(prof))
+					err = pmt_err_new(PMT_ERR_ABSENT,
+							  "cached profile %s is stale (%zu questions "
+							  "missing)",
+							  cached, pmt_profile_misses(prof));
+				if (err) {
+					pmt_target_destroy(prof);
+					prof = NULL;
+				}
+			}
 			if (!err) {
 				*types = prof;
 				snprintf(s->types_source, sizeof(s->types_source),

@@ -92,7 +92,7 @@ static struct pmt_err *read_fields(struct pmt_trace *tr, uint64_t head, struct e
 	addr_set_init(&seen);
 	err = pmt_read_ulong(t, head + L->lh_prev.m.offset, &node);
 	while (!err && node != head) {
-		uint64_t fa = node - L->field_link.m.offset, v;
+		uint64_t fa = node - L->field_link.m.offset, v = 0;
 		struct event_field *nf;
 
 		if (!node || n >= MAX_FIELDS || addr_set_add(&seen, node) != 1) {

@@ -88,6 +88,21 @@ static void enumerator(struct resolver *r, uint64_t *out, const char *name)
 	*out = absorb(r, pmt_enumerator(r->t, name, &v)) ? (uint64_t)v : 0;
 }
 
+/* A trace option's mask; 7.x only has the bit number (masks became macros). */
+static void iter_option(struct resolver *r, uint64_t *out, const char *name)
+{
+	char bitname[64];
+	uint64_t bit;
+
+	enumerator(r, out, name);
+	if (*out)
+		return;
+	snprintf(bitname, sizeof(bitname), "%s_BIT", name);
+	enumerator(r, &bit, bitname);
+	if (bit && bit < 64)
+		*out = 1ULL << bit;
+}
+
 /*
  * Since 5.6 the ring buffer proper is `struct trace_buffer` (with a
  * `buffers` array); before, that name meant the trace array's wrapper and
@@ -201,15 +216,8 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 	enumerator(&r, &L->tf_preempt_resched, "TRACE_FLAG_PREEMPT_RESCHED");
 	enumerator(&r, &L->tf_nmi, "TRACE_FLAG_NMI");
 	enumerator(&r, &L->tf_bh_off, "TRACE_FLAG_BH_OFF");
-	/* the option mask; 7.x only has the bit number (masks became macros) */
-	enumerator(&r, &L->iter_hash_ptr, "TRACE_ITER_HASH_PTR");
-	if (!L->iter_hash_ptr) {
-		uint64_t bit;
-
-		enumerator(&r, &bit, "TRACE_ITER_HASH_PTR_BIT");
-		if (bit && bit < 64)
-			L->iter_hash_ptr = 1ULL << bit;
-	}
+	iter_option(&r, &L->iter_hash_ptr, "TRACE_ITER_HASH_PTR");
+	iter_option(&r, &L->iter_annotate, "TRACE_ITER_ANNOTATE");
 
 	member(&r, &L->sm_name, sm, "name", false);
 	member(&r, &L->sm_nb_args, sm, "nb_args", false);

@@ -77,6 +77,8 @@ struct ftrace_layout {
 		tf_hardirq, tf_softirq, tf_preempt_resched, tf_nmi, tf_bh_off;
 	/* TRACE_ITER_HASH_PTR (the hash-ptr option, 5.12+); 0: %p prints raw */
 	uint64_t iter_hash_ptr;
+	/* TRACE_ITER_ANNOTATE: "##### CPU n buffer started ####" lines */
+	uint64_t iter_annotate;
 
 	/* syscalls: struct syscall_metadata */
 	struct fl_field sm_name, sm_nb_args, sm_args, sm_types, sm_enter_fields, sm_exit_fields,

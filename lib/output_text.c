@@ -126,8 +126,25 @@ struct pmt_err *output_check_instance(struct pmt_trace *tr, const struct pmt_fil
 			   filter->instance);
 }
 
+/*
+ * The kernel marks where each CPU's data begins when the buffer has
+ * overrun (TRACE_FILE_ANNOTATE) and the annotate option is on.
+ */
+static bool annotating(const struct pmt_trace *tr, const struct trace_buf *b)
+{
+	uint64_t overruns = 0;
+
+	if (!tr->L.iter_annotate || !(b->trace_flags & tr->L.iter_annotate))
+		return false;
+	for (int c = 0; c < b->nr_cpus; c++)
+		overruns += b->cpus[c].overrun;
+	return overruns > 0;
+}
+
 struct pmt_err *pmt_write_text(struct pmt_trace *tr, const struct pmt_filter *filter, FILE *out)
 {
+	uint64_t started[8], idx;
+	bool annotate;
 	struct trace_seq s;
 	struct pmt_err *err = output_check_instance(tr, filter);
 	bool all = filter && filter->instance && !strcmp(filter->instance, "all");
@@ -149,12 +166,24 @@ struct pmt_err *pmt_write_text(struct pmt_trace *tr, const struct pmt_filter *fi
 		err = merge_init(&m, b, filter);
 		if (err)
 			break;
+		annotate = annotating(tr, b);
+		memset(started, 0, sizeof(started));
+		idx = 0;
 		while (merge_next(&m, &cs, &ev)) {
 			struct event_view v;
+			bool first = false;
 
+			if (cs->cpu < 512 && !(started[cs->cpu / 64] & (1ULL << (cs->cpu % 64)))) {
+				started[cs->cpu / 64] |= 1ULL << (cs->cpu % 64);
+				first = true;
+			}
+			idx++;
 			event_view_init(tr, cs, ev, &v);
 			if (!output_event_selected(filter, &v))
 				continue;
+			/* test_cpu_buff_start(): not for the trace's first entry */
+			if (annotate && first && idx > 1)
+				fprintf(out, "##### CPU %d buffer started ####\n", cs->cpu);
 			trace_seq_reset(&s);
 			event_print_context(tr, &v, &s);
 			event_print_body(tr, &v, &s);

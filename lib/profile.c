@@ -413,6 +413,7 @@ struct pmt_err *pmt_profile_cache_path(const char *cache_dir, const char *build_
 struct profile {
 	struct recs recs;
 	char *path;
+	size_t misses; /* questions the file had no record for */
 };
 
 /* Decode a percent-encoded field in place; false if malformed. */
@@ -698,8 +699,14 @@ static struct profile *prof_of(struct pmt_target *t)
 static struct pmt_err *not_in_profile(struct pmt_target *t, const char *what, const char *name,
 				      const char *path)
 {
+	prof_of(t)->misses++;
 	return pmt_err_new(PMT_ERR_ABSENT, "%s '%s%s%s' is not in the profile %s", what, name,
 			   path ? "." : "", path ? path : "", prof_of(t)->path);
+}
+
+size_t pmt_profile_misses(struct pmt_target *prof)
+{
+	return prof_of(prof)->misses;
 }
 
 /* The record answering a question, or an ABSENT error (recorded ABSENT or

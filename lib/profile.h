@@ -52,6 +52,11 @@ size_t pmt_profile_recorded(struct pmt_target *recorder);
 struct pmt_err *pmt_profile_open(const char *path, struct pmt_target **out, char release[65],
 				 char build_id[129]);
 
+/* How many questions a profile target was asked that its file holds no
+ * record for (neither an answer nor a recorded ABSENT): a profile made by an
+ * older pmtrace that asked less. */
+size_t pmt_profile_misses(struct pmt_target *prof);
+
 /* "<cache_dir>/profiles/<build_id>.profile" (malloc'd); build_id must be
  * 2..128 lowercase hex digits, else PMT_ERR_INVALID. */
 struct pmt_err *pmt_profile_cache_path(const char *cache_dir, const char *build_id, char **out);

@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Build one of the reader's libFuzzer targets with clang
+# (-fsanitize=fuzzer,address,undefined) and fuzz it for SECONDS.
+#   -DFUZZ=fuzz_page_decode|fuzz_walker -DSRC=<repo> -DBIN=<dir> -DSECONDS=N
+#   fuzz_walker also: -DMKIMAGE=<mkimage binary> (makes the memory image of
+#   the committed sample dump first)
+# Any crash, sanitizer report, leak or hang (-timeout) fails the test.
+find_program(CLANG NAMES clang clang-14 REQUIRED)
+file(MAKE_DIRECTORY ${BIN}/${FUZZ}-corpus)
+file(GLOB lib_srcs ${SRC}/lib/*.c)
+set(extra)
+set(env)
+if(FUZZ STREQUAL "fuzz_walker")
+	set(image ${BIN}/sample.img)
+	if(NOT EXISTS ${image})
+		execute_process(COMMAND ${MKIMAGE} ${SRC}/vmcores/sample/vmcore
+				${SRC}/vmcores/sample/profile ${image}
+			RESULT_VARIABLE rc)
+		if(rc)
+			message(FATAL_ERROR "mkimage failed: ${rc}")
+		endif()
+	endif()
+	set(extra ${SRC}/tests/fuzz/image.c -ltraceevent)
+	set(ENV{PMT_FUZZ_IMAGE} ${image})
+	set(ENV{PMT_FUZZ_PROFILE} ${SRC}/vmcores/sample/profile)
+	set(ENV{PMTRACE_CACHE} ${BIN}/cache)
+else()
+	set(lib_srcs ${SRC}/lib/page_decode.c ${SRC}/lib/error.c)
+endif()
+execute_process(COMMAND ${CLANG} -std=gnu11 -O1 -g -D_GNU_SOURCE -Wall -Wextra -Werror
+		-Wno-unused-parameter -fsanitize=fuzzer,address,undefined
+		-fno-sanitize-recover=all -I${SRC}/include -I${SRC}/lib -I${SRC}/tests/fuzz
+		${SRC}/tests/fuzz/${FUZZ}.c ${lib_srcs} ${extra} -o ${BIN}/${FUZZ}
+	RESULT_VARIABLE rc)
+if(rc)
+	message(FATAL_ERROR "building ${FUZZ} failed: ${rc}")
+endif()
+execute_process(COMMAND ${BIN}/${FUZZ} -max_total_time=${SECONDS} -max_len=512 -timeout=20
+		-rss_limit_mb=3072 -print_final_stats=1 ${BIN}/${FUZZ}-corpus
+	WORKING_DIRECTORY ${BIN}
+	RESULT_VARIABLE rc)
+if(rc)
+	message(FATAL_ERROR "${FUZZ} found a problem (exit ${rc}); the input is in ${BIN}")
+endif()
