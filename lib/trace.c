@@ -121,15 +121,19 @@ struct pmt_err *pmt_trace_load(struct pmt_target *t, const struct pmt_load_opts 
 		return err;
 	}
 	read_online_cpus(tr);
-	err = kallsyms_load(t, &tr->L, &tr->ksyms);
-	if (err)
-		trace_diag_err(tr, err, "kallsyms (addresses print in hex)");
+	if (!opts || !(opts->flags & PMT_LOAD_NO_KALLSYMS)) {
+		err = kallsyms_load(t, &tr->L, &tr->ksyms);
+		if (err)
+			trace_diag_err(tr, err, "kallsyms (addresses print in hex)");
+	}
 	err = cmdlines_load(t, &tr->L, &tr->cmds);
 	if (err)
 		trace_diag_err(tr, err, "saved cmdlines (comms print as <...>)");
-	err = event_db_load(tr, &tr->events);
-	if (err)
-		trace_diag_err(tr, err, "event formats (events print raw)");
+	if (!opts || !(opts->flags & PMT_LOAD_NO_EVENTS)) {
+		err = event_db_load(tr, &tr->events);
+		if (err)
+			trace_diag_err(tr, err, "event formats (events print raw)");
+	}
 	*out = tr;
 	return NULL;
 }

@@ -35,7 +35,13 @@ enum pmt_status {
 	PMT_STATUS_FAILED = 2,	 /* nothing usable */
 };
 
+enum pmt_load_flags {
+	PMT_LOAD_NO_EVENTS = 1 << 0,   /* skip event formats (events print raw) */
+	PMT_LOAD_NO_KALLSYMS = 1 << 1, /* skip the symbol table (addresses in hex) */
+};
+
 struct pmt_load_opts {
+	unsigned int flags; /* enum pmt_load_flags */
 	/* called for each diagnostic as it is found (may be NULL) */
 	void (*on_diag)(void *arg, const char *msg);
 	void *diag_arg;

@@ -4,7 +4,9 @@
  * cmdlines, text output) over a mutated memory image of a real dump. Each
  * input is a list of 8-byte edits {u32 page index, u16 offset, u8 value,
  * u8 mode} applied to the image (mode odd: the byte and the 7 after it are
- * set from a repeated value, to forge pointers), undone after the run.
+ * set from a repeated value, to forge pointers), undone after the run. The
+ * first edit's mode also picks how much is loaded: most runs walk only the
+ * buffers and cmdlines (fast), one in eight also kallsyms and event formats.
  * PMT_FUZZ_IMAGE and PMT_FUZZ_PROFILE name the image (tests/fuzz/mkimage) and
  * the dump's type profile.
  */
@@ -43,6 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} undo[64];
 	size_t nundo = 0;
 	struct pmt_filter filter = { .instance = "all" };
+	struct pmt_load_opts lo = { 0 };
 	struct pmt_target t;
 	struct pmt_trace *tr;
 	struct pmt_err *err;
@@ -66,7 +69,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		nundo++;
 	}
 	image_target(&img, types, &t);
-	err = pmt_trace_load(&t, NULL, &tr);
+	if (size < 8 || (data[7] & 0x70) != 0x70)
+		lo.flags = PMT_LOAD_NO_EVENTS | PMT_LOAD_NO_KALLSYMS;
+	err = pmt_trace_load(&t, &lo, &tr);
 	if (err) {
 		pmt_err_free(err);
 	} else {
