@@ -106,9 +106,18 @@ run_crash() {
 		echo "q"
 	} >"$tmp/cmds"
 	crash_rc=0
-	timeout 600 "$CRASH" -s --no_crashrc --no_scroll -i "$tmp/cmds" "$vmlinux" "$dump" \
-		</dev/null >"$log" 2>&1 || crash_rc=$?
+	env $asan_env timeout 600 "$CRASH" -s --no_crashrc --no_scroll -i "$tmp/cmds" \
+		"$vmlinux" "$dump" </dev/null >"$log" 2>&1 || crash_rc=$?
 }
+
+# A sanitizer build of pmtrace.so needs the ASan runtime loaded first in
+# crash (which is not built with it); crash's own leaks are not ours.
+asan_env=
+asan_lib=$(ldd "$PMTRACE_CRASH_EXT" 2>/dev/null | awk '/libasan/ {print $3; exit}')
+ubsan_lib=$(ldd "$PMTRACE_CRASH_EXT" 2>/dev/null | awk '/libubsan/ {print $3; exit}')
+if [ -n "$asan_lib" ]; then
+	asan_env="LD_PRELOAD=$asan_lib${ubsan_lib:+:$ubsan_lib} ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0:alloc_dealloc_mismatch=0:detect_odr_violation=0"
+fi
 
 # crash could not open the dump at all (before any command ran)?
 crash_unusable() {
