@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# bench/extract/run.sh [SUITE [SCENARIO [FORMAT]]]   (default bookworm basic elf)
+#
+# On one corpus dump, measured side by side in one run (median of 3, wall
+# seconds, release build):
+#   cold    pmtrace show > /dev/null with an empty cache (types from DWARF)
+#   warm    the same with the profile cache filled by the cold run
+#   crash   crash -s vmlinux vmcore doing only `quit` (the floor any crash
+#           extension pays before it can run)
+#   io      reading only the ring-buffer pages through libkdumpfile
+# and the ratios the extractor issue sets goals for: cold <= 1/5 crash,
+# warm <= 1/20 crash, warm <= 2x io.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+SUITE=${1:-bookworm} SCENARIO=${2:-basic} FORMAT=${3:-elf}
+CACHE=${PMTRACE_CACHE:-$HOME/.cache/pmtrace}
+BUILD=${PMTRACE_BUILD:-$ROOT/build-release}
+
+cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$BUILD" -j"$(nproc)" --target pmtrace bench_io >/dev/null
+dir=$("$ROOT/vmcores/corpus.sh" --kernels "$SUITE" --scenarios "$SCENARIO" | tail -1)
+release=$(basename "$(dirname "$dir")")
+vmlinux=$CACHE/kernels/$release/vmlinux
+dump=$dir/$(awk -F'\t' -v f="$FORMAT" '$3 == f {print $4}' "$dir/manifest.tsv")
+P=$BUILD/extractor/pmtrace
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+t() { # seconds taken by "$@"
+	local s e
+	s=$(date +%s.%N)
+	"$@" >/dev/null 2>&1 || true
+	e=$(date +%s.%N)
+	echo "$e - $s" | bc -l
+}
+median() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
+
+cat "$dump" >/dev/null # the dump in the page cache for everyone alike
+cold=() warm=() crash=() io=()
+for i in 1 2 3; do
+	rm -rf "$tmp/cache"
+	cold+=("$(PMTRACE_CACHE=$tmp/cache t "$P" show --vmlinux "$vmlinux" "$dump")")
+	warm+=("$(PMTRACE_CACHE=$tmp/cache t "$P" show --vmlinux "$vmlinux" "$dump")")
+	crash+=("$(echo quit | t crash -s --no_crashrc "$vmlinux" "$dump")")
+	"$P" profile --vmlinux "$vmlinux" -o "$tmp/prof" "$dump" 2>/dev/null
+	io+=("$("$BUILD/bench/extract/bench_io" "$dump" "$tmp/prof" | cut -d' ' -f1)")
+done
+c=$(median "${cold[@]}") w=$(median "${warm[@]}") k=$(median "${crash[@]}") o=$(median "${io[@]}")
+printf '%s %s %s (%s)\n' "$release" "$SCENARIO" "$FORMAT" "$(du -h "$dump" | cut -f1)"
+printf '  %-34s %8.3f s\n' "pmtrace show, cold (DWARF)" "$c" "pmtrace show, warm (profile cache)" "$w" \
+	"crash -s vmlinux vmcore; quit" "$k" "read the buffer pages (libkdumpfile)" "$o"
+printf '  cold / crash = %.3f (goal <= 0.200)\n' "$(echo "$c / $k" | bc -l)"
+printf '  warm / crash = %.3f (goal <= 0.050)\n' "$(echo "$w / $k" | bc -l)"
+printf '  warm / io    = %.1f   (goal <= 2)\n' "$(echo "$w / $o" | bc -l)"
