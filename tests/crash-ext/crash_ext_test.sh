@@ -116,7 +116,7 @@ asan_env=
 asan_lib=$(ldd "$PMTRACE_CRASH_EXT" 2>/dev/null | awk '/libasan/ {print $3; exit}')
 ubsan_lib=$(ldd "$PMTRACE_CRASH_EXT" 2>/dev/null | awk '/libubsan/ {print $3; exit}')
 if [ -n "$asan_lib" ]; then
-	asan_env="LD_PRELOAD=$asan_lib${ubsan_lib:+:$ubsan_lib} ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0:alloc_dealloc_mismatch=0:detect_odr_violation=0"
+	asan_env="LD_PRELOAD=$asan_lib${ubsan_lib:+:$ubsan_lib} ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0:alloc_dealloc_mismatch=0:detect_odr_violation=0:replace_str=0:intercept_strstr=0:intercept_strchr=0:intercept_strspn=0:intercept_strpbrk=0:intercept_memcmp=0"
 fi
 
 # crash could not open the dump at all (before any command ran)?
