@@ -1152,7 +1152,7 @@ static struct pmt_err *describe_member(struct dt *dt, uint64_t moff, uint64_t ba
 				       struct pmt_member *out, struct type_info *ti)
 {
 	struct pmt_err *err;
-	uint64_t loc = 0, toff, bits = 0, dbo, bo, storage;
+	uint64_t loc = 0, toff = 0, bits = 0, dbo = 0, bo = 0, storage = 0;
 	Dwarf_Die m;
 
 	err = die_at(dt, moff, &m);

@@ -172,7 +172,7 @@ static void into_ring_locked(struct pmt_cpu *c, uint32_t slot, uint32_t id)
 
 static struct pmt_err *swap_locked(struct pmt_rb *rb, struct pmt_cpu *c, uint32_t flags)
 {
-	struct pmt_pg *h;
+	struct pmt_pg *h = NULL;
 	uint32_t slot, fill;
 	struct pmt_err *err = head_page_locked(rb, c, flags, &h);
 
@@ -218,7 +218,7 @@ struct pmt_err *pmt_rb_read_page(struct pmt_rb *rb, uint32_t cpu, uint32_t flags
 				 struct pmt_rb_page *page)
 {
 	struct pmt_cpu *c;
-	struct pmt_pg *h;
+	struct pmt_pg *h = NULL;
 	struct pmt_err *err;
 	uint32_t spare, slot;
 
