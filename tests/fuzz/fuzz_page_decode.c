@@ -6,6 +6,7 @@
  * up under ASan.
  */
 #include <stdbool.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -42,6 +43,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (!got)
 			break;
+		/* every record lies inside the committed data, payload included */
+		if (r.offset + r.length > h.commit ||
+		    (r.kind == PMT_REC_DATA && r.data + r.len > page + f.data_offset + h.commit))
+			abort();
 		if (r.kind == PMT_REC_DATA)
 			for (uint32_t k = 0; k < r.len; k++)
 				sum += r.data[k];
