@@ -201,3 +201,34 @@ int cli_status(struct pmt_trace *tr)
 		return EXIT_FAILED;
 	}
 }
+
+int cli_run(int argc, char **argv, const char *extra, const char *usage, unsigned int flags,
+	    struct pmt_err *(*emit)(struct cli *c, struct session *s, struct pmt_trace *tr))
+{
+	struct session *sess = NULL;
+	struct pmt_trace *tr;
+	struct pmt_err *err;
+	struct cli c;
+	int i = cli_parse(&c, argc, argv, extra, usage);
+	int status;
+
+	if (i < 0)
+		return EXIT_FAILED;
+	if (argc - i != 1 || ((flags & CLI_NEEDS_OUTPUT) && !c.output)) {
+		fputs(usage, stderr);
+		return EXIT_FAILED;
+	}
+	c.vmcore = argv[i];
+	if (flags & CLI_QUIET)
+		c.quiet = true;
+	tr = cli_load(&c, &sess);
+	if (!tr)
+		return EXIT_FAILED;
+	err = emit(&c, sess, tr);
+	if (!err && fflush(stdout))
+		err = pmt_err_new(PMT_ERR_IO, "writing to stdout failed");
+	status = err ? cli_fail(err, argv[0]) : cli_status(tr);
+	pmt_trace_free(tr);
+	session_close(sess);
+	return status;
+}

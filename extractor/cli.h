@@ -39,6 +39,19 @@ struct command {
 int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const char *usage);
 /* Open the dump and walk it; prints diagnostics. NULL on failure (printed). */
 struct pmt_trace *cli_load(struct cli *c, struct session **sess);
+enum cli_run_flags {
+	CLI_NEEDS_OUTPUT = 1 << 0, /* -o is required */
+	CLI_QUIET = 1 << 1,	   /* the command lists problems itself: none on stderr */
+};
+
+/*
+ * The common shape of show/info/dump: parse (accepting `extra` options),
+ * take exactly one VMCORE, load it, call `emit`, and turn the result into an
+ * exit status.
+ */
+int cli_run(int argc, char **argv, const char *extra, const char *usage, unsigned int flags,
+	    struct pmt_err *(*emit)(struct cli *c, struct session *s, struct pmt_trace *tr));
+
 /* Exit status for a loaded trace (after output). */
 int cli_status(struct pmt_trace *tr);
 /* Print an error on stderr, consume it, return EXIT_FAILED. */

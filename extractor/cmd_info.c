@@ -10,33 +10,16 @@ static const char usage[] =
 	"  Kernel release, KASLR offset, buffers and instances, per-CPU entries,\n"
 	"  overrun, pages and sub-buffer size, and everything that could not be read.\n";
 
+static struct pmt_err *emit(struct cli *c, struct session *s, struct pmt_trace *tr)
+{
+	if (!c->json) {
+		printf("dump: %s (%s)\n", c->vmcore, dump_format_name(s->dump));
+		printf("types: %s\n", s->types_source);
+	}
+	return pmt_write_info(tr, c->json, stdout);
+}
+
 int cmd_info(int argc, char **argv)
 {
-	struct session *sess = NULL;
-	struct pmt_trace *tr;
-	struct pmt_err *err;
-	struct cli c;
-	int i = cli_parse(&c, argc, argv, "j", usage);
-	int status;
-
-	if (i < 0)
-		return EXIT_FAILED;
-	if (argc - i != 1) {
-		fputs(usage, stderr);
-		return EXIT_FAILED;
-	}
-	c.vmcore = argv[i];
-	c.quiet = true; /* info lists the problems itself */
-	tr = cli_load(&c, &sess);
-	if (!tr)
-		return EXIT_FAILED;
-	if (!c.json) {
-		printf("dump: %s (%s)\n", c.vmcore, dump_format_name(sess->dump));
-		printf("types: %s\n", sess->types_source);
-	}
-	err = pmt_write_info(tr, c.json, stdout);
-	status = err ? cli_fail(err, "info") : cli_status(tr);
-	pmt_trace_free(tr);
-	session_close(sess);
-	return status;
+	return cli_run(argc, argv, "j", usage, CLI_QUIET, emit);
 }

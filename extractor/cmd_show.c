@@ -15,30 +15,14 @@ static const char usage[] =
 	"  --json            one JSON object per event (docs/json.md)\n"
 	"  -q                no warnings on stderr\n";
 
+static struct pmt_err *emit(struct cli *c, struct session *s, struct pmt_trace *tr)
+{
+	(void)s;
+	return c->json ? pmt_write_json(tr, &c->filter, stdout)
+		       : pmt_write_text(tr, &c->filter, stdout);
+}
+
 int cmd_show(int argc, char **argv)
 {
-	struct session *sess = NULL;
-	struct pmt_trace *tr;
-	struct pmt_err *err;
-	struct cli c;
-	int i = cli_parse(&c, argc, argv, "jcieus", usage);
-	int status;
-
-	if (i < 0)
-		return EXIT_FAILED;
-	if (argc - i != 1) {
-		fputs(usage, stderr);
-		return EXIT_FAILED;
-	}
-	c.vmcore = argv[i];
-	tr = cli_load(&c, &sess);
-	if (!tr)
-		return EXIT_FAILED;
-	err = c.json ? pmt_write_json(tr, &c.filter, stdout) : pmt_write_text(tr, &c.filter, stdout);
-	if (!err && fflush(stdout))
-		err = pmt_err_new(PMT_ERR_IO, "writing to stdout failed");
-	status = err ? cli_fail(err, "show") : cli_status(tr);
-	pmt_trace_free(tr);
-	session_close(sess);
-	return status;
+	return cli_run(argc, argv, "jcieus", usage, 0, emit);
 }
