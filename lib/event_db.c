@@ -328,6 +328,7 @@ static void free_event(struct event_fmt *e)
 	free(e->name);
 	free(e->print_fmt);
 	free(e->format_text);
+	free(e->tep_text);
 	free(e->sc_name);
 	free(e->code_func);
 	for (int i = 0; e->sc_args && i < e->sc_nb_args; i++)
@@ -578,14 +579,23 @@ struct pmt_err *event_db_load(struct pmt_trace *tr, struct event_db **out)
 			event_db_free(db);
 			return err;
 		}
-		if (!tep_text)
-			continue;
-		if (tep_parse_event(db->tep, tep_text, strlen(tep_text), e->system) == 0)
-			e->tep = tep_find_event(db->tep, e->id);
-		free(tep_text);
+		/* parsed by libtraceevent when first printed (event_db_tep()):
+		 * most of the kernel's ~1500 events never occur in a trace */
+		e->tep_text = tep_text;
 	}
 	*out = db;
 	return NULL;
+}
+
+struct tep_event *event_db_tep(struct event_db *db, struct event_fmt *e)
+{
+	if (!e->tep_text)
+		return e->tep;
+	if (tep_parse_event(db->tep, e->tep_text, strlen(e->tep_text), e->system) == 0)
+		e->tep = tep_find_event(db->tep, e->id);
+	free(e->tep_text);
+	e->tep_text = NULL; /* tried once, whatever the outcome */
+	return e->tep;
 }
 
 const struct event_fmt *event_db_find(const struct event_db *db, int id)

@@ -51,7 +51,8 @@ struct event_fmt {
 	char *sc_name;	 /* "sys_openat" */
 	int sc_nb_args;
 	char **sc_args;	 /* argument names */
-	struct tep_event *tep;
+	struct tep_event *tep; /* NULL until event_db_tep() parsed it */
+	char *tep_text;	       /* format text for libtraceevent, until parsed */
 	char *code_func; /* the class's probe function: where its print code was compiled */
 	/* fields printed with plain %p: hashed before libtraceevent sees them */
 	const struct event_field **hash_fields;
@@ -79,6 +80,9 @@ struct event_db {
 struct pmt_err *event_db_resolve_types(struct pmt_target *t);
 struct pmt_err *event_db_load(struct pmt_trace *tr, struct event_db **out);
 void event_db_free(struct event_db *db);
+/* The event parsed by libtraceevent, parsing it on first use (NULL if it
+ * does not parse). */
+struct tep_event *event_db_tep(struct event_db *db, struct event_fmt *e);
 const struct event_fmt *event_db_find(const struct event_db *db, int id);
 /* Look up "sys:name" or "name"; NULL if none. */
 const struct event_fmt *event_db_lookup(const struct event_db *db, const char *spec);

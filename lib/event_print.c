@@ -293,7 +293,8 @@ void event_print_body(const struct pmt_trace *tr, const struct event_view *v,
 		break;
 	}
 	trace_seq_printf(s, "%s: ", e->name);
-	if (e->tep && tr->events && tr->events->tep) {
+	/* the lazily parsed libtraceevent event is a cache inside the trace */
+	if (tr->events && event_db_tep(tr->events, (struct event_fmt *)e)) {
 		struct tep_record rec = {
 			.ts = v->ts,
 			.cpu = v->cpu,
