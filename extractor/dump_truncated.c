@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "dump_truncated.h"
+#include "flattened.h"
 
 #define DD_SIG		 "KDUMP   "
 #define DD_BLOCK_SIZE	 428 /* offsets in the 64-bit struct disk_dump_header */
@@ -48,24 +49,6 @@ static uint64_t get_uint(const uint8_t *p, size_t n, bool be)
 	for (size_t i = 0; i < n; i++)
 		v |= (uint64_t)p[be ? i : n - 1 - i] << (8 * (n - 1 - i));
 	return v;
-}
-
-static ssize_t pread_full(int fd, void *buf, size_t len, uint64_t off)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			break;
-		done += (size_t)n;
-	}
-	return (ssize_t)done;
 }
 
 static struct pmt_err *io_err(const char *name, uint64_t off)

@@ -56,8 +56,7 @@ static uint64_t be64(const uint8_t *p)
 	return v;
 }
 
-/* pread that retries on EINTR and short reads; returns bytes read (short only at EOF) or -1. */
-static ssize_t pread_full(int fd, void *buf, size_t len, uint64_t off)
+ssize_t pread_full(int fd, void *buf, size_t len, uint64_t off)
 {
 	size_t done = 0;
 

@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "pmtrace/error.h"
 
@@ -61,5 +62,9 @@ struct pmt_err *flat_rebuild(int in_fd, const char *name, int out_fd, struct fla
  */
 struct pmt_err *flat_open_rebuilt(const char *path, int in_fd, const char *cache_dir, int *out_fd,
 				  char **where);
+
+/* pread() that retries on EINTR and short reads: bytes read (short only at
+ * end of file) or -1. Shared by the dump readers. */
+ssize_t pread_full(int fd, void *buf, size_t len, uint64_t off);
 
 #endif
