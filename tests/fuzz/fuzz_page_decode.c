@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		if (!got)
 			break;
-		/* every record lies inside the committed data, payload included */
+		/* a record outside the committed data (payload included) fails the run */
 		if (r.offset + r.length > h.commit ||
 		    (r.kind == PMT_REC_DATA && r.data + r.len > page + f.data_offset + h.commit))
 			abort();
