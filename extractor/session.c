@@ -159,6 +159,23 @@ out:
 	return err;
 }
 
+/* The debuginfo of a build-id where debuginfo packages put it:
+ * /usr/lib/debug/.build-id/<first two hex digits>/<the rest>.debug */
+static char *find_by_build_id(const char *build_id)
+{
+	char *path;
+
+	if (!build_id || strlen(build_id) < 3 || strspn(build_id, "0123456789abcdef") !=
+							  strlen(build_id))
+		return NULL;
+	if (asprintf(&path, "/usr/lib/debug/.build-id/%.2s/%s.debug", build_id, build_id + 2) < 0)
+		return NULL;
+	if (readable(path))
+		return path;
+	free(path);
+	return NULL;
+}
+
 static char *find_vmlinux(const char *release, const char *cache)
 {
 	const char *fmts[] = { "/usr/lib/debug/boot/vmlinux-%s", "/usr/lib/debug/lib/modules/%s/vmlinux",
@@ -210,7 +227,9 @@ struct pmt_err *session_open(const char *vmcore, const struct session_opts *o,
 		}
 		free(cached);
 		if (!types && !err) {
-			vml = find_vmlinux(rel, cache);
+			vml = find_by_build_id(bid);
+			if (!vml)
+				vml = find_vmlinux(rel, cache);
 			if (vml)
 				err = types_from_vmlinux(s, vml, o, cache, &types);
 			else

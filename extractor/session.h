@@ -7,7 +7,8 @@
  *   2. --vmlinux FILE (its profile is then cached by build-id, so the next
  *      run on the same kernel never opens .debug_info)
  *   3. the profile cache, by the dump's BUILD-ID
- *   4. a vmlinux found by release under /usr/lib/debug and the cache
+ *   4. a vmlinux found by build-id (/usr/lib/debug/.build-id/) or by release
+ *      (/usr/lib/debug/boot, /usr/lib/debug/lib/modules, the cache)
  * A profile or vmlinux whose release or build-id differs from the dump's is
  * refused with both values in the message.
  */
