@@ -120,6 +120,11 @@ build_root() {
 		"$SUITE" "$tmp" "$mirror" >"$ROOT.log" 2>&1 ||
 		{ tail -n 5 "$ROOT.log" >&2; die "debootstrap failed (see $ROOT.log)"; }
 	suite_sources "$SUITE" >"$tmp/etc/apt/sources.list"
+	# The host's own settings for reaching that archive (proxies; a
+	# snapshot mirror's expired Valid-Until accepted), as apt-config says.
+	apt-config dump 2>/dev/null | grep -E \
+		'^Acquire::(Check-Valid-Until|Check-Date|https?::Proxy|ftp::Proxy|Retries)( |::)' \
+		>"$tmp/etc/apt/apt.conf.d/90pmtrace-host" || true
 	cp /etc/resolv.conf "$tmp/etc/resolv.conf" 2>/dev/null || true
 	# No daemons may start from postinst scripts inside the chroot.
 	printf '#!/bin/sh\nexit 101\n' >"$tmp/usr/sbin/policy-rc.d"
