@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# kmod-guest.sh RELEASE LOG [--script FILE] [--append ARGS] [--mem MB] KO...
+# kmod-guest.sh RELEASE LOG [--script FILE] [--append ARGS] [--mem MB] [--smp N] KO...
 #
 # Boot the corpus kernel RELEASE ($CACHE/kernels/RELEASE/vmlinuz) under QEMU
 # with a busybox initramfs holding the given .ko files, load them in order
@@ -36,11 +36,13 @@ shift 2
 SCRIPT=
 APPEND=
 MEM=256
+SMP=2
 while [ $# -gt 0 ]; do
 	case $1 in
 	--script) SCRIPT=${2:?}; shift 2 ;;
 	--append) APPEND=${2:?}; shift 2 ;;
 	--mem) MEM=${2:?}; shift 2 ;;
+	--smp) SMP=${2:?}; shift 2 ;;
 	--) shift; break ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
@@ -109,7 +111,7 @@ ACCEL=${PMTRACE_ACCEL:-}
 [ -n "$ACCEL" ] || ACCEL=$("$HERE/probe-accel.sh" "$K/vmlinuz") || die "accelerator probe failed"
 : >"$LOG"
 t0=$(date +%s)
-qemu-system-x86_64 -accel "$ACCEL" -cpu max,la57=off -smp 2 -m "$MEM" \
+qemu-system-x86_64 -accel "$ACCEL" -cpu max,la57=off -smp "$SMP" -m "$MEM" \
 	-nodefaults -display none -no-reboot \
 	-kernel "$K/vmlinuz" -initrd "$WORK/initrd" \
 	-append "console=ttyS0 loglevel=4 panic=-1 $APPEND" \

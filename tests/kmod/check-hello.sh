@@ -23,7 +23,7 @@ ver=$(readelf -p .comment "$ko" | sed -n 's/.*GCC: ([^)]*) //p' | head -n1)
 want="pmt_hello: loaded on $rel, built by gcc $ver"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$VMCORES/kmod-guest.sh" "$rel" "$tmp/console.log" "$ko" || {
+"$VMCORES/kmod-guest.sh" "$rel" "$tmp/console.log" --smp 1 "$ko" || {
 	tail -n 20 "$tmp/console.log"
 	fail "$rel: the guest did not load pmt_hello.ko"
 }
