@@ -12,6 +12,9 @@ PKGS=(
 	crash trace-cmd makedumpfile qemu-system-x86 busybox-static
 	cpio xz-utils zstd binutils python3 libclang-rt-14-dev bc
 	debootstrap kmod
+	# to build crash 9 from Debian's source package (vmcores/build-crash.sh)
+	dpkg-dev g++ bison flex gawk texinfo binutils-dev zlib1g-dev libncurses-dev
+	liblzo2-dev libsnappy-dev libzstd-dev libmpfr-dev libgmp-dev
 )
 
 missing=()
