@@ -39,7 +39,8 @@ static void cmd_trace(void);
 static char *help_trace[] = {
 	"trace",
 	"show or dump the ftrace ring buffers of the dump",
-	"[-rj] | show [-rj] [-c cpus] [-i instance] [-e event] [-s since] [-u until] | dump [-r] "
+	"[-rj] | show [-rj] [-c cpus] [-i instance] [-e event] [-s since] [-u until] [-n count] "
+	"[-l duration] | dump [-r] "
 	"[-sm] dir",
 	"  Reads the kernel's ftrace ring buffers (the global buffer and every",
 	"  instance) with the same reader as the standalone `pmtrace` command, so",
@@ -63,6 +64,11 @@ static char *help_trace[] = {
 	"      -s since     only events at or after this time, in seconds",
 	"                   (e.g. 1234.567890).",
 	"      -u until     only events at or before this time, in seconds.",
+	"      -n count     only the last count events of each CPU.",
+	"      -l duration  only events within duration of the newest event, e.g.",
+	"                   500ms, 2s (units ns, us, ms, s, m). -n and -l read",
+	"                   pages backwards from the newest: the cost follows the",
+	"                   output, not the buffer.",
 	"      -j           one JSON object per event instead of text.",
 	"",
 	"  trace dump [-sm] dir",
@@ -186,7 +192,7 @@ static void parse(struct request *rq)
 		argc--;
 		argv++;
 	}
-	opts = rq->sub == SUB_SHOW ? "rjc:i:e:s:u:" : rq->sub == SUB_DUMP ? "rsmt" : "rj";
+	opts = rq->sub == SUB_SHOW ? "rjc:i:e:s:u:n:l:" : rq->sub == SUB_DUMP ? "rsmt" : "rj";
 	optind = 0; /* glibc: start afresh */
 	while ((c = getopt(argc, argv, opts)) != EOF) {
 		struct pmt_err *err = NULL;
@@ -222,6 +228,19 @@ static void parse(struct request *rq)
 			rq->filter.have_until = true;
 			break;
 		case 'm': /* dump -m: event formats, always written */
+			break;
+		case 'n': {
+			char *end;
+
+			rq->filter.tail = strtoull(optarg, &end, 10);
+			if (end == optarg || *end || !rq->filter.tail)
+				err = pmt_err_new(PMT_ERR_INVALID,
+						  "-n wants a count above 0, not '%s'", optarg);
+			break;
+		}
+		case 'l':
+			err = pmt_parse_duration(optarg, &rq->filter.last_ns);
+			rq->filter.have_last = true;
 			break;
 		case 't':
 			error(FATAL, "trace.dat output (-t) is not supported; "

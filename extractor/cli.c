@@ -19,6 +19,8 @@ enum {
 	OPT_UNTIL,
 	OPT_JSON,
 	OPT_NO_CACHE,
+	OPT_TAIL,
+	OPT_LAST,
 };
 
 static const struct option long_opts[] = {
@@ -30,6 +32,8 @@ static const struct option long_opts[] = {
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "tail", required_argument, NULL, OPT_TAIL },
+	{ "last", required_argument, NULL, OPT_LAST },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -55,15 +59,18 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 	c->filter.events = NULL;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:qvh", long_opts, NULL)) != -1) {
-		bool common = opt >= OPT_VMLINUX && opt <= OPT_NO_CACHE && opt != OPT_JSON &&
-			      opt != OPT_CPU && opt != OPT_INSTANCE && opt != OPT_EVENT &&
-			      opt != OPT_SINCE && opt != OPT_UNTIL;
+		bool common = opt >= OPT_VMLINUX && opt <= OPT_LAST && opt != OPT_JSON &&
+			      opt != OPT_TAIL && opt != OPT_LAST && opt != OPT_CPU &&
+			      opt != OPT_INSTANCE && opt != OPT_EVENT && opt != OPT_SINCE &&
+			      opt != OPT_UNTIL;
 		char letter = opt == OPT_JSON	    ? 'j'
 			      : opt == OPT_CPU	    ? 'c'
 			      : opt == OPT_INSTANCE ? 'i'
 			      : opt == OPT_EVENT    ? 'e'
 			      : opt == OPT_SINCE    ? 's'
 			      : opt == OPT_UNTIL    ? 'u'
+			      : opt == OPT_TAIL	    ? 't'
+			      : opt == OPT_LAST	    ? 'l'
 			      : opt == 'o'	    ? 'o'
 						    : 0;
 
@@ -112,6 +119,25 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 			break;
 		case OPT_JSON:
 			c->json = true;
+			break;
+		case OPT_TAIL: {
+			char *end;
+
+			c->filter.tail = strtoull(optarg, &end, 10);
+			if (end == optarg || *end || !c->filter.tail) {
+				fprintf(stderr,
+					"pmtrace: --tail wants a number of events above 0, not "
+					"'%s'\n",
+					optarg);
+				return -1;
+			}
+			break;
+		}
+		case OPT_LAST:
+			err = pmt_parse_duration(optarg, &c->filter.last_ns);
+			if (err)
+				return cli_fail(err, "--last"), -1;
+			c->filter.have_last = true;
 			break;
 		case 'o':
 			c->output = optarg;

@@ -106,12 +106,21 @@ struct pmt_filter {
 	 * for buffers on a raw clock (counter, x86-tsc) the whole seconds given
 	 * are taken as raw counts */
 	uint64_t since_ns, until_ns;
+	/* tail-first extraction: the last `tail` events of each CPU (0: all),
+	 * and/or the events within `last_ns` of the newest event of the buffer
+	 * across its CPUs (raw counts on counter/x86-tsc clocks). Pages are read
+	 * backwards from each CPU's newest page, so the cost follows the output. */
+	uint64_t tail;
+	bool have_last;
+	uint64_t last_ns;
 };
 
 /* Parse "0,2-5" into filter->cpu_mask. */
 struct pmt_err *pmt_filter_parse_cpus(struct pmt_filter *filter, const char *list);
 /* Parse "123.456789" (seconds) into ns. */
 struct pmt_err *pmt_parse_seconds(const char *s, uint64_t *ns);
+/* Parse a duration "500ms", "2s", "1.5s", "250us", "100ns", "3m" into ns. */
+struct pmt_err *pmt_parse_duration(const char *s, uint64_t *ns);
 
 struct pmt_err *pmt_write_text(struct pmt_trace *tr, const struct pmt_filter *filter, FILE *out);
 struct pmt_err *pmt_write_json(struct pmt_trace *tr, const struct pmt_filter *filter, FILE *out);
