@@ -14,8 +14,8 @@
  *
  *	kvtop(addr)                fails -> CORRUPT: a pointer to unmapped memory
  *	phys_to_page(paddr)        fails -> CORRUPT: it maps to no RAM
- *	pc->readmem(paddr)  PAGE_EXCLUDED   -> NODATA: filtered out (makedumpfile -d)
- *	                    PAGE_INCOMPLETE -> NODATA: page cut short in the dump
+ *	pc->readmem(paddr)  PAGE_EXCLUDED   -> FILTERED: left out (makedumpfile -d)
+ *	                    PAGE_INCOMPLETE -> TRUNCATED: page cut short in the dump
  *	                    SEEK/READ_ERROR -> IO:     the dump file is short or bad
  *
  * This is the split the libkdumpfile target makes (extractor/dump_target.c:
@@ -168,6 +168,45 @@ static const struct pmt_target_ops crash_target_ops = {
 	.enumerator = ct_enumerator,
 	.destroy = ct_destroy,
 };
+
+/* A layer that answers type questions from a profile (its data). */
+static struct pmt_err *pf_type_size(struct pmt_target *t, const char *type, uint64_t *size)
+{
+	return pmt_type_size(pmt_target_data(t), type, size);
+}
+
+static struct pmt_err *pf_member(struct pmt_target *t, const char *type, const char *path,
+				 struct pmt_member *out)
+{
+	return pmt_member(pmt_target_data(t), type, path, out);
+}
+
+static struct pmt_err *pf_enumerator(struct pmt_target *t, const char *name, int64_t *value)
+{
+	return pmt_enumerator(pmt_target_data(t), name, value);
+}
+
+static void pf_destroy(struct pmt_target *t)
+{
+	pmt_target_destroy(pmt_target_data(t));
+}
+
+static const struct pmt_target_ops profile_layer = {
+	.type_size = pf_type_size,
+	.member = pf_member,
+	.enumerator = pf_enumerator,
+	.destroy = pf_destroy,
+};
+
+struct pmt_err *crash_target_with_profile(struct pmt_target *crash, struct pmt_target *profile,
+					  struct pmt_target **out)
+{
+	struct pmt_err *err = pmt_target_stack(crash, false, &profile_layer, profile, out);
+
+	if (err)
+		pmt_target_destroy(profile);
+	return err;
+}
 
 struct pmt_err *crash_target_new(struct pmt_target **out)
 {
