@@ -107,7 +107,7 @@ static void info_json(struct pmt_trace *tr, FILE *out)
 		}
 	}
 	for (size_t i = 0; i < tr->ndiags; i++)
-		output_json_diag(out, &tr->diags[i]);
+		pmt_write_json_diag(out, &tr->diags[i]);
 }
 
 struct pmt_err *pmt_write_info(struct pmt_trace *tr, bool json, FILE *out)

@@ -124,6 +124,8 @@ struct pmt_err *pmt_parse_duration(const char *s, uint64_t *ns);
 
 struct pmt_err *pmt_write_text(struct pmt_trace *tr, const struct pmt_filter *filter, FILE *out);
 struct pmt_err *pmt_write_json(struct pmt_trace *tr, const struct pmt_filter *filter, FILE *out);
+/* One diagnostic as a JSON line (docs/json.md: type "diag"). */
+void pmt_write_json_diag(FILE *out, const struct pmt_diag *d);
 struct pmt_err *pmt_write_info(struct pmt_trace *tr, bool json, FILE *out);
 struct pmt_err *pmt_write_tree(struct pmt_trace *tr, const char *dir);
 
