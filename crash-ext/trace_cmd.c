@@ -227,6 +227,7 @@ static struct pmt_trace *trace_get(bool reload)
 		return NULL;
 	}
 	if (path && session.typed != session.target) {
+		pmt_trace_load_formats(session.trace); /* every answer, for any dump */
 		err = pmt_profile_write(session.typed, path, kt->utsname.release, build_id);
 		if (!err)
 			snprintf(session.types, sizeof(session.types),

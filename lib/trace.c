@@ -127,6 +127,11 @@ void pmt_trace_free(struct pmt_trace *tr)
 	free(tr);
 }
 
+void pmt_trace_load_formats(struct pmt_trace *tr)
+{
+	event_db_load_all(tr->events);
+}
+
 void pmt_trace_scan(struct pmt_trace *tr)
 {
 	for (size_t i = 0; i < tr->nbufs; i++)

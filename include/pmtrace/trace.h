@@ -77,6 +77,10 @@ struct pmt_filter;
 struct pmt_err *pmt_trace_load(struct pmt_target *t, const struct pmt_load_opts *opts,
 			       struct pmt_trace **out);
 void pmt_trace_free(struct pmt_trace *tr);
+/* Read every event format now (they are otherwise read when first printed):
+ * before a recorded type profile is saved, so that it holds every answer
+ * printing any event may need. */
+void pmt_trace_load_formats(struct pmt_trace *tr);
 /* Decode every data page of every buffer now (what PMT_LOAD_SCAN does). */
 void pmt_trace_scan(struct pmt_trace *tr);
 /*
