@@ -133,7 +133,7 @@ echo "GDB_${gdbv//./_}" >"$b/out/gdb-macro"
 mv "$b/build.log" "$b/out/build.log"
 {
 	echo "source crash $ver ($SUITE)"
-	head -n 1 "$b/version"
+	grep -m1 "^crash " "$b/version"
 	echo "gdb $gdbv"
 	echo "built $(date -u +%FT%TZ) in $(($(date +%s) - t0)) s with make -j$jobs"
 } >"$b/out/build.info"

@@ -173,23 +173,28 @@ crash_unusable() {
 split_out() {
 	local out=$1 first
 	# (through the environment: awk -v would interpret JSON's backslashes)
+	# An empty EXPECTED: no body at all.
 	first=$(head -n 1 "$2")
-	FIRST=$first awk -v body="$out.body" -v diag="$out.diag" -v noise="$out.noise" '
-		!inbody && $0 == ENVIRON["FIRST"] { inbody = 1 }
+	FIRST=$first EMPTY=$([ -s "$2" ] || echo 1) awk -v body="$out.body" -v diag="$out.diag" -v noise="$out.noise" '
+		!inbody && !ENVIRON["EMPTY"] && $0 == ENVIRON["FIRST"] { inbody = 1 }
 		inbody { print > body; next }
 		/^trace: / { sub(/^trace: /, ""); print > diag; next }
 		{ print > noise }
 		END { printf "" > body; printf "" > diag; printf "" > noise }' "$out"
 }
 
-# cli NAME ARGS...: the standalone CLI into $tmp/NAME (stderr $tmp/NAME.err);
-# exit 1 (partial) is a result too, only 2 (nothing usable) stops the test.
+# cli NAME ARGS...: the standalone CLI into $tmp/NAME (stderr $tmp/NAME.err).
+# Every documented status is a result to compare with: 1 (partial) and 2
+# (nothing of what was asked could be read, e.g. `--cpu 0` when makedumpfile
+# filtered all of CPU 0's pages: the extension must then print its
+# diagnostics and nothing else too); anything else stops the test.
 cli() {
 	local name=$1 rc
 	shift
 	"$PMTRACE_CLI" "$@" >"$tmp/$name" 2>"$tmp/$name.err"
 	rc=$?
-	[ $rc -le 1 ] || fail "pmtrace $1 failed ($rc): $(tail -1 "$tmp/$name.err")"
+	[ $rc -le 2 ] || fail "pmtrace $1 died ($rc): $(tail -1 "$tmp/$name.err")"
+	[ $rc -lt 2 ] || echo "note: pmtrace $* exits 2: $(tail -1 "$tmp/$name.err")"
 }
 
 failures=0
@@ -198,7 +203,14 @@ mismatch() {
 	failures=$((failures + 1))
 }
 
-# compare LABEL CRASH_OUT CLI_OUT: CRASH_OUT (split) against CLI_OUT.
+# A problem's last words are the target's own for the lowest-level cause
+# (see `trace` below): "...: [address ]0x..: <cause>" -> "...: 0x..: (cause)".
+norm_cause() {
+	sed -E 's/^(.*): (address )?(0x[0-9a-f]+): [^:]*$/\1: \3: (cause)/'
+}
+
+# compare LABEL CRASH_OUT CLI_OUT [nodiag]: CRASH_OUT (split) against
+# CLI_OUT; the diagnostics too unless nodiag (info lists them in its body).
 compare() {
 	local label=$1 out=$2 exp=$3
 	split_out "$out" "$exp"
@@ -206,8 +218,11 @@ compare() {
 		echo "note: $label: crash printed before the output (not compared):"
 		head -n 3 "$out.noise" | sed 's/^/    /'
 	fi
-	if [ -f "$exp.err" ]; then
-		sed -n 's/^pmtrace: warning: //p' "$exp.err" >"$exp.diag"
+	if [ -f "$exp.err" ] && [ -z "${4:-}" ]; then
+		# (the target's own words for the cause left out, as for `trace`)
+		sed -n 's/^pmtrace: warning: //p' "$exp.err" | norm_cause >"$exp.diag"
+		norm_cause <"$out.diag" >"$out.diag.n"
+		mv "$out.diag.n" "$out.diag"
 		if ! cmp -s "$exp.diag" "$out.diag"; then
 			echo "note: $label: diagnostics differ (< pmtrace, > trace):"
 			diff "$exp.diag" "$out.diag" | head -n 6
@@ -250,14 +265,26 @@ for sc in "${scenarios[@]}"; do
 
 	grep -q "^ *RELEASE: $release\$" "$o/sys" || mismatch "$sc: \`sys\` shows no 'RELEASE: $release'"
 	cli "$sc.info" info --vmlinux "$vmlinux" "$src"
-	# Both name their type source first ("types: ..."), which differs by
-	# design (crash's gdb / the vmlinux's DWARF), and the CLI the dump file
-	# too; the rest is common.
+	# Known differences of `trace` / `pmtrace info`, by design:
+	#  - both name their type source first ("types: crash's gdb ..." /
+	#    "types: <vmlinux or profile>"), the CLI the dump file too;
+	#  - the problems they list end with the target's own words for the
+	#    lowest-level cause of an unreadable page (libkdumpfile: "address
+	#    0x..: filtered out of the dump (excluded by the dump file's page
+	#    bitmap)"; crash: "0x..: page filtered out of the dump"): kind,
+	#    buffer, CPU, page and address are compared, that tail is not.
 	sed -i -E '1,2{/^(dump|types): /d}' "$tmp/$sc.info"
 	sed -E '/^types: /d' "$o/info" >"$o/info.cmp"
-	compare "$release/$sc/$format trace" "$o/info.cmp" "$tmp/$sc.info"
+	for f in "$tmp/$sc.info" "$o/info.cmp"; do
+		sed -i -E 's/^( *\[[a-z]+\] .*): (address )?(0x[0-9a-f]+): [^:]*$/\1: \3: (cause)/' "$f"
+	done
+	compare "$release/$sc/$format trace" "$o/info.cmp" "$tmp/$sc.info" nodiag
 	cli "$sc.info.json" info --json --vmlinux "$vmlinux" "$src"
-	compare "$release/$sc/$format trace -j" "$o/info.json" "$tmp/$sc.info.json"
+	for f in "$tmp/$sc.info.json" "$o/info.json"; do
+		sed -E 's/("message":"[^"]*): (address )?(0x[0-9a-f]+): [^":]*"/\1: \3: (cause)"/g' \
+			"$f" >"$f.cmp"
+	done
+	compare "$release/$sc/$format trace -j" "$o/info.json.cmp" "$tmp/$sc.info.json.cmp" nodiag
 	cli "$sc.show" show --vmlinux "$vmlinux" "$src"
 	compare "$release/$sc/$format trace show" "$o/show" "$tmp/$sc.show"
 	compare "$release/$sc/$format trace report" "$o/report" "$tmp/$sc.show"
