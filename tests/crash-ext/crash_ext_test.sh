@@ -159,6 +159,7 @@ crash_unusable() {
 	local log=$1 marker=$2 why
 	[ ! -e "$marker" ] || return 1
 	why=$(grep -m1 -iE 'crash:|error|invalid' "$log")
+	[ -n "$why" ] || why=$(grep -v '^ *$' "$log" | tail -n 1 | sed 's/^/exits '"$crash_rc"' after: /')
 	if [ "$policy" = probe ]; then
 		skip "crash $crash_version ${CRASH_ARGS:+($CRASH_ARGS) }cannot open $release $format:" \
 			"${why:-it exits $crash_rc without a message}"
