@@ -25,4 +25,9 @@ if cmp -s "$OUT/gdb-macro.h.tmp" "$OUT/gdb-macro.h"; then rm "$OUT/gdb-macro.h.t
 echo "defs.h of $dir, -D$macro"
 cmake --build "$BUILD" --target pmtrace_crash9 -- -j2 2>&1 | tail -n 3
 [ -f "$OUT/pmtrace.so" ] || { echo "FAIL: pmtrace_crash9 not built"; exit 1; }
+# Everything of ours must be inside: crash resolves only its own names.
+if nm -D --undefined-only "$OUT/pmtrace.so" | grep -w 'pmt_[a-z_0-9]*'; then
+	echo "FAIL: $OUT/pmtrace.so leaves pmtrace symbols undefined"
+	exit 1
+fi
 echo "ok: $OUT/pmtrace.so"

@@ -262,6 +262,8 @@ for sc in "${scenarios[@]}"; do
 		"trace dump $o/crash-tree > $o/dump.out" \
 		"sys > $o/sys" "${extra[@]}"
 	crash_unusable "$o/crash.log" "$o/sys"
+	grep -qF "$PMTRACE_CRASH_EXT: shared object loaded" "$o/crash.log" ||
+		fail "crash $crash_version did not load the extension: $(grep -m1 'extend' "$o/crash.log")"
 	echo "$release/$sc/$format: one crash $crash_version session, $crash_seconds s"
 
 	grep -q "^ *RELEASE: $release\$" "$o/sys" || mismatch "$sc: \`sys\` shows no 'RELEASE: $release'"
