@@ -69,7 +69,8 @@ version=$(git -C "$ROOT" show "$REV:debian/changelog" | sed -n '1s/^[^(]*(\([^)]
 mkdir -p "$b/src"
 git -C "$ROOT" archive --format=tar --prefix="pmtrace-$version/" "$REV" | tar -x -C "$b/src"
 deps=$(sed -n '/^Build-Depends:/,/^[A-Z]/p' "$b/src/pmtrace-$version/debian/control" |
-	sed '1s/^Build-Depends://; /^[A-Z]/d' | tr -d '\n' | sed 's/,[[:space:]]*$//; s/\[[^]]*\]//g')
+	sed '1s/^Build-Depends://; /^[A-Z]/d' | tr -d '\n' |
+	sed 's/,[[:space:]]*$//; s/\[[^]]*\]//g; s/<[^>]*>//g')
 echo "Build-Depends: $deps"
 in_root "$b" apt-get -q -y --no-install-recommends install build-essential >/dev/null
 in_root "$b" apt-get -q -y --no-install-recommends satisfy "$deps" >/dev/null
