@@ -39,7 +39,8 @@ static void cmd_trace(void);
 static char *help_trace[] = {
 	"trace",
 	"show or dump the ftrace ring buffers of the dump",
-	"[-rj] | show [-rj] [-c cpus] [-i instance] [-e event] [-s since] [-u until] | dump [-r] "
+	"[-rj] | show [-rj] [-c cpus] [-i instance] [-e event] [-s since] [-u until] [-n count] "
+	"[-l duration] | dump [-r] "
 	"[-sm] dir",
 	"  Reads the kernel's ftrace ring buffers (the global buffer and every",
 	"  instance) with the same reader as the standalone `pmtrace` command, so",
@@ -63,6 +64,11 @@ static char *help_trace[] = {
 	"      -s since     only events at or after this time, in seconds",
 	"                   (e.g. 1234.567890).",
 	"      -u until     only events at or before this time, in seconds.",
+	"      -n count     only the last count events of each CPU.",
+	"      -l duration  only events within duration of the newest event, e.g.",
+	"                   500ms, 2s (units ns, us, ms, s, m). -n and -l read",
+	"                   pages backwards from the newest: the cost follows the",
+	"                   output, not the buffer.",
 	"      -j           one JSON object per event instead of text.",
 	"",
 	"  trace dump [-sm] dir",
@@ -114,7 +120,9 @@ static void report(const char *what, struct pmt_err *err)
 /* The loaded trace, walking the dump the first time (or again with -r). */
 static struct pmt_trace *trace_get(bool reload)
 {
-	struct pmt_load_opts opts = { 0 };
+	/* decode every page now: the problems are then listed before the
+	 * first output, and every later command is served from the same walk */
+	struct pmt_load_opts opts = { .flags = PMT_LOAD_SCAN };
 	struct pmt_err *err;
 
 	if (session.trace && !reload)
@@ -130,12 +138,16 @@ static struct pmt_trace *trace_get(bool reload)
 	return session.trace;
 }
 
-static void print_diagnostics(struct pmt_trace *tr)
+/* One "trace: [kind] message" line per problem, from the i-th on. */
+static void print_diagnostics(struct pmt_trace *tr, size_t from)
 {
 	size_t n = pmt_trace_diag_count(tr);
 
-	for (size_t i = 0; i < n; i++)
-		fprintf(fp, "trace: %s\n", pmt_trace_diag(tr, i));
+	for (size_t i = from; i < n; i++) {
+		const struct pmt_diag *d = pmt_trace_diag(tr, i);
+
+		fprintf(fp, "trace: [%s] %s\n", pmt_err_code_id(d->code), d->msg);
+	}
 }
 
 enum subcommand { SUB_INFO, SUB_SHOW, SUB_DUMP };
@@ -180,7 +192,7 @@ static void parse(struct request *rq)
 		argc--;
 		argv++;
 	}
-	opts = rq->sub == SUB_SHOW ? "rjc:i:e:s:u:" : rq->sub == SUB_DUMP ? "rsmt" : "rj";
+	opts = rq->sub == SUB_SHOW ? "rjc:i:e:s:u:n:l:" : rq->sub == SUB_DUMP ? "rsmt" : "rj";
 	optind = 0; /* glibc: start afresh */
 	while ((c = getopt(argc, argv, opts)) != EOF) {
 		struct pmt_err *err = NULL;
@@ -217,6 +229,19 @@ static void parse(struct request *rq)
 			break;
 		case 'm': /* dump -m: event formats, always written */
 			break;
+		case 'n': {
+			char *end;
+
+			rq->filter.tail = strtoull(optarg, &end, 10);
+			if (end == optarg || *end || !rq->filter.tail)
+				err = pmt_err_new(PMT_ERR_INVALID,
+						  "-n wants a count above 0, not '%s'", optarg);
+			break;
+		}
+		case 'l':
+			err = pmt_parse_duration(optarg, &rq->filter.last_ns);
+			rq->filter.have_last = true;
+			break;
 		case 't':
 			error(FATAL, "trace.dat output (-t) is not supported; "
 				     "use `trace dump DIR` for a tracefs-shaped tree\n");
@@ -244,12 +269,14 @@ static void cmd_trace(void)
 	struct pmt_trace *tr;
 	struct pmt_err *err;
 	struct request rq;
+	size_t ndiag;
 
 	parse(&rq);
 	tr = trace_get(rq.reload);
 	if (!tr)
 		return;
-	print_diagnostics(tr);
+	print_diagnostics(tr, 0);
+	ndiag = pmt_trace_diag_count(tr);
 	switch (rq.sub) {
 	case SUB_INFO:
 		err = pmt_write_info(tr, rq.json, fp);
@@ -267,6 +294,7 @@ static void cmd_trace(void)
 		err = NULL;
 		break;
 	}
+	print_diagnostics(tr, ndiag); /* found while writing */
 	fflush(fp);
 	if (err)
 		report(NULL, err);

@@ -19,6 +19,8 @@ enum {
 	OPT_UNTIL,
 	OPT_JSON,
 	OPT_NO_CACHE,
+	OPT_TAIL,
+	OPT_LAST,
 };
 
 static const struct option long_opts[] = {
@@ -30,6 +32,8 @@ static const struct option long_opts[] = {
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "tail", required_argument, NULL, OPT_TAIL },
+	{ "last", required_argument, NULL, OPT_LAST },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -55,21 +59,24 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 	c->filter.events = NULL;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:qvh", long_opts, NULL)) != -1) {
-		bool common = opt >= OPT_VMLINUX && opt <= OPT_NO_CACHE && opt != OPT_JSON &&
-			      opt != OPT_CPU && opt != OPT_INSTANCE && opt != OPT_EVENT &&
-			      opt != OPT_SINCE && opt != OPT_UNTIL;
+		bool common = opt >= OPT_VMLINUX && opt <= OPT_LAST && opt != OPT_JSON &&
+			      opt != OPT_TAIL && opt != OPT_LAST && opt != OPT_CPU &&
+			      opt != OPT_INSTANCE && opt != OPT_EVENT && opt != OPT_SINCE &&
+			      opt != OPT_UNTIL;
 		char letter = opt == OPT_JSON	    ? 'j'
 			      : opt == OPT_CPU	    ? 'c'
 			      : opt == OPT_INSTANCE ? 'i'
 			      : opt == OPT_EVENT    ? 'e'
 			      : opt == OPT_SINCE    ? 's'
 			      : opt == OPT_UNTIL    ? 'u'
+			      : opt == OPT_TAIL	    ? 't'
+			      : opt == OPT_LAST	    ? 'l'
 			      : opt == 'o'	    ? 'o'
 						    : 0;
 
 		if (letter && !strchr(extra, letter) && !common) {
-			fprintf(stderr, "pmtrace: option %s does not apply here\n%s", argv[optind - 1],
-				usage);
+			fprintf(stderr, "pmtrace: option %s does not apply here\n%s",
+				argv[optind - 1], usage);
 			return -1;
 		}
 		switch (opt) {
@@ -113,6 +120,25 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 		case OPT_JSON:
 			c->json = true;
 			break;
+		case OPT_TAIL: {
+			char *end;
+
+			c->filter.tail = strtoull(optarg, &end, 10);
+			if (end == optarg || *end || !c->filter.tail) {
+				fprintf(stderr,
+					"pmtrace: --tail wants a number of events above 0, not "
+					"'%s'\n",
+					optarg);
+				return -1;
+			}
+			break;
+		}
+		case OPT_LAST:
+			err = pmt_parse_duration(optarg, &c->filter.last_ns);
+			if (err)
+				return cli_fail(err, "--last"), -1;
+			c->filter.have_last = true;
+			break;
 		case 'o':
 			c->output = optarg;
 			break;
@@ -133,12 +159,12 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 	return optind;
 }
 
-static void on_diag(void *arg, const char *msg)
+static void on_diag(void *arg, const struct pmt_diag *d)
 {
 	struct cli *c = arg;
 
 	if (!c->quiet)
-		fprintf(stderr, "pmtrace: warning: %s\n", msg);
+		fprintf(stderr, "pmtrace: warning: [%s] %s\n", pmt_err_code_id(d->code), d->msg);
 }
 
 static void on_progress(void *arg, const char *what, unsigned int pct)
@@ -181,23 +207,29 @@ struct pmt_trace *cli_load(struct cli *c, struct session **sess)
 	err = session_save_profile(*sess);
 	if (err) {
 		if (c->sopts.verbose)
-			fprintf(stderr, "pmtrace: could not cache the type profile: %s\n", err->msg);
+			fprintf(stderr, "pmtrace: could not cache the type profile: %s\n",
+				err->msg);
 		pmt_err_free(err);
 	}
 	return tr;
 }
 
-int cli_status(struct pmt_trace *tr)
+int cli_status(struct pmt_trace *tr, const struct pmt_filter *filter)
 {
-	switch (pmt_trace_status(tr)) {
+	switch (pmt_trace_status(tr, filter)) {
 	case PMT_STATUS_COMPLETE:
 		return EXIT_COMPLETE;
 	case PMT_STATUS_PARTIAL:
-		fprintf(stderr, "pmtrace: partial result: %zu problem(s) above; everything else "
-				"was extracted\n",
+		fprintf(stderr,
+			"pmtrace: partial result: %zu problem(s) above; everything else "
+			"was extracted\n",
 			pmt_trace_diag_count(tr));
 		return EXIT_PARTIAL;
 	default:
+		fprintf(stderr,
+			"pmtrace: failed: nothing of what was asked could be read (%zu "
+			"problem(s) above)\n",
+			pmt_trace_diag_count(tr));
 		return EXIT_FAILED;
 	}
 }
@@ -227,7 +259,8 @@ int cli_run(int argc, char **argv, const char *extra, const char *usage, unsigne
 	err = emit(&c, sess, tr);
 	if (!err && fflush(stdout))
 		err = pmt_err_new(PMT_ERR_IO, "writing to stdout failed");
-	status = err ? cli_fail(err, argv[0]) : cli_status(tr);
+	status = err ? cli_fail(err, argv[0])
+		     : cli_status(tr, (flags & CLI_WHOLE_DUMP) ? NULL : &c.filter);
 	pmt_trace_free(tr);
 	session_close(sess);
 	return status;

@@ -12,6 +12,8 @@ static const char usage[] =
 	"  --instance NAME   an instance instead of the global buffer ('all' for every one)\n"
 	"  --event SYS:NAME  only this event (repeatable; SYS:* for a whole system)\n"
 	"  --since SECS, --until SECS   time window, e.g. 1234.5\n"
+	"  --tail N          only the last N events of each CPU\n"
+	"  --last DURATION   only events within DURATION of the newest (e.g. 500ms, 2s)\n"
 	"  --json            one JSON object per event (docs/json.md)\n"
 	"  -q                no warnings on stderr\n";
 
@@ -24,5 +26,5 @@ static struct pmt_err *emit(struct cli *c, struct session *s, struct pmt_trace *
 
 int cmd_show(int argc, char **argv)
 {
-	return cli_run(argc, argv, "jcieus", usage, 0, emit);
+	return cli_run(argc, argv, "jcieustl", usage, 0, emit);
 }
