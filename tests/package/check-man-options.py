@@ -9,9 +9,11 @@ pmtrace(1) must document exactly what the program says it has:
   * every option `pmtrace CMD --help` lists is documented under '## CMD' or
     under '# OPTIONS' (the options every command accepts);
   * every option documented under '## CMD' is listed by `pmtrace CMD --help`;
-  * every documented option is accepted: `pmtrace CMD OPTION [ARG] --help`
-    exits 0 (the parser reads OPTION, then prints the usage) -- for the
-    '# OPTIONS' ones, with every command.
+  * every documented option exists: `pmtrace CMD OPTION [ARG] --help` is
+    not refused as an unknown option, an option of another command, or one
+    missing (or given) an argument (the parser reads OPTION, then prints the
+    usage; a refused sample value is fine) -- for the '# OPTIONS' ones, with
+    every command.
 
 An option term is a paragraph at the option level that starts with '-'
 (in scdoc: "*--cpu* _LIST_" followed by a tab-indented description); a term
@@ -91,11 +93,22 @@ def probe(cmd, term, opt):
     if m and not m.group(1).startswith("-"):
         metavar = m.group(1).strip("[]")
         args.append("1" if metavar.upper() == metavar else metavar.split("|")[0])
+    if len(args) == 1:
+        # documented without an argument: getopt would take "--help" as one
+        _, _, err = run([cmd, opt])
+        if re.search(r"requires an argument", err):
+            fail(f"{man_src} documents `{opt}` for '{cmd}' without an argument, but "
+                 f"`pmtrace {cmd} {opt}` says: {err.strip().splitlines()[0]}: write its "
+                 f"argument after it, as --help names it")
+            return False
     rc, _, err = run([cmd] + args + ["--help"])
-    if rc != 0:
+    # A refused value ("bad duration '1'") still proves the option exists;
+    # getopt's and the CLI's own refusals of the option itself do not.
+    if rc != 0 and re.search(r"unrecognized option|invalid option|does not apply|"
+                             r"requires an argument|doesn't allow an argument", err):
         fail(f"{man_src} documents `{opt}` for '{cmd}' but `pmtrace {cmd} {' '.join(args)} "
-             f"--help` exits {rc} ({err.strip().splitlines()[0] if err.strip() else 'no message'})"
-             f": the option does not exist (as written) for this command")
+             f"--help` says: {err.strip().splitlines()[0]}: the option does not exist, or "
+             f"takes an argument other than as written")
         return False
     return True
 
