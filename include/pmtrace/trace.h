@@ -77,6 +77,10 @@ struct pmt_filter;
 struct pmt_err *pmt_trace_load(struct pmt_target *t, const struct pmt_load_opts *opts,
 			       struct pmt_trace **out);
 void pmt_trace_free(struct pmt_trace *tr);
+/* Read every event format now (they are otherwise read when first printed):
+ * before a recorded type profile is saved, so that it holds every answer
+ * printing any event may need. */
+void pmt_trace_load_formats(struct pmt_trace *tr);
 /* Decode every data page of every buffer now (what PMT_LOAD_SCAN does). */
 void pmt_trace_scan(struct pmt_trace *tr);
 /*
@@ -124,6 +128,8 @@ struct pmt_err *pmt_parse_duration(const char *s, uint64_t *ns);
 
 struct pmt_err *pmt_write_text(struct pmt_trace *tr, const struct pmt_filter *filter, FILE *out);
 struct pmt_err *pmt_write_json(struct pmt_trace *tr, const struct pmt_filter *filter, FILE *out);
+/* One diagnostic as a JSON line (docs/json.md: type "diag"). */
+void pmt_write_json_diag(FILE *out, const struct pmt_diag *d);
 struct pmt_err *pmt_write_info(struct pmt_trace *tr, bool json, FILE *out);
 struct pmt_err *pmt_write_tree(struct pmt_trace *tr, const char *dir);
 
