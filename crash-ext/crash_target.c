@@ -13,7 +13,7 @@
  * itself takes:
  *
  *	kvtop(addr)                fails -> CORRUPT: a pointer to unmapped memory
- *	phys_to_page(paddr)        fails -> CORRUPT: it maps to no RAM
+ *	paddr outside the node table     -> CORRUPT: it maps to no RAM
  *	pc->readmem(paddr)  PAGE_EXCLUDED   -> FILTERED: left out (makedumpfile -d)
  *	                    PAGE_INCOMPLETE -> TRUNCATED: page cut short in the dump
  *	                    SEEK/READ_ERROR -> IO:     the dump file is short or bad
@@ -48,18 +48,34 @@ static struct crash_target *to_ct(struct pmt_target *t)
 	return (struct crash_target *)t;
 }
 
+/*
+ * Is paddr inside the RAM crash's node table spans? (Not phys_to_page():
+ * on a wild address it prints crash's own "sparsemem: invalid section
+ * number" warning into the command's output.)
+ */
+static bool is_ram(physaddr_t paddr)
+{
+	for (int n = 0; n < vt->numnodes; n++) {
+		uint64_t s = vt->node_table[n].start_paddr;
+		uint64_t e = s + (uint64_t)vt->node_table[n].size * (uint64_t)PAGESIZE();
+
+		if (paddr >= s && paddr < e)
+			return true;
+	}
+	return false;
+}
+
 /* Why did one page-bounded read fail? See the table at the top. */
 static struct pmt_err *classify_failure(uint64_t addr, long len)
 {
 	physaddr_t paddr = 0;
-	ulong page;
 	char *scratch;
 	int rc;
 
 	if (!kvtop(NULL, (ulong)addr, &paddr, 0))
 		return pmt_err_addr(PMT_ERR_CORRUPT, addr,
 				    "%#" PRIx64 ": not mapped (no page table entry)", addr);
-	if (!phys_to_page(paddr, &page))
+	if (!is_ram(paddr))
 		return pmt_err_addr(PMT_ERR_CORRUPT, addr,
 				    "%#" PRIx64 ": maps to physical %#llx, which is not RAM", addr,
 				    (unsigned long long)paddr);
