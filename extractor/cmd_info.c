@@ -8,19 +8,24 @@
 static const char usage[] =
 	"usage: pmtrace info [--vmlinux FILE | --profile FILE] [--json] VMCORE\n"
 	"       pmtrace info --json [...] VMCORE...   (a batch: one tagged stream)\n"
+	"       pmtrace info --region FILE            (a raw pmtrace region image)\n"
+	"  --find symbol|scan|both|auto   how to find pmtrace regions (default auto:\n"
+	"                    pmtrace.ko's symbol, else a scan of physical memory)\n"
+	"  --region FILE     also read a raw region image (repeatable)\n"
 	"  Kernel release, KASLR offset, buffers and instances, per-CPU entries,\n"
 	"  overrun, pages and sub-buffer size, and everything that could not be read.\n";
 
 static struct pmt_err *emit(struct cli *c, struct session *s, struct pmt_trace *tr)
 {
-	if (!c->json) {
-		printf("dump: %s (%s)\n", c->vmcore, dump_format_name(s->dump));
-		printf("types: %s\n", s->types_source);
+	if (!c->json && s) {
+		fprintf(c->out, "dump: %s (%s)\n", c->vmcore, dump_format_name(s->dump));
+		fprintf(c->out, "types: %s\n", s->types_source);
 	}
 	return pmt_write_info(tr, c->json, c->out);
 }
 
 int cmd_info(int argc, char **argv)
 {
-	return cli_run(argc, argv, "j", usage, CLI_QUIET | CLI_WHOLE_DUMP | CLI_BATCH, emit);
+	return cli_run(argc, argv, "jFBR", usage,
+		       CLI_QUIET | CLI_WHOLE_DUMP | CLI_BATCH | CLI_REGIONS, emit);
 }

@@ -101,10 +101,11 @@ static struct pmt_err *types_from_vmlinux(struct session *s, const char *path,
 			if (!err) {
 				err = pmt_trace_resolve_types(prof);
 				if (!err && pmt_profile_misses(prof))
-					err = pmt_err_new(PMT_ERR_ABSENT,
-							  "cached profile %s is stale (%zu questions "
-							  "missing)",
-							  cached, pmt_profile_misses(prof));
+					err = pmt_err_new(
+						PMT_ERR_ABSENT,
+						"cached profile %s is stale (%zu questions "
+						"missing)",
+						cached, pmt_profile_misses(prof));
 				if (err) {
 					pmt_target_destroy(prof);
 					prof = NULL;
@@ -165,8 +166,8 @@ static char *find_by_build_id(const char *build_id)
 {
 	char *path;
 
-	if (!build_id || strlen(build_id) < 3 || strspn(build_id, "0123456789abcdef") !=
-							  strlen(build_id))
+	if (!build_id || strlen(build_id) < 3 ||
+	    strspn(build_id, "0123456789abcdef") != strlen(build_id))
 		return NULL;
 	if (asprintf(&path, "/usr/lib/debug/.build-id/%.2s/%s.debug", build_id, build_id + 2) < 0)
 		return NULL;
@@ -178,8 +179,9 @@ static char *find_by_build_id(const char *build_id)
 
 static char *find_vmlinux(const char *release, const char *cache)
 {
-	const char *fmts[] = { "/usr/lib/debug/boot/vmlinux-%s", "/usr/lib/debug/lib/modules/%s/vmlinux",
-			       "%2$s/kernels/%1$s/vmlinux", NULL };
+	const char *fmts[] = { "/usr/lib/debug/boot/vmlinux-%s",
+			       "/usr/lib/debug/lib/modules/%s/vmlinux", "%2$s/kernels/%1$s/vmlinux",
+			       NULL };
 
 	if (!release)
 		return NULL;
@@ -195,8 +197,7 @@ static char *find_vmlinux(const char *release, const char *cache)
 	return NULL;
 }
 
-struct pmt_err *session_open(const char *vmcore, const struct session_opts *o,
-			     struct session **out)
+struct pmt_err *session_open(const char *vmcore, const struct session_opts *o, struct session **out)
 {
 	struct session *s = calloc(1, sizeof(*s));
 	struct pmt_target *types = NULL;
@@ -233,12 +234,20 @@ struct pmt_err *session_open(const char *vmcore, const struct session_opts *o,
 			if (vml)
 				err = types_from_vmlinux(s, vml, o, cache, &types);
 			else
-				err = pmt_err_new(PMT_ERR_ABSENT,
-						  "no debuginfo for kernel %s (build-id %s): give "
-						  "--vmlinux or --profile, or install its -dbg package",
-						  or_unknown(rel), or_unknown(bid));
+				err = pmt_err_new(
+					PMT_ERR_ABSENT,
+					"no debuginfo for kernel %s (build-id %s): give "
+					"--vmlinux or --profile, or install its -dbg package",
+					or_unknown(rel), or_unknown(bid));
 			free(vml);
 		}
+	}
+	if (err && err->code == PMT_ERR_ABSENT && o->allow_no_types && !o->vmlinux && !o->profile) {
+		pmt_err_free(err);
+		err = pmt_target_none(&types);
+		snprintf(s->types_source, sizeof(s->types_source),
+			 "none (no debuginfo: only what needs no types, e.g. pmtrace regions found "
+			 "by the physical scan)");
 	}
 	if (err)
 		goto fail;

@@ -26,6 +26,9 @@ struct session_opts {
 	const char *vmlinux;
 	const char *profile;
 	bool no_cache;	/* neither read nor write the profile cache */
+	/* without any debuginfo, open the dump anyway with no types (for what
+	 * needs none: pmtrace regions found by the physical scan) */
+	bool allow_no_types;
 	bool verbose;
 };
 
