@@ -40,6 +40,9 @@ struct kallsyms {
 	size_t n;
 	char *strtab;
 	uint64_t lo, hi; /* the kernel image: [_stext or first, _end) */
+	uint32_t *markers; /* names offset of symbols 0, 256, 512, ... (table order) */
+	size_t nmarkers;
+	uint64_t names_len;
 };
 
 /*
@@ -165,11 +168,29 @@ static struct pmt_err *read_names(struct pmt_target *t, uint64_t addr, uint32_t 
 struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *L,
 			      struct kallsyms **out)
 {
+	struct kallsyms_tables tab = {
+		.num_syms = L->sym_ks_num_syms.ok ? L->sym_ks_num_syms.addr : 0,
+		.names = L->sym_ks_names.ok ? L->sym_ks_names.addr : 0,
+		.token_table = L->sym_ks_token_table.ok ? L->sym_ks_token_table.addr : 0,
+		.token_index = L->sym_ks_token_index.ok ? L->sym_ks_token_index.addr : 0,
+		.offsets = L->sym_ks_offsets.ok ? L->sym_ks_offsets.addr : 0,
+		.relative_base = L->sym_ks_relative_base.ok ? L->sym_ks_relative_base.addr : 0,
+		.addresses = L->sym_ks_addresses.ok ? L->sym_ks_addresses.addr : 0,
+		.anchor = "_text",
+		.anchor_addr = L->sym_text.ok ? L->sym_text.addr : 0,
+	};
+
+	return kallsyms_load_tables(t, &tab, out);
+}
+
+struct pmt_err *kallsyms_load_tables(struct pmt_target *t, const struct kallsyms_tables *tab,
+				     struct kallsyms **out)
+{
 	uint8_t *names = NULL, *tidx = NULL, *ttab = NULL, *offs = NULL;
 	size_t names_len = 0, strtab_len = 0, strtab_cap = 0, ttab_len = 0;
 	uint64_t base = 0, text = 0;
 	/* relative offsets (see enum ks_mode); else absolute kallsyms_addresses */
-	bool relative = L->sym_ks_offsets.ok;
+	bool relative = tab->offsets != 0;
 	struct kallsyms *ks = NULL;
 	uint16_t token_off[256];
 	struct pmt_err *err;
@@ -178,16 +199,16 @@ struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *
 	int64_t *raw = NULL;
 
 	*out = NULL;
-	if (!L->sym_ks_num_syms.ok || !L->sym_ks_names.ok || !L->sym_ks_token_table.ok ||
-	    !L->sym_ks_token_index.ok || (!relative && !L->sym_ks_addresses.ok))
+	if (!tab->num_syms || !tab->names || !tab->token_table || !tab->token_index ||
+	    (!relative && !tab->addresses))
 		return pmt_err_new(PMT_ERR_ABSENT, "kernel has no kallsyms tables");
-	err = pmt_read_u32(t, L->sym_ks_num_syms.addr, &num);
+	err = pmt_read_u32(t, tab->num_syms, &num);
 	if (err)
 		return pmt_err_prefix(err, "kallsyms_num_syms");
 	if (num == 0 || num > MAX_SYMS)
 		return pmt_err_new(PMT_ERR_CORRUPT, "implausible kallsyms_num_syms %u", num);
 
-	err = read_array(t, L->sym_ks_token_index.addr, sizeof(token_off), &tidx);
+	err = read_array(t, tab->token_index, sizeof(token_off), &tidx);
 	if (err)
 		goto fail;
 	for (int i = 0; i < 256; i++) {
@@ -196,19 +217,19 @@ struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *
 			ttab_len = token_off[i] + 1u;
 	}
 	ttab_len += 256; /* room for the last token's text */
-	err = read_array(t, L->sym_ks_token_table.addr, ttab_len, &ttab);
+	err = read_array(t, tab->token_table, ttab_len, &ttab);
 	if (err)
 		goto fail;
 	ttab[ttab_len - 1] = '\0';
-	err = read_names(t, L->sym_ks_names.addr, num, &names, &names_len);
+	err = read_names(t, tab->names, num, &names, &names_len);
 	if (err)
 		goto fail;
 	if (relative) {
-		err = read_array(t, L->sym_ks_offsets.addr, (size_t)num * 4, &offs);
-		if (!err && L->sym_ks_relative_base.ok)
-			err = pmt_read_ulong(t, L->sym_ks_relative_base.addr, &base);
+		err = read_array(t, tab->offsets, (size_t)num * 4, &offs);
+		if (!err && tab->relative_base)
+			err = pmt_read_ulong(t, tab->relative_base, &base);
 	} else {
-		err = read_array(t, L->sym_ks_addresses.addr, (size_t)num * t->word_size, &offs);
+		err = read_array(t, tab->addresses, (size_t)num * t->word_size, &offs);
 	}
 	if (err)
 		goto fail;
@@ -220,13 +241,17 @@ struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *
 		goto fail;
 	}
 	ks->syms = calloc(num, sizeof(*ks->syms));
-	if (!ks->syms) {
+	ks->nmarkers = (num + 255) / 256;
+	ks->markers = calloc(ks->nmarkers, sizeof(*ks->markers));
+	if (!ks->syms || !ks->markers) {
 		err = &pmt_err_nomem;
 		goto fail;
 	}
 	for (uint32_t i = 0; i < num; i++) {
 		size_t len = names[pos];
 
+		if (i % 256 == 0)
+			ks->markers[i / 256] = (uint32_t)pos;
 		if (len & 0x80) {
 			len = (len & 0x7f) | ((size_t)names[pos + 1] << 7);
 			pos += 2;
@@ -281,18 +306,19 @@ struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *
 	}
 	ks->n = num;
 
-	/* Pick the offset encoding by where it puts _text. */
-	if (L->sym_text.ok)
-		text = L->sym_text.addr;
-	enum ks_mode mode = L->sym_ks_relative_base.ok ? KS_ABS_PERCPU : KS_PLACE_REL;
+	ks->names_len = names_len;
 
-	for (uint32_t i = 0; relative && text && i < num; i++) {
-		if (strcmp(ks->strtab + ks->syms[i].name, "_text"))
+	/* Pick the offset encoding by where it puts the anchor (_text). */
+	text = tab->anchor_addr;
+	enum ks_mode mode = tab->relative_base ? KS_ABS_PERCPU : KS_PLACE_REL;
+
+	for (uint32_t i = 0; relative && text && tab->anchor && i < num; i++) {
+		if (strcmp(ks->strtab + ks->syms[i].name, tab->anchor))
 			continue;
 		for (enum ks_mode m = KS_ABS_PERCPU; m <= KS_TEXT_REL; m++) {
-			if ((m == KS_ABS_PERCPU || m == KS_BASE_REL) && !L->sym_ks_relative_base.ok)
+			if ((m == KS_ABS_PERCPU || m == KS_BASE_REL) && !tab->relative_base)
 				continue;
-			if (ks_address(m, raw[i], base, text, L->sym_ks_offsets.addr, i) == text) {
+			if (ks_address(m, raw[i], base, text, tab->offsets, i) == text) {
 				mode = m;
 				break;
 			}
@@ -300,8 +326,7 @@ struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *
 		break;
 	}
 	for (uint32_t i = 0; i < num; i++)
-		ks->syms[i].addr = relative ? ks_address(mode, raw[i], base, text,
-							 L->sym_ks_offsets.addr, i)
+		ks->syms[i].addr = relative ? ks_address(mode, raw[i], base, text, tab->offsets, i)
 					    : (uint64_t)raw[i];
 	qsort(ks->syms, ks->n, sizeof(*ks->syms), by_addr);
 	ks->lo = 0;
@@ -337,6 +362,7 @@ void kallsyms_free(struct kallsyms *ks)
 		return;
 	free(ks->syms);
 	free(ks->strtab);
+	free(ks->markers);
 	free(ks);
 }
 
@@ -365,6 +391,28 @@ const char *kallsyms_lookup(const struct kallsyms *ks, uint64_t addr, uint64_t *
 	if (offset)
 		*offset = addr - ks->syms[lo].addr;
 	return ks->strtab + ks->syms[lo].name;
+}
+
+const char *kallsyms_symbol(const struct kallsyms *ks, size_t i, uint64_t *addr, char *type)
+{
+	const char *name;
+
+	if (!ks || i >= ks->n)
+		return NULL;
+	name = ks->strtab + ks->syms[i].name;
+	*addr = ks->syms[i].addr;
+	*type = name[-1];
+	return name;
+}
+
+const uint32_t *kallsyms_names_layout(const struct kallsyms *ks, uint64_t *names_len,
+				      size_t *nmarkers)
+{
+	if (!ks)
+		return NULL;
+	*names_len = ks->names_len;
+	*nmarkers = ks->nmarkers;
+	return ks->markers;
 }
 
 void kallsyms_write(const struct kallsyms *ks, FILE *out)
