@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "btf_types.h"
 #include "cli.h"
 #include "dwarf_types.h"
 
@@ -19,6 +20,7 @@ enum {
 	OPT_UNTIL,
 	OPT_JSON,
 	OPT_NO_CACHE,
+	OPT_TYPES,
 };
 
 static const struct option long_opts[] = {
@@ -31,6 +33,7 @@ static const struct option long_opts[] = {
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+	{ "types", required_argument, NULL, OPT_TYPES },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -55,7 +58,7 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 	c->filter.events = NULL;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:qvh", long_opts, NULL)) != -1) {
-		bool common = opt >= OPT_VMLINUX && opt <= OPT_NO_CACHE && opt != OPT_JSON &&
+		bool common = opt >= OPT_VMLINUX && opt <= OPT_TYPES && opt != OPT_JSON &&
 			      opt != OPT_CPU && opt != OPT_INSTANCE && opt != OPT_EVENT &&
 			      opt != OPT_SINCE && opt != OPT_UNTIL;
 		char letter = opt == OPT_JSON	    ? 'j'
@@ -81,6 +84,14 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 			break;
 		case OPT_NO_CACHE:
 			c->sopts.no_cache = true;
+			break;
+		case OPT_TYPES:
+			if (!session_parse_types(optarg, &c->sopts.types)) {
+				fprintf(stderr, "pmtrace: --types %s: one of btf, dwarf, profile, "
+						"auto\n%s",
+					optarg, usage);
+				return -1;
+			}
 			break;
 		case OPT_CPU:
 			err = pmt_filter_parse_cpus(&c->filter, optarg);
@@ -177,6 +188,18 @@ struct pmt_trace *cli_load(struct cli *c, struct session **sess)
 		dwarf_types_get_stats((*sess)->dwarf, &st);
 		fprintf(stderr, "pmtrace: DWARF: %u units indexed by hints, %u by scanning\n",
 			st.hint_cus, st.scanned_cus);
+	}
+	if ((*sess)->btf && !c->quiet) {
+		const char *notes = btf_types_notes((*sess)->btf);
+
+		/* module BTF the dump holds but that could not be used */
+		for (const char *p = notes; *p;) {
+			const char *nl = strchr(p, '\n');
+			int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+			fprintf(stderr, "pmtrace: warning: %.*s\n", len, p);
+			p += len + (nl ? 1 : 0);
+		}
 	}
 	err = session_save_profile(*sess);
 	if (err) {
