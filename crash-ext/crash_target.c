@@ -70,10 +70,10 @@ static struct pmt_err *classify_failure(uint64_t addr, long len)
 	free(scratch);
 	switch (rc) {
 	case PAGE_EXCLUDED:
-		return pmt_err_addr(PMT_ERR_NODATA, addr,
+		return pmt_err_addr(PMT_ERR_FILTERED, addr,
 				    "%#" PRIx64 ": page filtered out of the dump", addr);
 	case PAGE_INCOMPLETE:
-		return pmt_err_addr(PMT_ERR_NODATA, addr,
+		return pmt_err_addr(PMT_ERR_TRUNCATED, addr,
 				    "%#" PRIx64 ": page incomplete in the dump", addr);
 	case SEEK_ERROR:
 		return pmt_err_addr(PMT_ERR_IO, addr,

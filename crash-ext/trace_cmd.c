@@ -114,7 +114,9 @@ static void report(const char *what, struct pmt_err *err)
 /* The loaded trace, walking the dump the first time (or again with -r). */
 static struct pmt_trace *trace_get(bool reload)
 {
-	struct pmt_load_opts opts = { 0 };
+	/* decode every page now: the problems are then listed before the
+	 * first output, and every later command is served from the same walk */
+	struct pmt_load_opts opts = { .flags = PMT_LOAD_SCAN };
 	struct pmt_err *err;
 
 	if (session.trace && !reload)
@@ -130,12 +132,16 @@ static struct pmt_trace *trace_get(bool reload)
 	return session.trace;
 }
 
-static void print_diagnostics(struct pmt_trace *tr)
+/* One "trace: [kind] message" line per problem, from the i-th on. */
+static void print_diagnostics(struct pmt_trace *tr, size_t from)
 {
 	size_t n = pmt_trace_diag_count(tr);
 
-	for (size_t i = 0; i < n; i++)
-		fprintf(fp, "trace: %s\n", pmt_trace_diag(tr, i));
+	for (size_t i = from; i < n; i++) {
+		const struct pmt_diag *d = pmt_trace_diag(tr, i);
+
+		fprintf(fp, "trace: [%s] %s\n", pmt_err_code_id(d->code), d->msg);
+	}
 }
 
 enum subcommand { SUB_INFO, SUB_SHOW, SUB_DUMP };
@@ -244,12 +250,14 @@ static void cmd_trace(void)
 	struct pmt_trace *tr;
 	struct pmt_err *err;
 	struct request rq;
+	size_t ndiag;
 
 	parse(&rq);
 	tr = trace_get(rq.reload);
 	if (!tr)
 		return;
-	print_diagnostics(tr);
+	print_diagnostics(tr, 0);
+	ndiag = pmt_trace_diag_count(tr);
 	switch (rq.sub) {
 	case SUB_INFO:
 		err = pmt_write_info(tr, rq.json, fp);
@@ -267,6 +275,7 @@ static void cmd_trace(void)
 		err = NULL;
 		break;
 	}
+	print_diagnostics(tr, ndiag); /* found while writing */
 	fflush(fp);
 	if (err)
 		report(NULL, err);

@@ -71,8 +71,8 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 						    : 0;
 
 		if (letter && !strchr(extra, letter) && !common) {
-			fprintf(stderr, "pmtrace: option %s does not apply here\n%s", argv[optind - 1],
-				usage);
+			fprintf(stderr, "pmtrace: option %s does not apply here\n%s",
+				argv[optind - 1], usage);
 			return -1;
 		}
 		switch (opt) {
@@ -144,12 +144,12 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 	return optind;
 }
 
-static void on_diag(void *arg, const char *msg)
+static void on_diag(void *arg, const struct pmt_diag *d)
 {
 	struct cli *c = arg;
 
 	if (!c->quiet)
-		fprintf(stderr, "pmtrace: warning: %s\n", msg);
+		fprintf(stderr, "pmtrace: warning: [%s] %s\n", pmt_err_code_id(d->code), d->msg);
 }
 
 static void on_progress(void *arg, const char *what, unsigned int pct)
@@ -204,23 +204,29 @@ struct pmt_trace *cli_load(struct cli *c, struct session **sess)
 	err = session_save_profile(*sess);
 	if (err) {
 		if (c->sopts.verbose)
-			fprintf(stderr, "pmtrace: could not cache the type profile: %s\n", err->msg);
+			fprintf(stderr, "pmtrace: could not cache the type profile: %s\n",
+				err->msg);
 		pmt_err_free(err);
 	}
 	return tr;
 }
 
-int cli_status(struct pmt_trace *tr)
+int cli_status(struct pmt_trace *tr, const struct pmt_filter *filter)
 {
-	switch (pmt_trace_status(tr)) {
+	switch (pmt_trace_status(tr, filter)) {
 	case PMT_STATUS_COMPLETE:
 		return EXIT_COMPLETE;
 	case PMT_STATUS_PARTIAL:
-		fprintf(stderr, "pmtrace: partial result: %zu problem(s) above; everything else "
-				"was extracted\n",
+		fprintf(stderr,
+			"pmtrace: partial result: %zu problem(s) above; everything else "
+			"was extracted\n",
 			pmt_trace_diag_count(tr));
 		return EXIT_PARTIAL;
 	default:
+		fprintf(stderr,
+			"pmtrace: failed: nothing of what was asked could be read (%zu "
+			"problem(s) above)\n",
+			pmt_trace_diag_count(tr));
 		return EXIT_FAILED;
 	}
 }
@@ -250,7 +256,8 @@ int cli_run(int argc, char **argv, const char *extra, const char *usage, unsigne
 	err = emit(&c, sess, tr);
 	if (!err && fflush(stdout))
 		err = pmt_err_new(PMT_ERR_IO, "writing to stdout failed");
-	status = err ? cli_fail(err, argv[0]) : cli_status(tr);
+	status = err ? cli_fail(err, argv[0])
+		     : cli_status(tr, (flags & CLI_WHOLE_DUMP) ? NULL : &c.filter);
 	pmt_trace_free(tr);
 	session_close(sess);
 	return status;

@@ -42,6 +42,7 @@ struct pmt_trace *cli_load(struct cli *c, struct session **sess);
 enum cli_run_flags {
 	CLI_NEEDS_OUTPUT = 1 << 0, /* -o is required */
 	CLI_QUIET = 1 << 1,	   /* the command lists problems itself: none on stderr */
+	CLI_WHOLE_DUMP = 1 << 2,   /* the status is about the whole dump, not the filter */
 };
 
 /*
@@ -52,8 +53,9 @@ enum cli_run_flags {
 int cli_run(int argc, char **argv, const char *extra, const char *usage, unsigned int flags,
 	    struct pmt_err *(*emit)(struct cli *c, struct session *s, struct pmt_trace *tr));
 
-/* Exit status for a loaded trace (after output). */
-int cli_status(struct pmt_trace *tr);
+/* Exit status for a loaded trace (after output), for what `filter` asked
+ * (NULL: the whole dump). */
+int cli_status(struct pmt_trace *tr, const struct pmt_filter *filter);
 /* Print an error on stderr, consume it, return EXIT_FAILED. */
 int cli_fail(struct pmt_err *err, const char *what);
 

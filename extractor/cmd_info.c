@@ -57,5 +57,5 @@ static struct pmt_err *emit(struct cli *c, struct session *s, struct pmt_trace *
 
 int cmd_info(int argc, char **argv)
 {
-	return cli_run(argc, argv, "j", usage, CLI_QUIET, emit);
+	return cli_run(argc, argv, "j", usage, CLI_QUIET | CLI_WHOLE_DUMP, emit);
 }

@@ -24,6 +24,7 @@
 #include <traceevent/event-parse.h>
 
 #include "addr_set.h"
+#include "diag.h"
 #include "event_db.h"
 #include "kallsyms.h"
 #include "print_fmt.h"
@@ -96,8 +97,8 @@ static struct pmt_err *read_fields(struct pmt_trace *tr, uint64_t head, struct e
 		struct event_field *nf;
 
 		if (!node || n >= MAX_FIELDS || addr_set_add(&seen, node) != 1) {
-			err = pmt_err_addr(PMT_ERR_CORRUPT, node,
-					   "field list broken at %#" PRIx64, node);
+			err = pmt_err_addr(PMT_ERR_CORRUPT, node, "field list broken at %#" PRIx64,
+					   node);
 			break;
 		}
 		nf = realloc(f, (n + 1) * sizeof(*f));
@@ -129,8 +130,9 @@ static struct pmt_err *read_fields(struct pmt_trace *tr, uint64_t head, struct e
 				char *bracket = strchr(f[n - 1].type, '[');
 				char *nt;
 
-				if (asprintf(&nt, "%.*s[%" PRIu64 "]", (int)(bracket - f[n - 1].type),
-					     f[n - 1].type, v) >= 0) {
+				if (asprintf(&nt, "%.*s[%" PRIu64 "]",
+					     (int)(bracket - f[n - 1].type), f[n - 1].type,
+					     v) >= 0) {
 					free(f[n - 1].type);
 					f[n - 1].type = nt;
 				}
@@ -418,12 +420,13 @@ static void load_ptr_key(struct pmt_trace *tr, struct event_db *db)
 	    !pmt_read(tr->t, L->sym_no_hash_pointers.addr, &nohash, 1) && nohash)
 		return; /* booted with no_hash_pointers: raw values */
 	if (!L->sym_ptr_key.ok) {
-		trace_diag(tr, "no ptr_key symbol: %%p values print unhashed");
+		diag_degraded(tr, pmt_err_new(PMT_ERR_ABSENT, "no ptr_key symbol"),
+			      "%%p values print unhashed");
 		return;
 	}
 	err = pmt_read(tr->t, L->sym_ptr_key.addr, key, sizeof(key));
 	if (err) {
-		trace_diag_err(tr, err, "ptr_key (%%p values print unhashed)");
+		diag_degraded(tr, err, "ptr_key (%%p values print unhashed)");
 		return;
 	}
 	db->ptr_key[0] = pmt_get_u64(tr->t, key);
@@ -485,9 +488,9 @@ struct pmt_err *event_db_load(struct pmt_trace *tr, struct event_db **out)
 	uint64_t head, node;
 
 	*out = NULL;
-	if (!L->sym_ftrace_events.ok || !L->call_list.ok || !L->call_class.ok ||
-	    !L->call_type.ok || !L->class_system.ok || !L->class_fields.ok || !L->field_link.ok ||
-	    !L->field_name.ok || !L->field_type.ok || !L->sym_ftrace_common_fields.ok)
+	if (!L->sym_ftrace_events.ok || !L->call_list.ok || !L->call_class.ok || !L->call_type.ok ||
+	    !L->class_system.ok || !L->class_fields.ok || !L->field_link.ok || !L->field_name.ok ||
+	    !L->field_type.ok || !L->sym_ftrace_common_fields.ok)
 		return pmt_err_new(PMT_ERR_ABSENT, "kernel lacks the event structures we know");
 	db = calloc(1, sizeof(*db));
 	if (!db)
@@ -515,8 +518,12 @@ struct pmt_err *event_db_load(struct pmt_trace *tr, struct event_db **out)
 		struct pmt_err *eerr;
 
 		if (!node || db->n >= MAX_EVENTS || addr_set_add(&seen, node) != 1) {
-			trace_diag(tr, "event list broken at %#" PRIx64 " after %zu events", node,
-				   db->n);
+			diag_degraded(tr,
+				      pmt_err_addr(PMT_ERR_CORRUPT, node,
+						   "event list broken at %#" PRIx64
+						   " after %zu events",
+						   node, db->n),
+				      "event formats (later events print raw)");
 			break;
 		}
 		ne = realloc(db->ev, (db->n + 1) * sizeof(*ne));
@@ -529,7 +536,7 @@ struct pmt_err *event_db_load(struct pmt_trace *tr, struct event_db **out)
 		memset(e, 0, sizeof(*e));
 		eerr = read_event(tr, call, e);
 		if (eerr) {
-			trace_diag_err(tr, eerr, "event at %#" PRIx64, call);
+			diag_degraded(tr, eerr, "event at %#" PRIx64 " (prints raw)", call);
 			free_event(e);
 		} else {
 			db->n++;
@@ -538,7 +545,7 @@ struct pmt_err *event_db_load(struct pmt_trace *tr, struct event_db **out)
 	}
 	addr_set_free(&seen);
 	if (err) {
-		trace_diag_err(tr, err, "event list");
+		diag_degraded(tr, err, "event list (later events print raw)");
 		err = NULL;
 	}
 
@@ -562,8 +569,9 @@ struct pmt_err *event_db_load(struct pmt_trace *tr, struct event_db **out)
 		return &pmt_err_nomem;
 	}
 	tep_set_file_bigendian(db->tep, t->big_endian ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
-	tep_set_local_bigendian(db->tep, __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__ ? TEP_BIG_ENDIAN
-										 : TEP_LITTLE_ENDIAN);
+	tep_set_local_bigendian(db->tep, __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+						 ? TEP_BIG_ENDIAN
+						 : TEP_LITTLE_ENDIAN);
 	tep_set_long_size(db->tep, (int)t->word_size);
 	tep_set_page_size(db->tep, (int)t->page_size);
 	if (tr->ksyms)
