@@ -308,7 +308,7 @@ struct pmt_err *btf_check_blob(const void *data, size_t size, uint32_t base_type
 	if (magic == __builtin_bswap16(BTF_MAGIC))
 		b.swap = true;
 	else if (magic != BTF_MAGIC)
-		return pmt_err_new(PMT_ERR_CORRUPT, "no BTF magic (%#06x, not %#06x)", magic,
+		return pmt_err_new(PMT_ERR_CORRUPT, "no BTF magic (0x%04x, not 0x%04x)", magic,
 				   BTF_MAGIC);
 	if (b.p[2] != BTF_VERSION)
 		return pmt_err_new(PMT_ERR_UNSUPPORTED, "BTF version %u (this pmtrace reads %u)",

@@ -100,9 +100,10 @@ static bool same_diags(struct pmt_trace *a, struct pmt_trace *b, char *why, size
 		return false;
 	}
 	for (size_t i = 0; i < pmt_trace_diag_count(a); i++) {
-		if (strcmp(pmt_trace_diag(a, i), pmt_trace_diag(b, i))) {
-			snprintf(why, size, "diagnostic %zu: \"%s\" / \"%s\"", i,
-				 pmt_trace_diag(a, i), pmt_trace_diag(b, i));
+		const struct pmt_diag *x = pmt_trace_diag(a, i), *y = pmt_trace_diag(b, i);
+
+		if (strcmp(x->msg, y->msg) || x->code != y->code || x->degraded != y->degraded) {
+			snprintf(why, size, "diagnostic %zu: \"%s\" / \"%s\"", i, x->msg, y->msg);
 			return false;
 		}
 	}
@@ -146,9 +147,9 @@ int main(int argc, char **argv)
 			first_diff(v.text, v.text_len, b.text, b.text_len, why, sizeof(why));
 		} else if (v.json_len != b.json_len || memcmp(v.json, b.json, v.json_len)) {
 			first_diff(v.json, v.json_len, b.json, b.json_len, why, sizeof(why));
-		} else if (pmt_trace_status(v.tr) != pmt_trace_status(b.tr)) {
+		} else if (pmt_trace_status(v.tr, NULL) != pmt_trace_status(b.tr, NULL)) {
 			snprintf(why, sizeof(why), "status %d with vmlinux, %d with btf",
-				 pmt_trace_status(v.tr), pmt_trace_status(b.tr));
+				 pmt_trace_status(v.tr, NULL), pmt_trace_status(b.tr, NULL));
 		} else {
 			same_diags(v.tr, b.tr, why, sizeof(why));
 		}
@@ -159,7 +160,7 @@ int main(int argc, char **argv)
 			printf("ok: %s: text %zu bytes, json %zu bytes identical, %zu diagnostics, "
 			       "status %d (vmlinux %.2f s, btf %.2f s)\n",
 			       argv[i], b.text_len, b.json_len, pmt_trace_diag_count(b.tr),
-			       pmt_trace_status(b.tr), t1 - t0, t2 - t1);
+			       pmt_trace_status(b.tr, NULL), t1 - t0, t2 - t1);
 		}
 		run_free(&v);
 		run_free(&b);
