@@ -166,6 +166,28 @@ else
 	bad "pmtrace show --json: btf exit $rb, vmlinux exit $rv: $(diff "$tmp/v" "$tmp/b" | head -4) $(head -2 "$tmp/be")"
 fi
 
+# --types: conflicting options refused; the profile the BTF run cached serves
+# --types profile (and so the next auto run)
+if [ "$SUITE" = bookworm ]; then
+	for args in "--types btf --vmlinux $VMLINUX" "--types dwarf --profile /nonexistent" \
+		"--types profile --vmlinux $VMLINUX" "--types bogus"; do
+		# shellcheck disable=SC2086
+		btf info $args "$D" >/dev/null 2>"$tmp/err"
+		rc=$?
+		if [ $rc -eq 2 ] && grep -q -- "--types" "$tmp/err"; then
+			ok "info $args: refused: $(head -1 "$tmp/err")"
+		else
+			bad "info $args: exit $rc: $(head -2 "$tmp/err")"
+		fi
+	done
+	btf info --types profile "$D" >"$tmp/info" 2>"$tmp/err"
+	if grep -q "^types: profile $tmp/cache/profiles/$bid.profile\$" "$tmp/info"; then
+		ok "--types profile: the profile cached by the BTF run"
+	else
+		bad "--types profile: $(grep '^types' "$tmp/info") $(head -2 "$tmp/err")"
+	fi
+fi
+
 # Bad input, on 6.1 only (the code is the same for every kernel): the BTF
 # pages left out of the dump, and a blob with a broken magic. --types btf must
 # refuse with the reason; the vmlinux run, which needs no BTF, is unharmed.
