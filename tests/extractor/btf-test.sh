@@ -60,7 +60,7 @@ for c in "${cells[@]}"; do [ "$(basename "$c")" = basic ] && basic=$c; done
 bid=$(readelf -n "$VMLINUX" 2>/dev/null | sed -n 's/^ *Build ID: *\([0-9a-f]*\)$/\1/p' | head -1)
 
 # Kernels before 6.0: no kallsyms in VMCOREINFO, so no BTF without debuginfo.
-major=${release%%.*} rest=${release#*.} minor=${rest%%.*}
+major=${release%%.*}
 if [ "$major" -lt 6 ]; then
 	btf show --types btf "$basic/vmcore.elf" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
