@@ -189,18 +189,6 @@ struct pmt_trace *cli_load(struct cli *c, struct session **sess)
 		fprintf(stderr, "pmtrace: DWARF: %u units indexed by hints, %u by scanning\n",
 			st.hint_cus, st.scanned_cus);
 	}
-	if ((*sess)->btf && !c->quiet) {
-		const char *notes = btf_types_notes((*sess)->btf);
-
-		/* module BTF the dump holds but that could not be used */
-		for (const char *p = notes; *p;) {
-			const char *nl = strchr(p, '\n');
-			int len = nl ? (int)(nl - p) : (int)strlen(p);
-
-			fprintf(stderr, "pmtrace: warning: %.*s\n", len, p);
-			p += len + (nl ? 1 : 0);
-		}
-	}
 	err = session_save_profile(*sess);
 	if (err) {
 		if (c->sopts.verbose)
@@ -231,6 +219,21 @@ int cli_status(struct pmt_trace *tr, const struct pmt_filter *filter)
 	}
 }
 
+/* Module BTF the dump holds but that could not be used (read when an event
+ * format first needs it, so possibly while printing). */
+static void print_btf_notes(const struct cli *c, struct session *s)
+{
+	const char *notes = s->btf ? btf_types_notes(s->btf) : "";
+
+	for (const char *p = notes; !c->quiet && *p;) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+		fprintf(stderr, "pmtrace: warning: %.*s\n", len, p);
+		p += len + (nl ? 1 : 0);
+	}
+}
+
 int cli_run(int argc, char **argv, const char *extra, const char *usage, unsigned int flags,
 	    struct pmt_err *(*emit)(struct cli *c, struct session *s, struct pmt_trace *tr))
 {
@@ -256,6 +259,7 @@ int cli_run(int argc, char **argv, const char *extra, const char *usage, unsigne
 	err = emit(&c, sess, tr);
 	if (!err && fflush(stdout))
 		err = pmt_err_new(PMT_ERR_IO, "writing to stdout failed");
+	print_btf_notes(&c, sess);
 	status = err ? cli_fail(err, argv[0])
 		     : cli_status(tr, (flags & CLI_WHOLE_DUMP) ? NULL : &c.filter);
 	pmt_trace_free(tr);
