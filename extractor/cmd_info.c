@@ -11,6 +11,7 @@
 static const char usage[] =
 	"usage: pmtrace info [--vmlinux FILE | --profile FILE] [--types btf|dwarf|profile|auto]\n"
 	"                    [--json] VMCORE\n"
+	"       pmtrace info --json [...] VMCORE...   (a batch: one tagged stream)\n"
 	"  Kernel release, KASLR offset, where the types came from, buffers and\n"
 	"  instances, per-CPU entries, overrun, pages and sub-buffer size, and\n"
 	"  everything that could not be read.\n";
@@ -26,36 +27,36 @@ static struct pmt_err *emit(struct cli *c, struct session *s, struct pmt_trace *
 		notes = btf_types_notes(s->btf);
 	}
 	if (!c->json) {
-		printf("dump: %s (%s)\n", c->vmcore, dump_format_name(s->dump));
-		printf("types: %s\n", s->types_source);
+		fprintf(c->out, "dump: %s (%s)\n", c->vmcore, dump_format_name(s->dump));
+		fprintf(c->out, "types: %s\n", s->types_source);
 		for (const char *p = notes; *p;) {
 			const char *nl = strchr(p, '\n');
 			int len = nl ? (int)(nl - p) : (int)strlen(p);
 
-			printf("types: not usable: %.*s\n", len, p);
+			fprintf(c->out, "types: not usable: %.*s\n", len, p);
 			p += len + (nl ? 1 : 0);
 		}
 	} else {
-		fputs("{\"type\":\"types\",\"source\":", stdout);
-		output_json_string(stdout, s->types_kind, strlen(s->types_kind));
-		fputs(",\"detail\":", stdout);
-		output_json_string(stdout, s->types_source, strlen(s->types_source));
-		fputs(",\"not_usable\":[", stdout);
+		fputs("{\"type\":\"types\",\"source\":", c->out);
+		output_json_string(c->out, s->types_kind, strlen(s->types_kind));
+		fputs(",\"detail\":", c->out);
+		output_json_string(c->out, s->types_source, strlen(s->types_source));
+		fputs(",\"not_usable\":[", c->out);
 		for (const char *p = notes; *p;) {
 			const char *nl = strchr(p, '\n');
 			size_t len = nl ? (size_t)(nl - p) : strlen(p);
 
 			if (p != notes)
-				fputc(',', stdout);
-			output_json_string(stdout, p, len);
+				fputc(',', c->out);
+			output_json_string(c->out, p, len);
 			p += len + (nl ? 1 : 0);
 		}
-		fputs("]}\n", stdout);
+		fputs("]}\n", c->out);
 	}
-	return pmt_write_info(tr, c->json, stdout);
+	return pmt_write_info(tr, c->json, c->out);
 }
 
 int cmd_info(int argc, char **argv)
 {
-	return cli_run(argc, argv, "j", usage, CLI_QUIET | CLI_WHOLE_DUMP, emit);
+	return cli_run(argc, argv, "j", usage, CLI_QUIET | CLI_WHOLE_DUMP | CLI_BATCH, emit);
 }

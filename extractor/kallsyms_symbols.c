@@ -134,13 +134,12 @@ static void add_table(struct ksyms_tgt *k, const char *name, uint64_t addr)
 static void find_markers(struct ksyms_tgt *k, struct pmt_target *mem, uint64_t names)
 {
 	static const unsigned int aligns[] = { 4, 8, 16 };
-	uint64_t names_len;
-	size_t n;
-	const uint32_t *want = kallsyms_names_layout(k->ks, &names_len, &n);
+	uint64_t names_len = kallsyms_names_len(k->ks);
+	size_t n = (kallsyms_count(k->ks) + 255) / 256;
 	unsigned int widths[2] = { 4, mem->word_size };
 	uint8_t *buf;
 
-	if (!want || !n || n > (1u << 16))
+	if (!n || n > (1u << 16))
 		return;
 	buf = malloc(n * 8);
 	if (!buf)
@@ -157,7 +156,8 @@ static void find_markers(struct ksyms_tgt *k, struct pmt_target *mem, uint64_t n
 				continue;
 			}
 			for (i = 0; i < n; i++)
-				if (pmt_get_uint(mem, buf + i * widths[w], widths[w]) != want[i])
+				if (pmt_get_uint(mem, buf + i * widths[w], widths[w]) !=
+				    kallsyms_name_offset(k->ks, 256 * i))
 					break;
 			if (i == n) {
 				add_table(k, "kallsyms_markers", at);

@@ -25,11 +25,13 @@ struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *
  * kernel has no such table), e.g. from VMCOREINFO when there is no vmlinux.
  * `anchor` names a symbol whose run-time address `anchor_addr` is known
  * ("_text" or "_stext"): the offset encoding is the one that puts it there.
+ * stext/end bound the kernel image when known (else found by name).
  */
 struct kallsyms_tables {
 	uint64_t num_syms, names, token_table, token_index, offsets, relative_base, addresses;
 	const char *anchor;
 	uint64_t anchor_addr;
+	uint64_t stext, end;
 };
 struct pmt_err *kallsyms_load_tables(struct pmt_target *t, const struct kallsyms_tables *tab,
 				     struct kallsyms **out);
@@ -41,11 +43,11 @@ size_t kallsyms_count(const struct kallsyms *ks);
 /* The i-th symbol in address order (i < kallsyms_count()): its name, with
  * its run-time address in *addr and its type letter ('T', 'd', ...) in *type. */
 const char *kallsyms_symbol(const struct kallsyms *ks, size_t i, uint64_t *addr, char *type);
-/* The layout of kallsyms_names as decoded: its length in bytes, and the
- * offset in it of every 256th symbol's entry (what kallsyms_markers holds),
- * *nmarkers of them; NULL if not loaded. */
-const uint32_t *kallsyms_names_layout(const struct kallsyms *ks, uint64_t *names_len,
-				      size_t *nmarkers);
+/* The decoded layout of kallsyms_names: its length in bytes, and the offset
+ * in it of the entry of symbol `index` in the kernel's table order (what
+ * kallsyms_markers[k] holds for index 256 * k). */
+uint64_t kallsyms_names_len(const struct kallsyms *ks);
+uint32_t kallsyms_name_offset(const struct kallsyms *ks, size_t index);
 /* Write "addr type name" lines like /proc/kallsyms. */
 void kallsyms_write(const struct kallsyms *ks, FILE *out);
 
