@@ -3,7 +3,8 @@
  * Symbols from the dump's kallsyms (see kallsyms_symbols.h).
  *
  * One decode of the tables (lib/kallsyms.c: ~90k symbols on 6.1, ~190k on
- * 7.2), then a hash index from name to the preferred symbol of that name.
+ * 7.2), then one pass expanding every name into an arena and a hash index
+ * from name to the preferred symbol of that name.
  * The decode is checked against VMCOREINFO before it is trusted: the symbol
  * _stext must decode to SYMBOL(_stext).
  */
@@ -18,15 +19,18 @@
 #include "kallsyms_symbols.h"
 
 struct sym_ent {
-	const char *name; /* in the kallsyms string table */
-	uint64_t addr;	  /* run-time */
-	int rank;	  /* lower is preferred */
+	uint32_t name; /* offset + 1 in the name arena; 0: empty slot */
+	int rank;      /* lower is preferred */
+	uint64_t addr; /* run-time */
 };
 
 struct ksyms_tgt {
 	struct kallsyms *ks;
 	struct sym_ent *e;
 	size_t cap;
+	char *arena; /* the names, NUL-separated */
+	size_t arena_len, arena_cap;
+	bool oom;
 	uint64_t kaslr;
 	/* kallsyms' own tables, from VMCOREINFO (run-time; 0 = absent) */
 	struct {
@@ -51,7 +55,7 @@ static struct sym_ent *slot(const struct ksyms_tgt *k, const char *name)
 {
 	size_t i = hash_name(name) & (k->cap - 1);
 
-	while (k->e[i].name && strcmp(k->e[i].name, name))
+	while (k->e[i].name && strcmp(k->arena + k->e[i].name - 1, name))
 		i = (i + 1) & (k->cap - 1);
 	return &k->e[i];
 }
@@ -220,6 +224,7 @@ static void op_destroy(struct pmt_target *t)
 	if (k) {
 		kallsyms_free(k->ks);
 		free(k->e);
+		free(k->arena);
 		free(k);
 	}
 	free(t);
@@ -239,6 +244,43 @@ size_t kallsyms_symbols_count(struct pmt_target *t)
 	return t && t->ops == &ksyms_ops ? kallsyms_count(kt_of(t)->ks) : 0;
 }
 
+/* One symbol into the index (kallsyms_each() callback). */
+static bool index_one(void *arg, const char *name, uint64_t addr, char type)
+{
+	struct ksyms_tgt *k = arg;
+	struct sym_ent *e = slot(k, name);
+	int rank = rank_of(type);
+	size_t len;
+
+	/* address order: the first of equal rank is the lowest address */
+	if (e->name) {
+		if (rank < e->rank) {
+			e->rank = rank;
+			e->addr = addr;
+		}
+		return true;
+	}
+	len = strlen(name) + 1;
+	if (k->arena_len + len > k->arena_cap) {
+		size_t cap = k->arena_cap ? 2 * k->arena_cap : 1u << 20;
+		char *n;
+
+		while (cap < k->arena_len + len)
+			cap *= 2;
+		n = cap <= UINT32_MAX ? realloc(k->arena, cap) : NULL;
+		if (!n) {
+			k->oom = true;
+			return false;
+		}
+		k->arena = n;
+		k->arena_cap = cap;
+	}
+	memcpy(k->arena + k->arena_len, name, len);
+	*e = (struct sym_ent){ .name = (uint32_t)k->arena_len + 1, .rank = rank, .addr = addr };
+	k->arena_len += len;
+	return true;
+}
+
 static struct pmt_err *build_index(struct ksyms_tgt *k)
 {
 	size_t n = kallsyms_count(k->ks);
@@ -249,24 +291,14 @@ static struct pmt_err *build_index(struct ksyms_tgt *k)
 	k->e = calloc(k->cap, sizeof(*k->e));
 	if (!k->e)
 		return &pmt_err_nomem;
-	/* address order: the first of equal rank is the lowest address */
-	for (size_t i = 0; i < n; i++) {
-		uint64_t addr;
-		char type;
-		const char *name = kallsyms_symbol(k->ks, i, &addr, &type);
-		struct sym_ent *e = slot(k, name);
-		int rank = rank_of(type);
-
-		if (!e->name || rank < e->rank)
-			*e = (struct sym_ent){ .name = name, .addr = addr, .rank = rank };
-	}
-	return NULL;
+	kallsyms_each(k->ks, index_one, k);
+	return k->oom ? &pmt_err_nomem : NULL;
 }
 
 struct pmt_err *kallsyms_symbols_target(struct dump *d, struct pmt_target *mem,
 					struct pmt_target **out)
 {
-	struct kallsyms_tables tab = { .anchor = "_stext" };
+	struct kallsyms_tables tab = { .anchor = "_stext", .bounds_later = true };
 	const char *rel = dump_vmcoreinfo(d, "OSRELEASE");
 	struct pmt_target *t = NULL;
 	struct ksyms_tgt *k = NULL;
@@ -311,6 +343,11 @@ struct pmt_err *kallsyms_symbols_target(struct dump *d, struct pmt_target *mem,
 	if (err)
 		goto fail;
 	e = slot(k, "_stext");
+	if (e->name) {
+		struct sym_ent *end = slot(k, "_end");
+
+		kallsyms_set_bounds(k->ks, e->addr, end->name ? end->addr : UINT64_MAX);
+	}
 	if (!e->name || e->addr != tab.anchor_addr) {
 		err = pmt_err_new(PMT_ERR_CORRUPT,
 				  "kallsyms decoded from the dump puts _stext at %#" PRIx64

@@ -343,7 +343,7 @@ struct pmt_err *kallsyms_load_tables(struct pmt_target *t, const struct kallsyms
 	if (tab->stext && tab->end) {
 		ks->lo = tab->stext;
 		ks->hi = tab->end;
-	} else {
+	} else if (!tab->bounds_later) {
 		for (size_t i = 0; i < ks->n; i++) {
 			const char *name = ks_name(ks, ks->syms[i].order) + 1;
 
@@ -408,16 +408,41 @@ const char *kallsyms_lookup(const struct kallsyms *ks, uint64_t addr, uint64_t *
 	return ks_name((struct kallsyms *)ks, ks->syms[lo].order) + 1;
 }
 
-const char *kallsyms_symbol(const struct kallsyms *ks, size_t i, uint64_t *addr, char *type)
+void kallsyms_each(const struct kallsyms *ks,
+		   bool (*fn)(void *arg, const char *name, uint64_t addr, char type), void *arg)
 {
-	const char *name;
+	char buf[1024];
 
-	if (!ks || i >= ks->n)
-		return NULL;
-	name = ks_name((struct kallsyms *)ks, ks->syms[i].order); /* caches: logically const */
-	*addr = ks->syms[i].addr;
-	*type = name[0];
-	return name + 1;
+	for (size_t i = 0; ks && i < ks->n; i++) {
+		uint32_t order = ks->syms[i].order;
+		const uint8_t *p = ks->names + ks->name_pos[order];
+		size_t len = *p++, total = 0;
+
+		if (len & 0x80)
+			len = (len & 0x7f) | ((size_t)*p++ << 7);
+		for (size_t k = 0; k < len; k++) {
+			const char *tok = ks->ttab + ks->token_off[p[k]];
+			size_t tl = strnlen(tok, ks->ttab_len - ks->token_off[p[k]]);
+
+			if (tl > sizeof(buf) - 1 - total) /* longer than any kernel name */
+				tl = sizeof(buf) - 1 - total;
+			memcpy(buf + total, tok, tl);
+			total += tl;
+		}
+		if (!total)
+			buf[total++] = '?';
+		buf[total] = '\0';
+		if (!fn(arg, buf + 1, ks->syms[i].addr, buf[0]))
+			return;
+	}
+}
+
+void kallsyms_set_bounds(struct kallsyms *ks, uint64_t lo, uint64_t hi)
+{
+	if (ks) {
+		ks->lo = lo;
+		ks->hi = hi;
+	}
 }
 
 uint64_t kallsyms_names_len(const struct kallsyms *ks)

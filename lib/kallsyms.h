@@ -8,6 +8,7 @@
 #ifndef PMTRACE_KALLSYMS_H
 #define PMTRACE_KALLSYMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@ struct kallsyms_tables {
 	const char *anchor;
 	uint64_t anchor_addr;
 	uint64_t stext, end;
+	bool bounds_later; /* no stext/end: leave them to kallsyms_set_bounds() */
 };
 struct pmt_err *kallsyms_load_tables(struct pmt_target *t, const struct kallsyms_tables *tab,
 				     struct kallsyms **out);
@@ -40,9 +42,14 @@ void kallsyms_free(struct kallsyms *ks);
  * first of its aliases), or NULL outside the kernel image. */
 const char *kallsyms_lookup(const struct kallsyms *ks, uint64_t addr, uint64_t *offset);
 size_t kallsyms_count(const struct kallsyms *ks);
-/* The i-th symbol in address order (i < kallsyms_count()): its name, with
- * its run-time address in *addr and its type letter ('T', 'd', ...) in *type. */
-const char *kallsyms_symbol(const struct kallsyms *ks, size_t i, uint64_t *addr, char *type);
+/* Call fn for every symbol in address order with its name (expanded into a
+ * buffer valid only during the call; nothing is cached), run-time address and
+ * type letter ('T', 'd', ...); stops when fn returns false. */
+void kallsyms_each(const struct kallsyms *ks,
+		   bool (*fn)(void *arg, const char *name, uint64_t addr, char type), void *arg);
+/* Set the kernel image bounds [lo, hi) after a kallsyms_load_tables() with
+ * bounds_later (a caller that finds _stext and _end itself). */
+void kallsyms_set_bounds(struct kallsyms *ks, uint64_t lo, uint64_t hi);
 /* The decoded layout of kallsyms_names: its length in bytes, and the offset
  * in it of the entry of symbol `index` in the kernel's table order (what
  * kallsyms_markers[k] holds for index 256 * k). */

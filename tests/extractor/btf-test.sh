@@ -24,10 +24,11 @@
 # Kernels whose VMCOREINFO has no kallsyms (5.10) must fail with a message
 # naming --vmlinux, --profile and the build-id needed.
 #
-# The vmlinux runs use the shared cache (its profile of the vmlinux, i.e.
-# DWARF's recorded answers, once warm); rebuilt flattened dumps are shared
-# with it through a symlink, nothing else. The fixture makes the corpus: a
-# missing cell or vmlinux is a failure, not a skip.
+# The vmlinux runs use a private cache holding the profile this test's own
+# DWARF run recorded (the shared one may have been written by another pmtrace
+# build); rebuilt flattened dumps are shared through a symlink, nothing else.
+# The fixture makes the corpus: a missing cell or vmlinux is a failure, not a
+# skip.
 set -uo pipefail
 PMTRACE=$1 COMPARE=$2 REPO=$3 SUITE=$4
 CACHE=${PMTRACE_CACHE:-$HOME/.cache/pmtrace}
@@ -49,9 +50,16 @@ if [ ! -f "$VMLINUX" ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir "$tmp/cache"
-[ -d "$CACHE/flattened" ] && ln -s "$CACHE/flattened" "$tmp/cache/flattened"
+mkdir "$tmp/cache" "$tmp/dwcache"
+if [ -d "$CACHE/flattened" ]; then
+	ln -s "$CACHE/flattened" "$tmp/cache/flattened"
+	ln -s "$CACHE/flattened" "$tmp/dwcache/flattened"
+fi
+# the BTF runs: nothing cached; the vmlinux runs: a cache of their own, whose
+# profile the first (DWARF) run below writes, so the reference never depends
+# on what other pmtrace builds left in the shared cache
 btf() { PMTRACE_CACHE=$tmp/cache "$PMTRACE" "$@"; }
+vml() { PMTRACE_CACHE=$tmp/dwcache "$PMTRACE" "$@"; }
 start=$(date +%s.%N)
 
 basic=
@@ -116,8 +124,7 @@ btf show --types btf "$D" >"$tmp/btf.txt" 2>"$tmp/btf.err"
 rb=$?
 # DWARF itself (no cached profile read); what it answered is recorded in a
 # cache of its own: the DWARF profile compared below
-mkdir "$tmp/dwcache"
-PMTRACE_CACHE=$tmp/dwcache "$PMTRACE" show --types dwarf --vmlinux "$VMLINUX" "$D" >"$tmp/dwarf.txt" 2>"$tmp/err"
+vml show --types dwarf --vmlinux "$VMLINUX" "$D" >"$tmp/dwarf.txt" 2>"$tmp/err"
 rd=$?
 if [ $rb -eq $rd ] && cmp -s "$tmp/btf.txt" "$tmp/dwarf.txt"; then
 	ok "basic elf: --types btf == --types dwarf ($(wc -l <"$tmp/btf.txt") lines, exit $rb)"
@@ -141,7 +148,7 @@ if [ "$(grep -c . "$tmp/btf.prof")" -gt 100 ] &&
 else
 	bad "profiles differ: $(head -10 "$tmp/pdiff")"
 fi
-"$PMTRACE" show --profile "$tmp/btf.prof" "$D" >"$tmp/prof.txt" 2>"$tmp/err"
+vml show --profile "$tmp/btf.prof" "$D" >"$tmp/prof.txt" 2>"$tmp/err"
 if cmp -s "$tmp/prof.txt" "$tmp/dwarf.txt"; then
 	ok "show --profile (made from BTF) == --types dwarf"
 else
@@ -149,7 +156,7 @@ else
 fi
 
 # The basic ELF dump, through the command: text and JSON, exit codes, stderr.
-"$PMTRACE" show --vmlinux "$VMLINUX" "$D" >"$tmp/v" 2>"$tmp/ve"
+vml show --vmlinux "$VMLINUX" "$D" >"$tmp/v" 2>"$tmp/ve"
 rv=$?
 if [ $rb -eq $rv ] && [ -s "$tmp/btf.txt" ] && cmp -s "$tmp/btf.txt" "$tmp/v" && cmp -s "$tmp/btf.err" "$tmp/ve"; then
 	ok "pmtrace show --types btf == --vmlinux ($(wc -l <"$tmp/v") lines, exit $rb, same stderr)"
@@ -158,7 +165,7 @@ else
 fi
 btf show --types btf --json "$D" >"$tmp/b" 2>"$tmp/be"
 rb=$?
-"$PMTRACE" show --vmlinux "$VMLINUX" --json "$D" >"$tmp/v" 2>"$tmp/ve"
+vml show --vmlinux "$VMLINUX" --json "$D" >"$tmp/v" 2>"$tmp/ve"
 rv=$?
 if [ $rb -eq $rv ] && [ -s "$tmp/b" ] && cmp -s "$tmp/b" "$tmp/v" && cmp -s "$tmp/be" "$tmp/ve"; then
 	ok "pmtrace show --json --types btf == --vmlinux ($(wc -l <"$tmp/b") lines, exit $rb, same stderr)"
@@ -203,7 +210,7 @@ if [ "$SUITE" = bookworm ]; then
 		fi
 		btf show --types btf "$tmp/damaged.elf" >"$tmp/b" 2>"$tmp/be"
 		rb=$?
-		"$PMTRACE" show --vmlinux "$VMLINUX" "$tmp/damaged.elf" >"$tmp/v" 2>/dev/null
+		vml show --vmlinux "$VMLINUX" "$tmp/damaged.elf" >"$tmp/v" 2>/dev/null
 		if [ $rb -eq 2 ] && [ ! -s "$tmp/b" ] && grep -q "BTF at 0x[0-9a-f]*.*$want" "$tmp/be" &&
 			cmp -s "$tmp/v" "$tmp/dwarf.txt"; then
 			ok "BTF $mode: refused ($(cat "$tmp/be")); --vmlinux unharmed"
@@ -225,7 +232,7 @@ for cell in "${cells[@]}"; do
 done
 if [ "${#dumps[@]}" -eq 0 ]; then
 	bad "no dumps to compare"
-elif "$COMPARE" "$VMLINUX" "${dumps[@]}" >"$tmp/cmp"; then
+elif PMTRACE_CACHE=$tmp/dwcache "$COMPARE" "$VMLINUX" "${dumps[@]}" >"$tmp/cmp"; then
 	ok "${#dumps[@]} dumps: --types btf == --vmlinux, text and JSON"
 else
 	bad "$(grep -c '^FAIL' "$tmp/cmp") of ${#dumps[@]} dumps differ"
