@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "btf_types.h"
 #include "cli.h"
 #include "dump.h"
 #include "dwarf_types.h"
@@ -26,6 +27,7 @@ enum {
 	OPT_FIND,
 	OPT_BOOT,
 	OPT_REGION,
+	OPT_TYPES,
 };
 
 static const struct option long_opts[] = {
@@ -43,6 +45,7 @@ static const struct option long_opts[] = {
 	{ "boot", required_argument, NULL, OPT_BOOT },
 	{ "region", required_argument, NULL, OPT_REGION },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+	{ "types", required_argument, NULL, OPT_TYPES },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -68,7 +71,8 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:qvh", long_opts, NULL)) != -1) {
 		/* options every command takes; the others are in its `extra` */
-		bool common = opt == OPT_VMLINUX || opt == OPT_PROFILE || opt == OPT_NO_CACHE;
+		bool common = opt == OPT_VMLINUX || opt == OPT_PROFILE || opt == OPT_NO_CACHE ||
+			      opt == OPT_TYPES;
 		char letter = opt == OPT_JSON	    ? 'j'
 			      : opt == OPT_CPU	    ? 'c'
 			      : opt == OPT_INSTANCE ? 'i'
@@ -97,6 +101,14 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 			break;
 		case OPT_NO_CACHE:
 			c->sopts.no_cache = true;
+			break;
+		case OPT_TYPES:
+			if (!session_parse_types(optarg, &c->sopts.types)) {
+				fprintf(stderr, "pmtrace: --types %s: one of btf, dwarf, profile, "
+						"auto\n%s",
+					optarg, usage);
+				return -1;
+			}
 			break;
 		case OPT_CPU:
 			err = pmt_filter_parse_cpus(&c->filter, optarg);
@@ -295,6 +307,21 @@ int cli_status(struct pmt_trace *tr, const struct pmt_filter *filter)
 	}
 }
 
+/* Module BTF the dump holds but that could not be used (read when an event
+ * format first needs it, so possibly while printing). */
+static void print_btf_notes(const struct cli *c, struct session *s)
+{
+	const char *notes = s->btf ? btf_types_notes(s->btf) : "";
+
+	for (const char *p = notes; !c->quiet && *p;) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+		fprintf(stderr, "pmtrace: warning: %.*s\n", len, p);
+		p += len + (nl ? 1 : 0);
+	}
+}
+
 static const char *status_word(int status)
 {
 	return status == EXIT_COMPLETE ? "complete" : status == EXIT_PARTIAL ? "partial" : "failed";
@@ -327,6 +354,7 @@ static int run_one_tagged(struct cli *c, const char *path, unsigned int flags,
 		return EXIT_FAILED;
 	}
 	err = emit(c, sess, tr);
+	print_btf_notes(c, sess);
 	if (err) {
 		fprintf(stderr, "pmtrace: %s: %s\n", path, err->msg);
 		pmt_err_free(err);
@@ -411,6 +439,7 @@ int cli_run(int argc, char **argv, const char *extra, const char *usage, unsigne
 	err = emit(&c, sess, tr);
 	if (!err && fflush(stdout))
 		err = pmt_err_new(PMT_ERR_IO, "writing to stdout failed");
+	print_btf_notes(&c, sess);
 	status = err ? cli_fail(err, argv[0])
 		     : cli_status(tr, (flags & CLI_WHOLE_DUMP) ? NULL : &c.filter);
 	pmt_trace_free(tr);

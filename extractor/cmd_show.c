@@ -10,6 +10,8 @@ static const char usage[] =
 	"       pmtrace show --json [options] VMCORE...   (a batch: one tagged stream)\n"
 	"  Print the trace as tracefs `trace` prints it, merged by time stamp.\n"
 	"  --vmlinux FILE | --profile FILE   types for the dumped kernel\n"
+	"  --types btf|dwarf|profile|auto   force where types come from (btf: the\n"
+	"                    dump's own BTF and kallsyms, no file needed)\n"
 	"  --cpu LIST        only these CPUs (e.g. 0,2-3); one CPU = per_cpu/cpuN/trace\n"
 	"  --instance NAME   an instance instead of the global buffer ('all' for every one)\n"
 	"  --event SYS:NAME  only this event (repeatable; SYS:* for a whole system)\n"
