@@ -23,6 +23,8 @@ enum {
 	OPT_NO_CACHE,
 	OPT_TAIL,
 	OPT_LAST,
+	OPT_BOOT,
+	OPT_RANGE_IMAGE,
 };
 
 static const struct option long_opts[] = {
@@ -36,6 +38,8 @@ static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "tail", required_argument, NULL, OPT_TAIL },
 	{ "last", required_argument, NULL, OPT_LAST },
+	{ "boot", required_argument, NULL, OPT_BOOT },
+	{ "range-image", required_argument, NULL, OPT_RANGE_IMAGE },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -61,7 +65,8 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 	c->filter.events = NULL;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:qvh", long_opts, NULL)) != -1) {
-		bool common = opt >= OPT_VMLINUX && opt <= OPT_LAST && opt != OPT_JSON &&
+		bool common = opt >= OPT_VMLINUX && opt <= OPT_RANGE_IMAGE && opt != OPT_JSON &&
+			      opt != OPT_BOOT && opt != OPT_RANGE_IMAGE &&
 			      opt != OPT_TAIL && opt != OPT_LAST && opt != OPT_CPU &&
 			      opt != OPT_INSTANCE && opt != OPT_EVENT && opt != OPT_SINCE &&
 			      opt != OPT_UNTIL;
@@ -73,6 +78,8 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 			      : opt == OPT_UNTIL    ? 'u'
 			      : opt == OPT_TAIL	    ? 't'
 			      : opt == OPT_LAST	    ? 'l'
+			      : opt == OPT_BOOT	    ? 'b'
+			      : opt == OPT_RANGE_IMAGE ? 'r'
 			      : opt == 'o'	    ? 'o'
 						    : 0;
 
@@ -135,6 +142,21 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 			}
 			break;
 		}
+		case OPT_BOOT:
+			if (!strcmp(optarg, "previous"))
+				c->filter.boot = PMT_BOOT_PREVIOUS;
+			else if (!strcmp(optarg, "current"))
+				c->filter.boot = PMT_BOOT_CURRENT;
+			else {
+				fprintf(stderr,
+					"pmtrace: --boot wants 'current' or 'previous', not '%s'\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case OPT_RANGE_IMAGE:
+			c->range_image = optarg;
+			break;
 		case OPT_LAST:
 			err = pmt_parse_duration(optarg, &c->filter.last_ns);
 			if (err)

@@ -23,6 +23,7 @@ struct cli {
 	int nevents;
 	const char *vmcore;
 	const char *output; /* -o */
+	const char *range_image; /* --range-image FILE@PHYSADDR[:SIZE] instead of a VMCORE */
 	FILE *out;	    /* where show/info write: stdout, or a tagging stream in a batch */
 	bool batch;	    /* several dumps in one call (JSON only) */
 	bool json;

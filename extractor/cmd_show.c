@@ -11,6 +11,8 @@ static const char usage[] =
 	"  --vmlinux FILE | --profile FILE   types for the dumped kernel\n"
 	"  --cpu LIST        only these CPUs (e.g. 0,2-3); one CPU = per_cpu/cpuN/trace\n"
 	"  --instance NAME   an instance instead of the global buffer ('all' for every one)\n"
+	"  --boot previous|current   only buffers holding the previous boot's data (a\n"
+	"                    boot-mapped instance after a warm reboot) or the dumped boot's\n"
 	"  --event SYS:NAME  only this event (repeatable; SYS:* for a whole system)\n"
 	"  --since SECS, --until SECS   time window, e.g. 1234.5\n"
 	"  --tail N          only the last N events of each CPU\n"
@@ -32,5 +34,5 @@ static struct pmt_err *emit(struct cli *c, struct session *s, struct pmt_trace *
 
 int cmd_show(int argc, char **argv)
 {
-	return cli_run(argc, argv, "jcieustl", usage, CLI_BATCH, emit);
+	return cli_run(argc, argv, "jcieustlbr", usage, CLI_BATCH, emit);
 }

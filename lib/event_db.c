@@ -27,6 +27,7 @@
 #include "diag.h"
 #include "event_db.h"
 #include "kallsyms.h"
+#include "persistent.h"
 #include "print_fmt.h"
 #include "trace_internal.h"
 
@@ -360,12 +361,18 @@ void event_db_free(struct event_db *db)
 	free(db);
 }
 
-/* libtraceevent asks us for %ps/%pS symbols; answer from the dump's kallsyms. */
+/*
+ * libtraceevent asks us for %ps/%pS symbols; answer from the dump's kallsyms.
+ * A previous boot's address is looked up where the reading view has it
+ * (persist_addr()), and the start is given back in the recorded address
+ * space so that offsets print as that boot printed them.
+ */
 static char *resolve_function(void *priv, unsigned long long *addrp, char **modp)
 {
-	const struct kallsyms *ks = priv;
+	const struct event_db *db = priv;
 	uint64_t off;
-	const char *name = kallsyms_lookup(ks, *addrp, &off);
+	const char *name =
+		kallsyms_lookup(db->tr->ksyms, persist_addr(db->tr, db->printing, *addrp), &off);
 
 	*modp = NULL;
 	if (!name)
@@ -523,7 +530,7 @@ struct pmt_err *event_db_load(struct pmt_trace *tr, struct event_db **out)
 	tep_set_long_size(db->tep, (int)t->word_size);
 	tep_set_page_size(db->tep, (int)t->page_size);
 	if (tr->ksyms)
-		tep_set_function_resolver(db->tep, resolve_function, tr->ksyms);
+		tep_set_function_resolver(db->tep, resolve_function, db);
 	load_ptr_key(tr, db);
 
 	/* the event list: ids only */

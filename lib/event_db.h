@@ -73,8 +73,13 @@ struct event_fmt {
  * of its id is first printed (a trace uses a few dozen of ~1500). Writers that
  * need every format (the tree, trace.dat) call event_db_load_all() first.
  */
+struct trace_buf;
+
 struct event_db {
 	struct pmt_trace *tr; /* for reading details and reporting problems */
+	/* the buffer of the event libtraceevent is printing (its %ps addresses
+	 * may be a previous boot's: persistent.h) */
+	const struct trace_buf *printing;
 	struct event_fmt *ev; /* in ftrace_events list order; see state */
 	size_t n;
 	struct event_fmt **by_id; /* index by id, NULL where unused */

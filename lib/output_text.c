@@ -109,11 +109,19 @@ bool output_event_selected(const struct pmt_filter *filter, const struct event_v
 	return true;
 }
 
-/* Buffers the filter selects: the global one, one instance, or all. */
+/* Buffers the filter selects: the global one, one instance, or all; and
+ * of those, the ones with the boot's data asked for (--boot). */
 bool output_buffer_selected(const struct pmt_filter *filter, const struct trace_buf *b)
 {
 	const char *want = filter ? filter->instance : NULL;
+	enum pmt_boot_sel boot = filter ? filter->boot : PMT_BOOT_ANY;
 
+	if (boot == PMT_BOOT_PREVIOUS && !b->previous_boot)
+		return false;
+	if (boot == PMT_BOOT_CURRENT && b->previous_boot)
+		return false;
+	if (boot == PMT_BOOT_PREVIOUS && (!want || !*want))
+		return true;
 	if (!want || !*want || !strcmp(want, "global"))
 		return b->name == NULL;
 	if (!strcmp(want, "all"))
@@ -123,9 +131,27 @@ bool output_buffer_selected(const struct pmt_filter *filter, const struct trace_
 
 struct pmt_err *output_check_instance(struct pmt_trace *tr, const struct pmt_filter *filter)
 {
+	bool named = false;
+
 	for (size_t i = 0; i < tr->nbufs; i++)
 		if (output_buffer_selected(filter, &tr->bufs[i]))
 			return NULL;
+	if (filter && filter->boot != PMT_BOOT_ANY) {
+		struct pmt_filter any = *filter;
+
+		any.boot = PMT_BOOT_ANY;
+		for (size_t i = 0; i < tr->nbufs; i++)
+			named |= output_buffer_selected(&any, &tr->bufs[i]);
+		if (filter->boot == PMT_BOOT_PREVIOUS && (!filter->instance || !*filter->instance))
+			return pmt_err_new(PMT_ERR_INVALID,
+					   "no buffer in this dump holds a previous boot's data");
+		if (named)
+			return pmt_err_new(PMT_ERR_INVALID, "buffer '%s' holds the %s boot's data",
+					   filter->instance && *filter->instance ? filter->instance
+										 : "global",
+					   filter->boot == PMT_BOOT_PREVIOUS ? "current"
+									     : "previous");
+	}
 	return pmt_err_new(PMT_ERR_INVALID, "no trace instance named '%s' in this dump",
 			   filter->instance);
 }
@@ -152,9 +178,14 @@ struct pmt_err *pmt_write_text(struct pmt_trace *tr, const struct pmt_filter *fi
 	struct trace_seq s;
 	struct pmt_err *err = output_check_instance(tr, filter);
 	bool all = filter && filter->instance && !strcmp(filter->instance, "all");
+	size_t nsel = 0;
 
 	if (err)
 		return err;
+	/* several buffers selected by --boot: each gets its "# instance:" line */
+	for (size_t i = 0; i < tr->nbufs; i++)
+		nsel += output_buffer_selected(filter, &tr->bufs[i]);
+	all |= nsel > 1;
 	trace_seq_init(&s);
 	for (size_t i = 0; i < tr->nbufs; i++) {
 		struct trace_buf *b = &tr->bufs[i];

@@ -19,6 +19,7 @@
 #include "kallsyms.h"
 #include "merge.h"
 #include "output.h"
+#include "persistent.h"
 #include "stream.h"
 #include "trace_internal.h"
 
@@ -30,6 +31,7 @@ struct pmt_err *pmt_trace_resolve_types(struct pmt_target *t)
 	if (err)
 		return err;
 	modules_resolve_types(t);
+	persist_resolve_types(t);
 	return event_db_resolve_types(t);
 }
 
@@ -69,6 +71,7 @@ struct pmt_err *pmt_trace_load(struct pmt_target *t, const struct pmt_load_opts 
 		pmt_trace_free(tr);
 		return err;
 	}
+	persist_attach(tr);
 	err = ftrace_walk_buffers(tr);
 	if (err) {
 		pmt_trace_free(tr);
@@ -95,6 +98,7 @@ struct pmt_err *pmt_trace_load(struct pmt_target *t, const struct pmt_load_opts 
 		if (err)
 			diag_degraded(tr, err, "event formats (events print raw)");
 	}
+	persist_finish(tr);
 	if (tr->opts.flags & PMT_LOAD_SCAN)
 		pmt_trace_scan(tr);
 	*out = tr;
@@ -114,6 +118,7 @@ void pmt_trace_free(struct pmt_trace *tr)
 			free(cs->pages);
 		}
 		free(b->cpus);
+		persist_info_free(b->persist);
 		free(b->name);
 		free(b->tracer);
 		free(b->clock);
@@ -123,6 +128,7 @@ void pmt_trace_free(struct pmt_trace *tr)
 	kallsyms_free(tr->ksyms);
 	cmdlines_free(tr->cmds);
 	modules_free(&tr->modules);
+	persist_detach(tr);
 	diag_free_all(tr);
 	free(tr);
 }

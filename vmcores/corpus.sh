@@ -25,7 +25,8 @@
 # and "# pmt-needs-config: CONFIG_FOO" (skipped when the kernel's config says
 # "# CONFIG_FOO is not set"; an absent option counts as present, as options
 # that became unconditional vanish, e.g. X86_5LEVEL in 6.16); elsewhere it is
-# skipped (reported on stderr, no directory).
+# skipped (reported on stderr, no directory); likewise
+# "# pmt-needs-symbol: NAME" when the kernel's vmlinux lacks the symbol.
 #
 # Defaults: all four suites, all scenarios in vmcores/scenarios/.
 # --list      print the cells that would be produced, generate nothing.
@@ -88,6 +89,22 @@ write_manifest() { # dir release scenario
 	mv "$dir/manifest.tsv.tmp" "$dir/manifest.tsv"
 }
 
+# has_symbol release name: the kernel's vmlinux defines the symbol (nm; the
+# answer is remembered in $CACHE/corpus/<release>/.symbol.<name>, as cached
+# kernels never change)
+has_symbol() {
+	local memo=$CACHE/corpus/$1/.symbol.$2 ans
+	if [ ! -f "$memo" ]; then
+		[ -s "$CACHE/kernels/$1/vmlinux" ] || return 1
+		ans=0
+		nm "$CACHE/kernels/$1/vmlinux" 2>/dev/null |
+			awk -v s="$2" '$3 == s { f = 1 } END { exit !f }' && ans=1
+		mkdir -p "$CACHE/corpus/$1"
+		echo "$ans" >"$memo.tmp.$$" && mv "$memo.tmp.$$" "$memo"
+	fi
+	[ "$(cat "$memo")" = 1 ]
+}
+
 ensure_cell() { # release scenario -> prints dir (or nothing when skipped)
 	local rel=$1 scen=$2 script=$HERE/scenarios/$2.sh min opt key dir new t0
 	[ -f "$script" ] || die "unknown scenario $scen (no $script)"
@@ -99,6 +116,12 @@ ensure_cell() { # release scenario -> prints dir (or nothing when skipped)
 	for opt in $(sed -n 's/^# pmt-needs-config: *\(CONFIG_[A-Z0-9_]*\).*/\1/p' "$script"); do
 		if grep -qx "# $opt is not set" "$CACHE/kernels/$rel/config"; then
 			log "skip $rel/$scen: $opt is not set"
+			return 0
+		fi
+	done
+	for opt in $(sed -n 's/^# pmt-needs-symbol: *\([A-Za-z0-9_.]*\).*/\1/p' "$script"); do
+		if ! has_symbol "$rel" "$opt"; then
+			log "skip $rel/$scen: its vmlinux has no symbol $opt"
 			return 0
 		fi
 	done

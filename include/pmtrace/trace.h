@@ -100,9 +100,20 @@ const struct pmt_diag *pmt_trace_diag(const struct pmt_trace *tr, size_t i);
  */
 struct pmt_err *pmt_trace_resolve_types(struct pmt_target *t);
 
+/* Whose data a buffer holds: the boot that was dumped, or an earlier one
+ * (a boot-mapped ftrace instance not yet cleared, a raw image of its range). */
+enum pmt_boot_sel {
+	PMT_BOOT_ANY = 0,  /* no selection */
+	PMT_BOOT_CURRENT,  /* only buffers with the dumped boot's data */
+	PMT_BOOT_PREVIOUS, /* only buffers that hold a previous boot's data */
+};
+
 /* Which events to write. Zero-initialised = everything of the global buffer. */
 struct pmt_filter {
-	const char *instance; /* NULL or "" = global buffer, "all" = every buffer */
+	const char *instance; /* NULL or "" = global buffer, "all" = every buffer;
+			       * with boot = PREVIOUS and no instance: every
+			       * buffer that holds a previous boot's data */
+	enum pmt_boot_sel boot;
 	uint64_t cpu_mask[8]; /* CPUs 0..511; all zero = every CPU */
 	const char **events;  /* NULL-terminated "sys:name" / "name" list, NULL = all */
 	bool have_since, have_until;

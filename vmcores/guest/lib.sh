@@ -12,7 +12,8 @@
 #   global/ and instances/<name>/   one per ring buffer:
 #       trace, buffer_size_kb, buffer_total_size_kb, current_tracer,
 #       trace_clock, trace_options, tracing_on, set_event, set_ftrace_filter,
-#       buffer_subbuf_size_kb (6.8+), per_cpu/cpuN/{trace,stats,buffer_size_kb}
+#       buffer_subbuf_size_kb (6.8+), last_boot_info (boot-mapped instances,
+#       6.12+), per_cpu/cpuN/{trace,stats,buffer_size_kb}
 #   events/<sys>/<event>/format     every event enabled in any buffer, plus
 #                                   all of events/ftrace/ (function, print...)
 #   events/header_page, events/header_event, saved_cmdlines
@@ -84,7 +85,7 @@ truth_buffer() { # tracefs-buffer-dir out-dir
 	local src=$1 dst=$2 f c se
 	for f in trace buffer_size_kb buffer_total_size_kb buffer_subbuf_size_kb \
 		current_tracer trace_clock trace_options tracing_on set_event \
-		set_ftrace_filter; do
+		set_ftrace_filter last_boot_info; do
 		[ -e "$src/$f" ] && truth_cp "$src/$f" "$dst/$f"
 	done
 	for c in "$src"/per_cpu/cpu*; do
