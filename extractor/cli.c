@@ -10,6 +10,7 @@
 #include "dump.h"
 #include "dwarf_types.h"
 #include "json_tag.h"
+#include "rawimage.h"
 
 enum {
 	OPT_VMLINUX = 0x100,
@@ -25,6 +26,7 @@ enum {
 	OPT_LAST,
 	OPT_BOOT,
 	OPT_RANGE_IMAGE,
+	OPT_RANGE,
 };
 
 static const struct option long_opts[] = {
@@ -40,6 +42,7 @@ static const struct option long_opts[] = {
 	{ "last", required_argument, NULL, OPT_LAST },
 	{ "boot", required_argument, NULL, OPT_BOOT },
 	{ "range-image", required_argument, NULL, OPT_RANGE_IMAGE },
+	{ "range", required_argument, NULL, OPT_RANGE },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -65,8 +68,8 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 	c->filter.events = NULL;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:qvh", long_opts, NULL)) != -1) {
-		bool common = opt >= OPT_VMLINUX && opt <= OPT_RANGE_IMAGE && opt != OPT_JSON &&
-			      opt != OPT_BOOT && opt != OPT_RANGE_IMAGE &&
+		bool common = opt >= OPT_VMLINUX && opt <= OPT_RANGE && opt != OPT_JSON &&
+			      opt != OPT_BOOT && opt != OPT_RANGE_IMAGE && opt != OPT_RANGE &&
 			      opt != OPT_TAIL && opt != OPT_LAST && opt != OPT_CPU &&
 			      opt != OPT_INSTANCE && opt != OPT_EVENT && opt != OPT_SINCE &&
 			      opt != OPT_UNTIL;
@@ -80,6 +83,7 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 			      : opt == OPT_LAST	    ? 'l'
 			      : opt == OPT_BOOT	    ? 'b'
 			      : opt == OPT_RANGE_IMAGE ? 'r'
+			      : opt == OPT_RANGE       ? 'r'
 			      : opt == 'o'	    ? 'o'
 						    : 0;
 
@@ -156,6 +160,9 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 			break;
 		case OPT_RANGE_IMAGE:
 			c->range_image = optarg;
+			break;
+		case OPT_RANGE:
+			c->range = optarg;
 			break;
 		case OPT_LAST:
 			err = pmt_parse_duration(optarg, &c->filter.last_ns);
@@ -357,12 +364,37 @@ int cli_run(int argc, char **argv, const char *extra, const char *usage, unsigne
 		}
 		return worst;
 	}
-	if (argc - i != 1 || ((flags & CLI_NEEDS_OUTPUT) && !c.output)) {
-		fputs(usage, stderr);
+	if (c.range && !c.range_image) {
+		fprintf(stderr, "pmtrace: --range goes with --range-image\n");
 		return EXIT_FAILED;
 	}
-	c.vmcore = argv[i];
-	tr = cli_load(&c, &sess);
+	if (c.range_image) {
+		/* a raw image of a persistent range instead of a VMCORE */
+		struct pmt_load_opts lo = { .on_diag = on_diag, .diag_arg = &c };
+
+		if (argc - i != 0 || ((flags & CLI_NEEDS_OUTPUT) && !c.output)) {
+			fputs(usage, stderr);
+			return EXIT_FAILED;
+		}
+		c.vmcore = c.range_image;
+		err = rawimage_load(c.range_image, c.range, &c.sopts,
+				    c.filter.instance && strcmp(c.filter.instance, "all") &&
+						    strcmp(c.filter.instance, "global")
+					    ? c.filter.instance
+					    : NULL,
+				    &lo, &sess, &tr);
+		if (err)
+			return cli_fail(err, NULL);
+		/* the range's one buffer, whatever --instance said */
+		c.filter.instance = sess->range_name;
+	} else {
+		if (argc - i != 1 || ((flags & CLI_NEEDS_OUTPUT) && !c.output)) {
+			fputs(usage, stderr);
+			return EXIT_FAILED;
+		}
+		c.vmcore = argv[i];
+		tr = cli_load(&c, &sess);
+	}
 	if (!tr)
 		return EXIT_FAILED;
 	err = emit(&c, sess, tr);

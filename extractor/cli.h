@@ -23,7 +23,8 @@ struct cli {
 	int nevents;
 	const char *vmcore;
 	const char *output; /* -o */
-	const char *range_image; /* --range-image FILE@PHYSADDR[:SIZE] instead of a VMCORE */
+	const char *range_image; /* --range-image FILE[@BASE] instead of a VMCORE */
+	const char *range;	 /* --range PHYS:SIZE within it */
 	FILE *out;	    /* where show/info write: stdout, or a tagging stream in a batch */
 	bool batch;	    /* several dumps in one call (JSON only) */
 	bool json;

@@ -8,13 +8,15 @@
 static const char usage[] =
 	"usage: pmtrace info [--vmlinux FILE | --profile FILE] [--json] VMCORE\n"
 	"       pmtrace info --json [...] VMCORE...   (a batch: one tagged stream)\n"
+	"       pmtrace info [--vmlinux F | --profile F] --range-image FILE[@PHYS] [--range PHYS:SIZE]\n"
 	"  Kernel release, KASLR offset, buffers and instances, per-CPU entries,\n"
 	"  overrun, pages and sub-buffer size, and everything that could not be read.\n";
 
 static struct pmt_err *emit(struct cli *c, struct session *s, struct pmt_trace *tr)
 {
 	if (!c->json) {
-		printf("dump: %s (%s)\n", c->vmcore, dump_format_name(s->dump));
+		printf("dump: %s (%s)\n", c->vmcore,
+		       s->dump ? dump_format_name(s->dump) : "raw range image");
 		printf("types: %s\n", s->types_source);
 	}
 	return pmt_write_info(tr, c->json, c->out);
@@ -22,5 +24,5 @@ static struct pmt_err *emit(struct cli *c, struct session *s, struct pmt_trace *
 
 int cmd_info(int argc, char **argv)
 {
-	return cli_run(argc, argv, "j", usage, CLI_QUIET | CLI_WHOLE_DUMP | CLI_BATCH, emit);
+	return cli_run(argc, argv, "jr", usage, CLI_QUIET | CLI_WHOLE_DUMP | CLI_BATCH, emit);
 }

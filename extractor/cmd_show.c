@@ -6,6 +6,7 @@
 
 static const char usage[] =
 	"usage: pmtrace show [options] VMCORE\n"
+	"       pmtrace show [options] --range-image FILE[@PHYS] [--range PHYS:SIZE]\n"
 	"       pmtrace show --json [options] VMCORE...   (a batch: one tagged stream)\n"
 	"  Print the trace as tracefs `trace` prints it, merged by time stamp.\n"
 	"  --vmlinux FILE | --profile FILE   types for the dumped kernel\n"
@@ -13,11 +14,15 @@ static const char usage[] =
 	"  --instance NAME   an instance instead of the global buffer ('all' for every one)\n"
 	"  --boot previous|current   only buffers holding the previous boot's data (a\n"
 	"                    boot-mapped instance after a warm reboot) or the dumped boot's\n"
+	"                    (docs/persistent.md)\n"
 	"  --event SYS:NAME  only this event (repeatable; SYS:* for a whole system)\n"
 	"  --since SECS, --until SECS   time window, e.g. 1234.5\n"
 	"  --tail N          only the last N events of each CPU\n"
 	"  --last DURATION   only events within DURATION of the newest (e.g. 500ms, 2s)\n"
 	"  --json            one JSON object per event (docs/json.md)\n"
+	"  --range-image FILE[@PHYS] [--range PHYS:SIZE]   instead of VMCORE: a raw image of\n"
+	"                    a persistent ring buffer's reserved range (docs/persistent.md);\n"
+	"                    --vmlinux gives names and formats, without it events print raw\n"
 	"  -q                no warnings on stderr\n";
 
 static struct pmt_err *emit(struct cli *c, struct session *s, struct pmt_trace *tr)

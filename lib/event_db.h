@@ -99,6 +99,9 @@ struct event_db {
 
 struct pmt_err *event_db_resolve_types(struct pmt_target *t);
 struct pmt_err *event_db_load(struct pmt_trace *tr, struct event_db **out);
+/* The same from a vmlinux's static data, for a trace without the kernel's
+ * run-time event list (a raw persistent range: lib/event_static.c). */
+struct pmt_err *event_db_load_static(struct pmt_trace *tr, struct event_db **out);
 void event_db_free(struct event_db *db);
 /* The event parsed by libtraceevent, parsing it on first use (NULL if it
  * does not parse). */

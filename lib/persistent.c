@@ -25,6 +25,7 @@
 #include "output.h"
 #include "persistent.h"
 #include "pmtrace/layout.h"
+#include "page_decode.h"
 #include "stream.h"
 #include "trace_internal.h"
 
@@ -537,6 +538,19 @@ static uint64_t subbuf_off(const struct persist_cpu *pc, int pos)
 	return pc->subbufs_off + (uint64_t)pc->order[pos] * pc->subbuf_size;
 }
 
+void persist_page_format(const struct pmt_trace *tr, const struct pmt_target *t,
+			 uint32_t subbuf_size, struct pmt_page_format *fmt)
+{
+	/* struct buffer_data_page { u64 time_stamp; local_t commit; data[] }:
+	 * from the types when there are any, else that definition */
+	unsigned int commit =
+		tr->L.bdp_commit.ok ? (unsigned int)tr->L.bdp_commit.m.size : t->word_size;
+
+	pmt_page_format_init(fmt, t->big_endian, commit, subbuf_size);
+	if (tr->L.bdp_data.ok)
+		fmt->data_offset = (unsigned int)tr->L.bdp_data.m.offset;
+}
+
 /*
  * The positions of pc's unread sub-buffers in reading order (the reader page,
  * then the ring from the head to the commit page); *n receives the count.
@@ -566,37 +580,37 @@ static int *reading_order(const struct persist_cpu *pc, size_t *n)
 
 /*
  * rb_read_data_buffer(): does the sub-buffer decode cleanly up to its
- * commit? Returns the number of data events, -1 when invalid (*why set),
- * -2 when the kernel that read the range discarded it (commit is only
- * RB_MISSED_EVENTS, as 7.x's validation leaves an invalid page).
+ * commit? *nev receives the data events decoded (up to a problem); *why the
+ * problem (malloc'd) for SB_BAD_HEADER and SB_BAD_EVENTS.
  */
-static long check_subbuf(struct pmt_trace *tr, const struct range *r, uint64_t off,
-			 uint32_t subbuf_size, const struct pmt_page_format *fmt, uint8_t *page,
-			 char **why)
+static enum persist_subbuf check_subbuf(const struct range *r, uint64_t off, uint32_t subbuf_size,
+					const struct pmt_page_format *fmt, uint8_t *page,
+					uint64_t *nev, char **why)
 {
 	struct pmt_page_header hdr;
 	struct pmt_page_cursor pc;
 	struct pmt_err *err;
 	uint64_t raw;
-	long n = 0;
 	bool got;
 
-	(void)tr;
 	*why = NULL;
+	*nev = 0;
 	err = range_read(r, off, page, subbuf_size);
 	if (err) {
 		*why = strdup(err->msg);
 		pmt_err_free(err);
-		return -1;
+		return SB_UNREADABLE;
 	}
 	raw = pmt_get_uint(r->t, page + PMT_RB_PAGE_COMMIT_OFFSET, fmt->commit_size);
+	/* 7.x's validation leaves an invalid page with only this flag */
 	if (raw == RB_MISSED_EVENTS)
-		return -2;
+		return SB_DISCARDED;
 	err = pmt_page_parse_header(fmt, page, &hdr);
 	if (err) {
+		/* a commit beyond the sub-buffer: nothing in it can be trusted */
 		*why = strdup(err->msg);
 		pmt_err_free(err);
-		return -1;
+		return SB_BAD_HEADER;
 	}
 	pmt_page_cursor_init(&pc, fmt, page, &hdr);
 	for (;;) {
@@ -606,13 +620,13 @@ static long check_subbuf(struct pmt_trace *tr, const struct range *r, uint64_t o
 		if (err) {
 			*why = strdup(err->msg);
 			pmt_err_free(err);
-			return -1;
+			return SB_BAD_EVENTS;
 		}
 		if (!got)
 			break;
-		n += rec.kind == PMT_REC_DATA;
+		*nev += rec.kind == PMT_REC_DATA;
 	}
-	return n;
+	return SB_OK;
 }
 
 /* The per-CPU chunks, from the first CPU meta at first_off. */
@@ -651,7 +665,8 @@ static void parse_cpus(struct pmt_trace *tr, struct trace_buf *b, const struct p
 		pi->region_valid &= pi->cpus[cpu].valid;
 }
 
-/* Count the sub-buffers that fail validation, and diagnose them. */
+/* Validate the unread sub-buffers in reading order: count and diagnose the
+ * bad ones, remember each one's verdict and events (pc->state, pc->events). */
 static void check_subbufs(struct pmt_trace *tr, struct trace_buf *b, const struct range *r,
 			  struct persist_info *pi)
 {
@@ -659,37 +674,59 @@ static void check_subbufs(struct pmt_trace *tr, struct trace_buf *b, const struc
 		struct persist_cpu *pc = &pi->cpus[c];
 		struct pmt_page_format fmt;
 		size_t n = 0;
-		int *order;
 		uint8_t *page;
 
 		if (!pc->valid || !pc->subbuf_size)
 			continue;
-		pmt_page_format_init(&fmt, r->t->big_endian, (unsigned int)tr->L.bdp_commit.m.size,
-				     pc->subbuf_size);
-		if (tr->L.bdp_data.ok)
-			fmt.data_offset = (unsigned int)tr->L.bdp_data.m.offset;
-		order = reading_order(pc, &n);
+		persist_page_format(tr, r->t, pc->subbuf_size, &fmt);
+		free(pc->read_order);
+		pc->read_order = reading_order(pc, &n);
+		pc->nread = n;
+		pc->state = calloc(n ? n : 1, sizeof(*pc->state));
+		pc->events = calloc(n ? n : 1, sizeof(*pc->events));
 		page = malloc(pc->subbuf_size);
-		for (size_t k = 0; order && page && k < n; k++) {
-			uint64_t off = subbuf_off(pc, order[k]);
+		for (size_t k = 0; pc->read_order && pc->state && pc->events && page && k < n;
+		     k++) {
+			int pos = pc->read_order[k];
+			uint64_t off = subbuf_off(pc, pos);
 			char *why = NULL;
-			long ev = check_subbuf(tr, r, off, pc->subbuf_size, &fmt, page, &why);
+			enum persist_subbuf v = check_subbuf(r, off, pc->subbuf_size, &fmt, page,
+							     &pc->events[k], &why);
 
-			if (ev == -2) {
+			pc->state[k] = (uint8_t)v;
+			switch (v) {
+			case SB_OK:
+				pc->entries += pc->events[k];
+				break;
+			case SB_DISCARDED:
 				pc->invalid_subbufs++;
 				diag_add(tr, PMT_ERR_CORRUPT, where_cpu(b, c, r->base + off),
 					 r->base + off,
 					 "persistent range: sub-buffer %d (ring position %d) was "
 					 "found "
 					 "invalid and discarded by the kernel that read the range",
-					 pc->order[order[k]], order[k]);
-			} else if (ev == -1) {
+					 pc->order[pos], pos);
+				break;
+			case SB_UNREADABLE:
+				diag_add(tr, PMT_ERR_TRUNCATED, where_cpu(b, c, r->base + off),
+					 r->base + off,
+					 "persistent range: sub-buffer %d (ring position %d): %s",
+					 pc->order[pos], pos, why ? why : "?");
+				break;
+			case SB_BAD_HEADER:
+			case SB_BAD_EVENTS:
 				pc->invalid_subbufs++;
+				pc->entries += pc->events[k];
 				diag_add(tr, PMT_ERR_CORRUPT, where_cpu(b, c, r->base + off),
 					 r->base + off,
 					 "persistent range: sub-buffer %d (ring position %d) is "
-					 "invalid: %s",
-					 pc->order[order[k]], order[k], why ? why : "?");
+					 "invalid%s: %s",
+					 pc->order[pos], pos,
+					 v == SB_BAD_HEADER ? ", skipped"
+					 : pc->events[k]    ? ", its first events kept"
+							    : "",
+					 why ? why : "?");
+				break;
 			}
 			free(why);
 		}
@@ -701,7 +738,6 @@ static void check_subbufs(struct pmt_trace *tr, struct trace_buf *b, const struc
 				 pc->nr_invalid, pc->invalid_subbufs);
 		pi->invalid_subbufs += pc->invalid_subbufs;
 		free(page);
-		free(order);
 	}
 }
 
@@ -924,10 +960,20 @@ static void parse_range(struct pmt_trace *tr, struct trace_buf *b, const struct 
 		check_subbufs(tr, b, r, pi);
 }
 
+void persist_parse_range(struct pmt_trace *tr, struct trace_buf *b, const struct persist_layout *PL,
+			 struct pmt_target *t, uint64_t base, uint64_t size,
+			 struct persist_info *pi)
+{
+	struct range r = { .t = t, .base = base, .size = size };
+
+	parse_range(tr, b, PL, &r, pi);
+}
+
 /* ---- the vmcore path -------------------------------------------------------- */
 
 struct persist_state {
 	struct persist_layout PL;
+	struct pmt_target *phys; /* the dump's physical memory as a target, when used */
 };
 
 static struct persist_state *state(struct pmt_trace *tr)
@@ -966,40 +1012,61 @@ static bool parse_size(const char *s, const char **end, uint64_t *v)
 	return true;
 }
 
+/* A trace_instance= of the kernel's command line. */
+struct cmdline_instance {
+	char name[64];
+	uint64_t phys, size;
+	bool have_addr; /* NAME@ADDR:SIZE (not a reserve_mem label) */
+};
+
 /*
- * The physical address of instance `name` from the kernel's command line
- * (trace_instance=NAME[^flags]@ADDR:SIZE[,events]); false when it was given
- * by a reserve_mem label or not at all.
+ * The kernel's trace_instance= entries (NAME[^flags][@ADDR:SIZE|@LABEL]
+ * [,events]; 7.x also NAME=ORIGINAL for backups), at most max.
  */
-static bool cmdline_phys(struct pmt_trace *tr, const struct persist_layout *PL, const char *name,
-			 uint64_t *phys)
+static size_t cmdline_instances(struct pmt_trace *tr, const struct persist_layout *PL,
+				struct cmdline_instance *out, size_t max)
 {
 	char *cmd = NULL;
 	uint64_t p;
-	bool found = false;
+	size_t n = 0;
 
 	if (!PL->sym_saved_command_line.ok ||
-	    pmt_read_ulong(tr->t, PL->sym_saved_command_line.addr, &p) || !p)
-		return false;
-	if (absorb(pmt_read_string(tr->t, p, 8192, &cmd)) == false)
-		return false;
-	for (char *s = cmd; (s = strstr(s, "trace_instance=")); s++) {
+	    !absorb(pmt_read_ulong(tr->t, PL->sym_saved_command_line.addr, &p)) || !p)
+		return 0;
+	if (!absorb(pmt_read_string(tr->t, p, 8192, &cmd)))
+		return 0;
+	for (char *s = cmd; n < max && (s = strstr(s, "trace_instance=")); s++) {
 		const char *v = s + strlen("trace_instance="), *at, *e;
-		size_t nl;
+		size_t nl = strcspn(v, "^@, ="), wl = strcspn(v, " ");
+		struct cmdline_instance *ci = &out[n];
 
-		if (s > cmd && s[-1] != ' ')
+		if ((s > cmd && s[-1] != ' ') || !nl || nl >= sizeof(ci->name))
 			continue;
-		nl = strcspn(v, "^@, =");
-		if (nl != strlen(name) || strncmp(v, name, nl))
-			continue;
-		at = strchr(v, '@');
-		if (!at || at > v + strcspn(v, " "))
-			continue;
-		if (parse_size(at + 1, &e, phys) && *e == ':')
-			found = true;
+		memset(ci, 0, sizeof(*ci));
+		memcpy(ci->name, v, nl);
+		at = memchr(v, '@', wl);
+		if (at && parse_size(at + 1, &e, &ci->phys) && *e == ':' &&
+		    parse_size(e + 1, &e, &ci->size) && ci->size)
+			ci->have_addr = true;
+		n++;
 	}
 	free(cmd);
-	return found;
+	return n;
+}
+
+static bool cmdline_phys(struct pmt_trace *tr, const struct persist_layout *PL, const char *name,
+			 uint64_t *phys)
+{
+	struct cmdline_instance ci[16];
+	size_t n = cmdline_instances(tr, PL, ci, 16);
+
+	for (size_t i = 0; i < n; i++) {
+		if (ci[i].have_addr && !strcmp(ci[i].name, name)) {
+			*phys = ci[i].phys;
+			return true;
+		}
+	}
+	return false;
 }
 
 void persist_read_instance(struct pmt_trace *tr, struct trace_buf *b, const uint8_t *ta)
@@ -1068,6 +1135,23 @@ void persist_read_instance(struct pmt_trace *tr, struct trace_buf *b, const uint
 			pi->data_delta = dd;
 		}
 	}
+	/* the kernel's own module deltas (trace_module_delta, by the sorted
+	 * scratch entries' index, 0 for a module it has not loaded) */
+	if (pi->nmods && PL->ta_module_delta.ok && PL->md_delta.ok) {
+		uint64_t md = fval(t, ta, &PL->ta_module_delta);
+
+		for (size_t k = 0; md && k < pi->nmods; k++) {
+			uint64_t d;
+			struct pmt_err *err = pmt_read_ulong(
+				t, md + PL->md_delta.m.offset + k * t->word_size, &d);
+
+			if (err) {
+				diag_err(tr, err, where_buf(b), "trace_module_delta");
+				break;
+			}
+			pi->mods[k].cur_addr = d ? pi->mods[k].prev_addr + d : 0;
+		}
+	}
 	/* 7.x sets LAST_BOOT on every boot-mapped instance until it is started;
 	 * a range that records no previous text address holds no previous data
 	 * (fresh, or reset) */
@@ -1123,13 +1207,100 @@ void persist_set_layout(struct pmt_trace *tr, const struct persist_layout *PL)
 
 void persist_detach(struct pmt_trace *tr)
 {
+	if (tr->persist)
+		pmt_target_destroy(tr->persist->phys);
 	free(tr->persist);
 	tr->persist = NULL;
 }
 
-/* The previous boot's clock by name, and its modules where the current boot has them. */
+static struct pmt_err *phys_read(struct pmt_target *t, uint64_t addr, void *buf, size_t len)
+{
+	return pmt_read_phys(pmt_target_inner(t), addr, buf, len);
+}
+
+static const struct pmt_target_ops phys_ops = { .read = phys_read };
+
+static bool has_buffer(const struct pmt_trace *tr, const char *name)
+{
+	for (size_t i = 0; i < tr->nbufs; i++)
+		if (tr->bufs[i].name && !strcmp(tr->bufs[i].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * Boot-mapped instances of the command line whose trace_array could not be
+ * read (filtered out of the dump, damaged): their range is read from the
+ * dump's physical memory like a raw image. Whose data it holds follows from
+ * what the range records: the writer's text address against this kernel's.
+ */
+static void recover_ranges(struct pmt_trace *tr)
+{
+	struct persist_state *st = tr->persist;
+	const struct persist_layout *PL = &st->PL;
+	struct cmdline_instance ci[16];
+	size_t n;
+
+	if (PL->kind == PERSIST_NONE || !tr->t->ops->read_phys)
+		return;
+	n = cmdline_instances(tr, PL, ci, 16);
+	for (size_t i = 0; i < n; i++) {
+		struct trace_buf *nb, *b;
+		struct persist_info *pi;
+		uint64_t here = 0;
+
+		if (!ci[i].have_addr || has_buffer(tr, ci[i].name))
+			continue;
+		if (!st->phys && pmt_target_stack(tr->t, false, &phys_ops, NULL, &st->phys))
+			return;
+		nb = realloc(tr->bufs, (tr->nbufs + 1) * sizeof(*nb));
+		if (!nb)
+			return;
+		tr->bufs = nb;
+		b = &tr->bufs[tr->nbufs++];
+		memset(b, 0, sizeof(*b));
+		b->name = strdup(ci[i].name);
+		b->tracer = strdup("nop");
+		b->t = st->phys;
+		if (!b->name || !b->tracer)
+			return;
+		persist_range_fill(tr, b, PL, st->phys, ci[i].phys, ci[i].size);
+		pi = b->persist;
+		if (!pi)
+			continue;
+		pi->recovered = true;
+		if (!pi->region_read)
+			continue;
+		/* the text address this kernel would record, if it wrote the range */
+		if (pi->prev_text_of && !strcmp(pi->prev_text_of, "_text") && tr->L.sym_text.ok)
+			here = tr->L.sym_text.addr;
+		else if (pi->prev_text_of && !strcmp(pi->prev_text_of, "rb_meta_init_text_addr") &&
+			 PL->sym_rb_text.ok)
+			here = PL->sym_rb_text.addr;
+		else if (pi->prev_text_of && !strcmp(pi->prev_text_of, "kaslr_offset"))
+			here = tr->t->kaslr_offset;
+		if (!pi->have_prev_text || (here && pi->prev_text == here)) {
+			pi->boot = PERSIST_BOOT_CURRENT;
+			pi->boot_undecidable = !strcmp(pi->prev_text_of ? pi->prev_text_of : "",
+						       "rb_meta_init_text_addr");
+			pi->have_text_delta = false;
+			pi->text_delta = 0;
+		} else {
+			b->previous_boot = true;
+		}
+		diag_add(tr, PMT_ERR_NODATA, (struct diag_where){ b->name, -1, 0 }, ci[i].phys,
+			 "instance '%s' could not be read from the kernel's structures; its "
+			 "boot-mapped range at %#" PRIx64 " was read from physical memory",
+			 b->name, ci[i].phys);
+	}
+}
+
+/* The previous boot's clock by name, and its modules where the current boot has
+ * them; ranges of instances the walk could not reach. */
 void persist_finish(struct pmt_trace *tr)
 {
+	if (tr->persist && tr->nbufs)
+		recover_ranges(tr);
 	for (size_t i = 0; i < tr->nbufs; i++) {
 		struct trace_buf *b = &tr->bufs[i];
 		struct persist_info *pi = b->persist;
@@ -1139,7 +1310,8 @@ void persist_finish(struct pmt_trace *tr)
 		for (size_t k = 0; k < pi->nmods; k++) {
 			const struct kmodule *m = modules_find(&tr->modules, pi->mods[k].name);
 
-			pi->mods[k].cur_addr = m ? m->base : 0;
+			if (!pi->mods[k].cur_addr && m && m->base)
+				pi->mods[k].cur_addr = m->base;
 		}
 		if (pi->clock_recorded && !pi->clock && pi->clock_id >= 0) {
 			bool in_ns = true;
@@ -1160,8 +1332,12 @@ void persist_info_free(struct persist_info *pi)
 {
 	if (!pi)
 		return;
-	for (int c = 0; pi->cpus && c < pi->nr_cpus; c++)
+	for (int c = 0; pi->cpus && c < pi->nr_cpus; c++) {
 		free(pi->cpus[c].order);
+		free(pi->cpus[c].read_order);
+		free(pi->cpus[c].state);
+		free(pi->cpus[c].events);
+	}
 	free(pi->cpus);
 	free(pi->mods);
 	free(pi->range_name);
@@ -1453,23 +1629,38 @@ void persist_write_info_text(const struct pmt_trace *tr, const struct trace_buf 
 		fprintf(out, " at physical %#" PRIx64, pi->range_phys);
 	if (pi->range_name)
 		fprintf(out, " (reserve_mem %s)", pi->range_name);
-	fprintf(out, ", %" PRIu64 " KiB, mapped at %#" PRIx64 "; %s\n", pi->range_size / 1024,
-		pi->range_addr, boot_word(pi));
+	if (pi->have_phys && pi->range_addr == pi->range_phys)
+		fprintf(out, ", %" PRIu64 " KiB, read %s; %s\n", pi->range_size / 1024,
+			pi->recovered ? "from physical memory (its instance could not be read)"
+				      : "from the image",
+			boot_word(pi));
+	else
+		fprintf(out, ", %" PRIu64 " KiB, mapped at %#" PRIx64 "; %s\n",
+			pi->range_size / 1024, pi->range_addr, boot_word(pi));
 	if (pi->boot == PERSIST_BOOT_PREVIOUS) {
+		const char *sep = " ";
+
 		fputs("  previous boot:", out);
-		if (pi->have_prev_kaslr)
+		if (pi->have_prev_kaslr) {
 			fprintf(out, " KASLR offset %#" PRIx64 " (reading view %#" PRIx64 ")",
 				pi->prev_kaslr, tr->t->kaslr_offset);
+			sep = ", ";
+		}
 		if (pi->have_text_delta) {
-			fputs(", text delta ", out);
+			fprintf(out, "%stext delta ", sep);
 			hex_signed(out, pi->text_delta);
+			sep = ", ";
 		}
 		if (pi->have_data_delta) {
-			fputs(", data delta ", out);
+			fprintf(out, "%sdata delta ", sep);
 			hex_signed(out, pi->data_delta);
+			sep = ", ";
 		}
 		if (pi->have_prev_text)
-			fprintf(out, "; recorded %s %#" PRIx64, pi->prev_text_of, pi->prev_text);
+			fprintf(out, "%srecorded %s %#" PRIx64, sep, pi->prev_text_of,
+				pi->prev_text);
+		else if (!pi->have_prev_kaslr && !pi->have_text_delta)
+			fputs(" its addresses are unknown (no types to resolve its record)", out);
 		fputc('\n', out);
 		if (pi->clock_recorded)
 			fprintf(out, "  previous boot: clock %s (recorded in the range)\n",
@@ -1477,8 +1668,8 @@ void persist_write_info_text(const struct pmt_trace *tr, const struct trace_buf 
 		else
 			fprintf(out,
 				"  previous boot: clock not recorded by this kernel's layout; "
-				"assumed %s (the instance's)\n",
-				b->clock ? b->clock : "local");
+				"assumed %s\n",
+				b->clock ? b->clock : "to count nanoseconds");
 		if (pi->nmods) {
 			fprintf(out, "  previous boot: %zu module(s):", pi->nmods);
 			for (size_t i = 0; i < pi->nmods; i++)
@@ -1510,9 +1701,10 @@ void persist_write_info_json(const struct pmt_trace *tr, const struct trace_buf 
 		return;
 	fputs("{\"type\":\"persistent\",\"buffer\":", out);
 	output_json_string(out, name, strlen(name));
-	fprintf(out, ",\"boot\":\"%s\",\"undecidable\":%s,\"backup\":%s",
+	fprintf(out, ",\"boot\":\"%s\",\"undecidable\":%s,\"backup\":%s,\"recovered\":%s",
 		pi->boot == PERSIST_BOOT_PREVIOUS ? "previous" : "current",
-		pi->boot_undecidable ? "true" : "false", pi->backup ? "true" : "false");
+		pi->boot_undecidable ? "true" : "false", pi->backup ? "true" : "false",
+		pi->recovered ? "true" : "false");
 	fprintf(out, ",\"range_addr\":%" PRIu64 ",\"range_size\":%" PRIu64, pi->range_addr,
 		pi->range_size);
 	if (pi->have_phys)

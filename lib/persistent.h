@@ -127,6 +127,15 @@ struct persist_module {
 	uint64_t cur_addr;  /* where the reading view has it, 0 if not loaded */
 };
 
+/* The verdict on one unread sub-buffer (rb_read_data_buffer()'s checks). */
+enum persist_subbuf {
+	SB_OK = 0,
+	SB_DISCARDED,  /* the kernel that read the range found it invalid and emptied it */
+	SB_UNREADABLE, /* not in the image (a truncated one) */
+	SB_BAD_HEADER, /* commit beyond the sub-buffer: skipped */
+	SB_BAD_EVENTS, /* events stop decoding before the commit: the valid ones kept */
+};
+
 /* One CPU of a validated range. */
 struct persist_cpu {
 	int cpu;
@@ -139,6 +148,13 @@ struct persist_cpu {
 	uint64_t invalid_subbufs; /* sub-buffers that fail validation (or were
 				   * discarded by the kernel that read the range) */
 	uint32_t nr_invalid;	  /* the meta's own count (PERSISTENT_INJECT), 0 if none */
+	/* the unread sub-buffers: positions in reading order, each one's verdict
+	 * (enum persist_subbuf) and data events; entries = their sum */
+	int *read_order;
+	size_t nread;
+	uint8_t *state;
+	uint64_t *events;
+	uint64_t entries;
 };
 
 /*
@@ -159,6 +175,9 @@ struct persist_info {
 	bool boot_undecidable; /* 6.12 with a zero text delta: a previous boot
 				* with the same KASLR base cannot be told apart */
 	bool backup;	       /* read-only copy (trace_instance=NAME=ORIGINAL) */
+	bool recovered;	       /* the kernel's trace_array could not be read: the
+				* range was found by the command line and read
+				* from physical memory */
 	/* the previous boot's addresses */
 	bool have_text_delta;
 	int64_t text_delta; /* add to the previous boot's text addresses (kernel's tr->text_delta)
@@ -190,6 +209,18 @@ struct persist_info {
 
 void persist_info_free(struct persist_info *pi);
 
+struct pmt_page_format;
+/* The page format of a range's sub-buffers (types, else buffer_data_page's definition). */
+void persist_page_format(const struct pmt_trace *tr, const struct pmt_target *t,
+			 uint32_t subbuf_size, struct pmt_page_format *fmt);
+/*
+ * Parse and validate the range [base, base + size) read through t, with
+ * layout PL, into pi (diagnostics on buffer b). Used by both readers.
+ */
+void persist_parse_range(struct pmt_trace *tr, struct trace_buf *b, const struct persist_layout *PL,
+			 struct pmt_target *t, uint64_t base, uint64_t size,
+			 struct persist_info *pi);
+
 /*
  * Called by the walker for each trace_array (its struct copied in `ta`):
  * fills b->persist when the buffer is boot-mapped, diagnoses problems of
@@ -214,6 +245,14 @@ void persist_write_info_json(const struct pmt_trace *tr, const struct trace_buf 
 
 /* Ask every type question the readers may ask (for type profiles). */
 void persist_resolve_types(struct pmt_target *t);
+
+/*
+ * Fill buffer b (a new one) from the range [phys, phys + size) read through
+ * rt: validate, set b->persist (a previous boot's by default) and the CPU
+ * streams; the previous boot's text delta is relative to rt's KASLR offset.
+ */
+void persist_range_fill(struct pmt_trace *tr, struct trace_buf *b, const struct persist_layout *PL,
+			struct pmt_target *rt, uint64_t phys, uint64_t size);
 
 /* Load hooks (trace.c): resolve the layout before the walk; after it, name
  * the recorded clock and find the previous boot's modules; free. */

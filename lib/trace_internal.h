@@ -93,6 +93,9 @@ struct trace_buf {
 	 */
 	bool previous_boot;
 	struct persist_info *persist;
+	/* where the page addresses are read, when not tr->t (a range found in
+	 * physical memory: persistent.c); not owned */
+	struct pmt_target *t;
 };
 
 struct pmt_trace {

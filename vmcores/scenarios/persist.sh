@@ -9,10 +9,15 @@
 #                   tracing into it, which clears boot 1's data: it holds the
 #                   current boot's events
 # Boot 1: function tracer (set_ftrace_filter) + sched, irq, softirq,
-# workqueue_execute_start (a %ps field) and marker lines in `boot`, clock
-# mono, hash-ptr off (a previous boot's pointer hash key is gone after the
-# reboot, so only raw pointers can be reproduced); saved_cmdlines enlarged so
-# that boot 1's own `trace` names every task. Then QMP system_reset.
+# workqueue_execute_start (a %ps field) and marker lines in `boot`, hash-ptr
+# off (a previous boot's pointer hash key is gone after the reboot, so only
+# raw pointers can be reproduced); saved_cmdlines enlarged so that boot 1's
+# own `trace` names every task. Then QMP system_reset. The instance keeps its
+# default clock: measured on 7.2.13, a recorded clock that differs from the
+# new boot's default makes the next kernel switch clocks at boot
+# (setup_trace_scratch() -> tracing_set_clock()), which resets the buffers of
+# the CPUs online then and so erases the boot CPU's share of the previous
+# boot's data (with clock mono, boot 2 kept 1823 of 3712 events, CPU 1's).
 # Boot 2: leaves `boot` alone (tracing into it, enabling its events or
 # changing its tracer would clear it), traces the global buffer and `cur`.
 # The range of `boot` is saved with pmemsave after boot 1 (what survived the
@@ -82,7 +87,6 @@ scenario_run() {
 	for f in "$BOOT" "$CUR"; do
 		tr_set 0 "$f/tracing_on" || return 1
 	done
-	tr_set mono "$BOOT/trace_clock" || return 1
 	tr_set 0 "$BOOT/options/hash-ptr" || return 1
 	tr_set vfs_read "$BOOT/set_ftrace_filter" || return 1
 	for f in vfs_write do_sys_openat2 kernel_clone; do
@@ -98,7 +102,7 @@ scenario_run() {
 	tr_set 1 "$CUR/tracing_on" || return 1
 	echo "pmtrace persist boot1 start" >"$BOOT/trace_marker"
 	echo "pmtrace persist boot1 start cur" >"$CUR/trace_marker"
-	persist_work_all 8 boot1 "$BOOT/trace_marker"
+	persist_work_all 5 boot1 "$BOOT/trace_marker"
 	echo "pmtrace persist boot1 end" >"$BOOT/trace_marker"
 	echo "pmtrace persist boot1 end cur" >"$CUR/trace_marker"
 	tr_set 0 "$BOOT/tracing_on"
