@@ -27,6 +27,7 @@ enum {
 	OPT_BOOT,
 	OPT_RANGE_IMAGE,
 	OPT_RANGE,
+	OPT_FORMATS,
 };
 
 static const struct option long_opts[] = {
@@ -43,6 +44,7 @@ static const struct option long_opts[] = {
 	{ "boot", required_argument, NULL, OPT_BOOT },
 	{ "range-image", required_argument, NULL, OPT_RANGE_IMAGE },
 	{ "range", required_argument, NULL, OPT_RANGE },
+	{ "formats", required_argument, NULL, OPT_FORMATS },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -68,24 +70,25 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 	c->filter.events = NULL;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:qvh", long_opts, NULL)) != -1) {
-		bool common = opt >= OPT_VMLINUX && opt <= OPT_RANGE && opt != OPT_JSON &&
+		bool common = opt >= OPT_VMLINUX && opt <= OPT_FORMATS && opt != OPT_JSON &&
 			      opt != OPT_BOOT && opt != OPT_RANGE_IMAGE && opt != OPT_RANGE &&
-			      opt != OPT_TAIL && opt != OPT_LAST && opt != OPT_CPU &&
-			      opt != OPT_INSTANCE && opt != OPT_EVENT && opt != OPT_SINCE &&
-			      opt != OPT_UNTIL;
-		char letter = opt == OPT_JSON	    ? 'j'
-			      : opt == OPT_CPU	    ? 'c'
-			      : opt == OPT_INSTANCE ? 'i'
-			      : opt == OPT_EVENT    ? 'e'
-			      : opt == OPT_SINCE    ? 's'
-			      : opt == OPT_UNTIL    ? 'u'
-			      : opt == OPT_TAIL	    ? 't'
-			      : opt == OPT_LAST	    ? 'l'
-			      : opt == OPT_BOOT	    ? 'b'
+			      opt != OPT_FORMATS && opt != OPT_TAIL && opt != OPT_LAST &&
+			      opt != OPT_CPU && opt != OPT_INSTANCE && opt != OPT_EVENT &&
+			      opt != OPT_SINCE && opt != OPT_UNTIL;
+		char letter = opt == OPT_JSON	       ? 'j'
+			      : opt == OPT_CPU	       ? 'c'
+			      : opt == OPT_INSTANCE    ? 'i'
+			      : opt == OPT_EVENT       ? 'e'
+			      : opt == OPT_SINCE       ? 's'
+			      : opt == OPT_UNTIL       ? 'u'
+			      : opt == OPT_TAIL	       ? 't'
+			      : opt == OPT_LAST	       ? 'l'
+			      : opt == OPT_BOOT	       ? 'b'
 			      : opt == OPT_RANGE_IMAGE ? 'r'
 			      : opt == OPT_RANGE       ? 'r'
-			      : opt == 'o'	    ? 'o'
-						    : 0;
+			      : opt == OPT_FORMATS     ? 'r'
+			      : opt == 'o'	       ? 'o'
+						       : 0;
 
 		if (letter && !strchr(extra, letter) && !common) {
 			fprintf(stderr, "pmtrace: option %s does not apply here\n%s",
@@ -163,6 +166,9 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 			break;
 		case OPT_RANGE:
 			c->range = optarg;
+			break;
+		case OPT_FORMATS:
+			c->formats = optarg;
 			break;
 		case OPT_LAST:
 			err = pmt_parse_duration(optarg, &c->filter.last_ns);
@@ -364,13 +370,15 @@ int cli_run(int argc, char **argv, const char *extra, const char *usage, unsigne
 		}
 		return worst;
 	}
-	if (c.range && !c.range_image) {
-		fprintf(stderr, "pmtrace: --range goes with --range-image\n");
+	if ((c.range || c.formats) && !c.range_image) {
+		fprintf(stderr, "pmtrace: --range and --formats go with --range-image\n");
 		return EXIT_FAILED;
 	}
 	if (c.range_image) {
 		/* a raw image of a persistent range instead of a VMCORE */
-		struct pmt_load_opts lo = { .on_diag = on_diag, .diag_arg = &c };
+		struct pmt_load_opts lo = { .on_diag = on_diag,
+					    .diag_arg = &c,
+					    .formats_dir = c.formats };
 
 		if (argc - i != 0 || ((flags & CLI_NEEDS_OUTPUT) && !c.output)) {
 			fputs(usage, stderr);

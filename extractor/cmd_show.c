@@ -22,7 +22,8 @@ static const char usage[] =
 	"  --json            one JSON object per event (docs/json.md)\n"
 	"  --range-image FILE[@PHYS] [--range PHYS:SIZE]   instead of VMCORE: a raw image of\n"
 	"                    a persistent ring buffer's reserved range (docs/persistent.md);\n"
-	"                    --vmlinux gives names and formats, without it events print raw\n"
+	"                    --vmlinux gives its addresses' names; --formats DIR (a tracefs\n"
+	"                    events dir of the same kernel build) its events' formats\n"
 	"  -q                no warnings on stderr\n";
 
 static struct pmt_err *emit(struct cli *c, struct session *s, struct pmt_trace *tr)

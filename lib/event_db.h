@@ -99,9 +99,19 @@ struct event_db {
 
 struct pmt_err *event_db_resolve_types(struct pmt_target *t);
 struct pmt_err *event_db_load(struct pmt_trace *tr, struct event_db **out);
-/* The same from a vmlinux's static data, for a trace without the kernel's
- * run-time event list (a raw persistent range: lib/event_static.c). */
-struct pmt_err *event_db_load_static(struct pmt_trace *tr, struct event_db **out);
+/*
+ * Building a database from another source than the kernel's run-time event
+ * list (lib/event_formats.c: tracefs format files, for raw persistent
+ * ranges): a database with these common fields (ownership taken; NULL on
+ * failure), events added with their details filled (ownership of e's
+ * pointers taken; the kind is derived for ftrace's own events), then indexed.
+ */
+struct event_db *event_db_new(struct pmt_trace *tr, struct event_field *common, size_t ncommon);
+/* Formats from DIR/<system>/<event>/format (DIR a tracefs events directory,
+ * or a tree holding one in events/: a tracefs mount, a `pmtrace dump`). */
+struct pmt_err *event_db_load_formats(struct pmt_trace *tr, const char *dir, struct event_db **out);
+struct pmt_err *event_db_add(struct event_db *db, struct event_fmt *e);
+struct pmt_err *event_db_index(struct event_db *db);
 void event_db_free(struct event_db *db);
 /* The event parsed by libtraceevent, parsing it on first use (NULL if it
  * does not parse). */

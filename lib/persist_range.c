@@ -309,8 +309,8 @@ struct pmt_err *pmt_trace_load_range(struct pmt_target *t, uint64_t phys, uint64
 		if (err)
 			diag_degraded(tr, err, "kallsyms (addresses print in hex)");
 	}
-	if (!typeless && !(tr->opts.flags & PMT_LOAD_NO_EVENTS)) {
-		err = event_db_load_static(tr, &tr->events);
+	if (tr->opts.formats_dir && !(tr->opts.flags & PMT_LOAD_NO_EVENTS)) {
+		err = event_db_load_formats(tr, tr->opts.formats_dir, &tr->events);
 		if (err)
 			diag_degraded(tr, err, "event formats (events print raw)");
 	}

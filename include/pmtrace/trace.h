@@ -67,6 +67,9 @@ struct pmt_load_opts {
 	 * are read lazily, so this may also happen while writing output */
 	void (*on_diag)(void *arg, const struct pmt_diag *d);
 	void *diag_arg;
+	/* raw persistent ranges (pmt_trace_load_range()): event formats from
+	 * tracefs format files under this directory (NULL: events print raw) */
+	const char *formats_dir;
 	/* progress 0..100, for long runs (may be NULL) */
 	void (*on_progress)(void *arg, const char *what, unsigned int pct);
 	void *progress_arg;
