@@ -224,6 +224,7 @@ struct pmt_err *rawimage_load(const char *spec, const char *range, const struct 
 		if (err)
 			goto fail;
 		snprintf(s->types_source, sizeof(s->types_source), "profile %s", o->profile);
+		s->types_kind = "profile";
 	} else if (o->vmlinux) {
 		err = vmlinux_open(o->vmlinux, &s->vm);
 		if (!err)
@@ -243,6 +244,7 @@ struct pmt_err *rawimage_load(const char *spec, const char *range, const struct 
 		types->word_size = 8;
 		snprintf(s->types_source, sizeof(s->types_source),
 			 "none (the range's own description; events print raw)");
+		s->types_kind = "none";
 	}
 	if (!types->page_size)
 		types->page_size = 4096;

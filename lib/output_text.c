@@ -12,6 +12,7 @@
 #include "event_print.h"
 #include "merge.h"
 #include "output.h"
+#include "region_trace.h"
 
 /* get_total_entries(): always the whole buffer, even in per_cpu/cpuN/trace. */
 static void entry_counts(const struct trace_buf *b, uint64_t *entries, uint64_t *total)
@@ -109,49 +110,41 @@ bool output_event_selected(const struct pmt_filter *filter, const struct event_v
 	return true;
 }
 
-/* Buffers the filter selects: the global one, one instance, or all; and
- * of those, the ones with the boot's data asked for (--boot). */
+/*
+ * Buffers the filter selects: the global one, one instance (named exactly:
+ * whatever the boot), or all of the boot asked for; with --boot previous
+ * and no instance, every buffer that holds a previous boot's data.
+ */
 bool output_buffer_selected(const struct pmt_filter *filter, const struct trace_buf *b)
 {
 	const char *want = filter ? filter->instance : NULL;
-	enum pmt_boot_sel boot = filter ? filter->boot : PMT_BOOT_ANY;
+	bool previous = filter && filter->boot == PMT_BOOT_PREVIOUS;
 
-	if (boot == PMT_BOOT_PREVIOUS && !b->previous_boot)
-		return false;
-	if (boot == PMT_BOOT_CURRENT && b->previous_boot)
-		return false;
-	if (boot == PMT_BOOT_PREVIOUS && (!want || !*want))
-		return true;
-	if (!want || !*want || !strcmp(want, "global"))
+	if (!want || !*want)
+		return previous ? b->previous_boot : b->name == NULL;
+	if (!strcmp(want, "global"))
 		return b->name == NULL;
 	if (!strcmp(want, "all"))
-		return true;
+		return previous == b->previous_boot;
 	return b->name && !strcmp(b->name, want);
 }
 
 struct pmt_err *output_check_instance(struct pmt_trace *tr, const struct pmt_filter *filter)
 {
-	bool named = false;
-
 	for (size_t i = 0; i < tr->nbufs; i++)
 		if (output_buffer_selected(filter, &tr->bufs[i]))
 			return NULL;
-	if (filter && filter->boot != PMT_BOOT_ANY) {
-		struct pmt_filter any = *filter;
-
-		any.boot = PMT_BOOT_ANY;
-		for (size_t i = 0; i < tr->nbufs; i++)
-			named |= output_buffer_selected(&any, &tr->bufs[i]);
-		if (filter->boot == PMT_BOOT_PREVIOUS && (!filter->instance || !*filter->instance))
-			return pmt_err_new(PMT_ERR_INVALID,
-					   "no buffer in this dump holds a previous boot's data");
-		if (named)
-			return pmt_err_new(PMT_ERR_INVALID, "buffer '%s' holds the %s boot's data",
-					   filter->instance && *filter->instance ? filter->instance
-										 : "global",
-					   filter->boot == PMT_BOOT_PREVIOUS ? "current"
-									     : "previous");
-	}
+	for (size_t i = 0; i < tr->nregions; i++)
+		if (region_selected(filter, &tr->regions[i]))
+			return NULL;
+	if (filter && filter->instance && !strncmp(filter->instance, "pmtrace", 7))
+		return pmt_err_new(
+			PMT_ERR_NODATA,
+			"no pmtrace region of the %s boot was found (%zu region(s) in all)",
+			filter->boot == PMT_BOOT_PREVIOUS ? "previous" : "current", tr->nregions);
+	if (filter && filter->boot == PMT_BOOT_PREVIOUS && (!filter->instance || !*filter->instance))
+		return pmt_err_new(PMT_ERR_INVALID,
+				   "no buffer in this dump holds a previous boot's data");
 	return pmt_err_new(PMT_ERR_INVALID, "no trace instance named '%s' in this dump",
 			   filter->instance);
 }
@@ -228,6 +221,13 @@ struct pmt_err *pmt_write_text(struct pmt_trace *tr, const struct pmt_filter *fi
 		merge_free(&m);
 	}
 	trace_seq_destroy(&s);
+	for (size_t i = 0; !err && i < tr->nregions; i++) {
+		if (!region_selected(filter, &tr->regions[i]))
+			continue;
+		if (all)
+			fprintf(out, "# instance: %s\n", tr->regions[i].label);
+		err = region_write_text(tr, &tr->regions[i], filter, out);
+	}
 	if (!err && ferror(out))
 		err = pmt_err_new(PMT_ERR_IO, "writing the trace text failed");
 	return err;

@@ -435,6 +435,7 @@ static bool parse_cpu(struct pmt_trace *tr, struct trace_buf *b, const struct pe
 		return PL->kind == PERSIST_CPU_META; /* split: zeroes after the last CPU */
 	pc->subbuf_size = v.subbuf_size;
 	pc->nr_subbufs = v.nr_subbufs;
+	pc->first_buffer = v.first;
 	pc->nr_invalid = v.nr_invalid;
 	if (v.subbuf_size < 64 || (v.subbuf_size & (v.subbuf_size - 1)) ||
 	    (t->page_size && v.subbuf_size != t->page_size)) {
@@ -1228,6 +1229,50 @@ static bool has_buffer(const struct pmt_trace *tr, const char *name)
 	return false;
 }
 
+/* CPU 0's first_buffer as the range at phys records it (0 if unreadable). */
+static uint64_t phys_first_buffer(struct pmt_target *pt, const struct persist_layout *PL,
+				  uint64_t phys, uint64_t size)
+{
+	uint64_t off = 0, v = 0;
+	const struct fl_field *f =
+		PL->kind == PERSIST_SPLIT_META ? &PL->c_first_buffer : &PL->m_first_buffer;
+
+	if (PL->kind == PERSIST_SPLIT_META &&
+	    (pmt_read_member(pt, phys, &PL->m_buffers_offset.m, &off) || off >= size))
+		return 0;
+	if (pmt_read_member(pt, phys + off, &f->m, &v))
+		return 0;
+	return v;
+}
+
+/*
+ * A buffer the walk found whose name could not be read ("instance@ADDR")
+ * is the instance of the command line whose range records the same mapping.
+ */
+static bool match_unnamed(struct pmt_trace *tr, const struct cmdline_instance *ci, uint64_t first)
+{
+	for (size_t i = 0; first && i < tr->nbufs; i++) {
+		struct trace_buf *b = &tr->bufs[i];
+		struct persist_info *pi = b->persist;
+		char *name;
+
+		if (!pi || !pi->region_read || !pi->nr_cpus || pi->cpus[0].first_buffer != first)
+			continue;
+		if (!pi->have_phys) {
+			pi->have_phys = true;
+			pi->range_phys = ci->phys;
+		}
+		if (b->name &&
+		    (!strncmp(b->name, "instance@", 9) || !strcmp(b->name, "(unnamed)")) &&
+		    (name = strdup(ci->name))) {
+			free(b->name);
+			b->name = name;
+		}
+		return true;
+	}
+	return false;
+}
+
 /*
  * Boot-mapped instances of the command line whose trace_array could not be
  * read (filtered out of the dump, damaged): their range is read from the
@@ -1253,6 +1298,9 @@ static void recover_ranges(struct pmt_trace *tr)
 			continue;
 		if (!st->phys && pmt_target_stack(tr->t, false, &phys_ops, NULL, &st->phys))
 			return;
+		if (match_unnamed(tr, &ci[i],
+				  phys_first_buffer(st->phys, PL, ci[i].phys, ci[i].size)))
+			continue;
 		nb = realloc(tr->bufs, (tr->nbufs + 1) * sizeof(*nb));
 		if (!nb)
 			return;

@@ -139,9 +139,10 @@ enum persist_subbuf {
 /* One CPU of a validated range. */
 struct persist_cpu {
 	int cpu;
-	bool valid;	      /* meta consistent; order[] usable */
-	uint64_t meta_off;    /* offset of the CPU's meta in the range */
-	uint64_t subbufs_off; /* offset of sub-buffer slot 0 */
+	bool valid;	       /* meta consistent; order[] usable */
+	uint64_t meta_off;     /* offset of the CPU's meta in the range */
+	uint64_t subbufs_off;  /* offset of sub-buffer slot 0 */
+	uint64_t first_buffer; /* the meta's first_buffer: slot 0 as its kernel mapped it */
 	uint32_t nr_subbufs, subbuf_size;
 	int32_t *order;		  /* buffers[]: [0] reader, [1..] ring positions -> slot */
 	int head_pos, commit_pos; /* positions in order[] (0 = the reader page) */
