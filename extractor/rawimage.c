@@ -56,6 +56,12 @@ static struct pmt_err *img_read(struct pmt_target *t, uint64_t addr, void *buf, 
 		}
 		return NULL;
 	}
+	/* a physical address past a regular file's end: the image is short */
+	if (im->size && addr >= end && addr < (1ULL << 52))
+		return pmt_err_addr(PMT_ERR_TRUNCATED, addr,
+				    "%#" PRIx64 " is beyond the end of %s (%#" PRIx64
+				    " bytes from %#" PRIx64 "): a half-written image?",
+				    addr, im->path, im->size, im->base);
 	if (im->vm) {
 		err = vmlinux_read_static(im->vm, addr, buf, len);
 		if (!err || err->code != PMT_ERR_ABSENT)
@@ -216,22 +222,34 @@ struct pmt_err *rawimage_load(const char *spec, const char *range, const struct 
 		goto fail;
 	}
 
-	/* types */
+	/* types: a profile (fast), or the vmlinux's DWARF; a vmlinux also gives
+	 * the static data, with a profile too */
+	if (o->vmlinux) {
+		err = vmlinux_open(o->vmlinux, &s->vm);
+		if (err)
+			goto fail;
+		im->vm = s->vm;
+	}
 	if (o->profile) {
 		char rel[65], bid[129];
 
 		err = pmt_profile_open(o->profile, &types, rel, bid);
 		if (err)
 			goto fail;
-		snprintf(s->types_source, sizeof(s->types_source), "profile %s", o->profile);
+		if (s->vm && *bid && *vmlinux_build_id(s->vm) && strcmp(bid, vmlinux_build_id(s->vm))) {
+			err = pmt_err_new(PMT_ERR_MISMATCH,
+					  "profile %s is of build-id %s, vmlinux %s of %s", o->profile,
+					  bid, o->vmlinux, vmlinux_build_id(s->vm));
+			pmt_target_destroy(types);
+			goto fail;
+		}
+		snprintf(s->types_source, sizeof(s->types_source), "profile %s%s%s", o->profile,
+			 s->vm ? ", static data from vmlinux " : "", s->vm ? o->vmlinux : "");
 		s->types_kind = "profile";
 	} else if (o->vmlinux) {
-		err = vmlinux_open(o->vmlinux, &s->vm);
-		if (!err)
-			err = dwarf_types_target(s->vm, &types);
+		err = dwarf_types_target(s->vm, &types);
 		if (err)
 			goto fail;
-		im->vm = s->vm;
 		snprintf(s->types_source, sizeof(s->types_source),
 			 "vmlinux %s (types and static data)", o->vmlinux);
 	} else {

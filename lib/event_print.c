@@ -140,8 +140,7 @@ void event_print_context(const struct pmt_trace *tr, const struct event_view *v,
 	event_lat_flags(tr, v, flags);
 	event_format_ts(v, ts, sizeof(ts));
 	trace_seq_printf(s, "%16s-%-7d [%03d] %s %s: ", event_buf_comm(tr, v->buf, v->pid), v->pid,
-			 v->cpu,
-			 flags, ts);
+			 v->cpu, flags, ts);
 }
 
 static const struct event_field *field(const struct event_fmt *e, const char *name)
@@ -262,7 +261,16 @@ void event_print_body(const struct pmt_trace *tr, const struct event_view *v, st
 	uint64_t ip = 0, parent = 0;
 
 	if (!e) {
-		trace_seq_printf(s, "Unknown type %d\n", v->type);
+		trace_seq_printf(s, "Unknown type %d", v->type);
+		/* a previous boot's event with no format to name it (a raw range
+		 * image without formats): its fields as 32-bit words, after the
+		 * common trace_entry header */
+		if (v->buf && v->buf->previous_boot && v->len > 8) {
+			trace_seq_puts(s, " raw:");
+			for (uint32_t o = 8; o + 4 <= v->len; o += 4)
+				trace_seq_printf(s, " %08x", (uint32_t)getu(tr, v->data + o, 4));
+		}
+		trace_seq_putc(s, '\n');
 		return;
 	}
 	switch (e->kind) {

@@ -46,9 +46,8 @@ static void info_text(struct pmt_trace *tr, FILE *out)
 	for (size_t i = 0; i < tr->nbufs; i++) {
 		const struct trace_buf *b = &tr->bufs[i];
 
-		fprintf(out, "buffer %s: tracer %s, sub-buffer %u bytes, %d cpus%s%s\n",
-			b->name ? b->name : "global", b->tracer, b->subbuf_size, b->nr_cpus,
-			b->clock ? ", clock " : "", b->clock ? b->clock : "");
+		fprintf(out, "buffer %s: tracer %s, sub-buffer %u bytes, %d cpus\n",
+			b->name ? b->name : "global", b->tracer, b->subbuf_size, b->nr_cpus);
 		persist_write_info_text(tr, b, out);
 		for (int c = 0; c < b->nr_cpus; c++) {
 			const struct cpu_stream *cs = &b->cpus[c];

@@ -142,7 +142,8 @@ struct pmt_err *output_check_instance(struct pmt_trace *tr, const struct pmt_fil
 			PMT_ERR_NODATA,
 			"no pmtrace region of the %s boot was found (%zu region(s) in all)",
 			filter->boot == PMT_BOOT_PREVIOUS ? "previous" : "current", tr->nregions);
-	if (filter && filter->boot == PMT_BOOT_PREVIOUS && (!filter->instance || !*filter->instance))
+	if (filter && filter->boot == PMT_BOOT_PREVIOUS &&
+	    (!filter->instance || !*filter->instance))
 		return pmt_err_new(PMT_ERR_INVALID,
 				   "no buffer in this dump holds a previous boot's data");
 	return pmt_err_new(PMT_ERR_INVALID, "no trace instance named '%s' in this dump",

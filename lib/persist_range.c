@@ -117,6 +117,21 @@ static void salvage_cpu(struct pmt_trace *tr, struct trace_buf *b, struct cpu_st
 		}
 		if (!hdr.commit)
 			continue;
+		{
+			struct pmt_page_cursor pcur;
+			struct pmt_page_record rec;
+			bool got = true;
+
+			pmt_page_cursor_init(&pcur, &fmt, buf, &hdr);
+			while (got) {
+				err = pmt_page_next(&pcur, &rec, &got);
+				if (err) {
+					pmt_err_free(err);
+					break;
+				}
+				cs->entries += got && rec.kind == PMT_REC_DATA;
+			}
+		}
 		pages[n][0] = hdr.time_stamp;
 		pages[n][1] = base + off;
 		n++;
@@ -252,6 +267,13 @@ struct pmt_err *pmt_trace_load_range(struct pmt_target *t, uint64_t phys, uint64
 		pmt_err_free(err);
 		memset(&tr->L, 0, sizeof(tr->L));
 		typeless = true;
+		/* the kernel image, if the types know it: the writer's _text */
+		err = pmt_symbol(t, "_text", &tr->L.sym_text.addr);
+		tr->L.sym_text.ok = !err;
+		pmt_err_free(err);
+		err = pmt_symbol(t, "_end", &tr->L.sym_end.addr);
+		tr->L.sym_end.ok = !err;
+		pmt_err_free(err);
 	}
 	persist_layout_resolve(t, &PL);
 	if (PL.kind == PERSIST_NONE) {

@@ -385,6 +385,7 @@ static bool parse_cpu(struct pmt_trace *tr, struct trace_buf *b, const struct pe
 	long hs, cs;
 
 	memset(pc, 0, sizeof(*pc));
+	memset(out, 0, sizeof(*out));
 	pc->cpu = cpu;
 	pc->meta_off = meta_off;
 	pc->head_pos = pc->commit_pos = -1;
@@ -586,7 +587,7 @@ static int *reading_order(const struct persist_cpu *pc, size_t *n)
  */
 static enum persist_subbuf check_subbuf(const struct range *r, uint64_t off, uint32_t subbuf_size,
 					const struct pmt_page_format *fmt, uint8_t *page,
-					uint64_t *nev, char **why)
+					uint64_t *nev, char **why, enum pmt_err_code *code)
 {
 	struct pmt_page_header hdr;
 	struct pmt_page_cursor pc;
@@ -599,6 +600,7 @@ static enum persist_subbuf check_subbuf(const struct range *r, uint64_t off, uin
 	err = range_read(r, off, page, subbuf_size);
 	if (err) {
 		*why = strdup(err->msg);
+		*code = err->code;
 		pmt_err_free(err);
 		return SB_UNREADABLE;
 	}
@@ -639,7 +641,9 @@ static void parse_cpus(struct pmt_trace *tr, struct trace_buf *b, const struct p
 	uint64_t chunk = 0, end0 = 0;
 	int cpu;
 
-	pi->cpus = calloc(MAX_RANGE_CPUS, sizeof(*pi->cpus));
+	size_t cap = 4;
+
+	pi->cpus = calloc(cap, sizeof(*pi->cpus));
 	if (!pi->cpus)
 		return;
 	parse_cpu(tr, b, PL, r, 0, first_off, NULL, &pi->cpus[0], &ref);
@@ -658,6 +662,15 @@ static void parse_cpus(struct pmt_trace *tr, struct trace_buf *b, const struct p
 
 		if (off >= r->size || r->size - off < chunk)
 			break;
+		if ((size_t)cpu == cap) {
+			struct persist_cpu *nc = realloc(pi->cpus, 2 * cap * sizeof(*nc));
+
+			if (!nc)
+				break;
+			pi->cpus = nc;
+			memset(nc + cap, 0, cap * sizeof(*nc));
+			cap *= 2;
+		}
 		if (!parse_cpu(tr, b, PL, r, cpu, off, &ref, &pi->cpus[cpu], &v))
 			break;
 		pi->nr_cpus = cpu + 1;
@@ -691,8 +704,9 @@ static void check_subbufs(struct pmt_trace *tr, struct trace_buf *b, const struc
 			int pos = pc->read_order[k];
 			uint64_t off = subbuf_off(pc, pos);
 			char *why = NULL;
+			enum pmt_err_code code = PMT_ERR_NODATA;
 			enum persist_subbuf v = check_subbuf(r, off, pc->subbuf_size, &fmt, page,
-							     &pc->events[k], &why);
+							     &pc->events[k], &why, &code);
 
 			pc->state[k] = (uint8_t)v;
 			switch (v) {
@@ -837,7 +851,7 @@ static void parse_range(struct pmt_trace *tr, struct trace_buf *b, const struct 
 			const struct range *r, struct persist_info *pi)
 {
 	struct pmt_target *t = r->t;
-	struct cpu_meta_vals v0;
+	struct cpu_meta_vals v0 = { 0 };
 	uint64_t first_off = 0;
 
 	pi->region_valid = true;
@@ -1361,7 +1375,8 @@ void persist_finish(struct pmt_trace *tr)
 			if (!pi->mods[k].cur_addr && m && m->base)
 				pi->mods[k].cur_addr = m->base;
 		}
-		if (pi->clock_recorded && !pi->clock && pi->clock_id >= 0) {
+		if (pi->clock_recorded && !pi->clock && pi->clock_id >= 0 &&
+		    tr->L.sym_trace_clocks.ok) {
 			bool in_ns = true;
 			struct pmt_err *err =
 				ftrace_clock_name(tr, (uint64_t)pi->clock_id, &pi->clock, &in_ns);
@@ -1711,13 +1726,22 @@ void persist_write_info_text(const struct pmt_trace *tr, const struct trace_buf 
 			fputs(" its addresses are unknown (no types to resolve its record)", out);
 		fputc('\n', out);
 		if (pi->clock_recorded)
-			fprintf(out, "  previous boot: clock %s (recorded in the range)\n",
-				pi->clock ? pi->clock : "(unknown id)");
-		else
+			if (pi->clock)
+				fprintf(out, "  previous boot: clock %s (recorded in the range)\n",
+					pi->clock);
+			else
+				fprintf(out,
+					"  previous boot: clock id %d (recorded in the range; no "
+					"symbols to name it)\n",
+					pi->clock_id);
+		else if (b->clock)
 			fprintf(out,
 				"  previous boot: clock not recorded by this kernel's layout; "
-				"assumed %s\n",
-				b->clock ? b->clock : "to count nanoseconds");
+				"assumed %s, the instance's now\n",
+				b->clock);
+		else
+			fprintf(out, "  previous boot: clock not recorded by this kernel's layout; "
+				     "assumed to count nanoseconds\n");
 		if (pi->nmods) {
 			fprintf(out, "  previous boot: %zu module(s):", pi->nmods);
 			for (size_t i = 0; i < pi->nmods; i++)
