@@ -1164,7 +1164,9 @@ void persist_read_instance(struct pmt_trace *tr, struct trace_buf *b, const uint
 				diag_err(tr, err, where_buf(b), "trace_module_delta");
 				break;
 			}
-			pi->mods[k].cur_addr = d ? pi->mods[k].prev_addr + d : 0;
+			/* 0 is also the delta of a module loaded at the same
+			 * address again: persist_finish() checks the module list */
+			pi->mods[k].cur_addr = pi->mods[k].prev_addr + d;
 		}
 	}
 	/* 7.x sets LAST_BOOT on every boot-mapped instance until it is started;
@@ -1372,8 +1374,10 @@ void persist_finish(struct pmt_trace *tr)
 		for (size_t k = 0; k < pi->nmods; k++) {
 			const struct kmodule *m = modules_find(&tr->modules, pi->mods[k].name);
 
-			if (!pi->mods[k].cur_addr && m && m->base)
+			if (m && m->base)
 				pi->mods[k].cur_addr = m->base;
+			else if (!m && tr->modules.n)
+				pi->mods[k].cur_addr = 0; /* not loaded in the reading view */
 		}
 		if (pi->clock_recorded && !pi->clock && pi->clock_id >= 0 &&
 		    tr->L.sym_trace_clocks.ok) {

@@ -71,6 +71,8 @@ timing() { # name: record seconds since the previous call
 # Header lines of the scenario script: "# pmt-mem-mb: N" (guest RAM),
 # "# pmt-cpu: MODEL" (QEMU -cpu; default max,la57=off: 4-level paging),
 # "# pmt-append: ARGS" (more kernel command line; several lines add up),
+# "# pmt-append-if-symbol: SYMBOL ARGS" (the same, when the kernel's vmlinux
+# defines SYMBOL: a feature only some kernels have),
 # "# pmt-reboot: 1" (warm reboot, below), "# pmt-pmemsave: NAME ADDR SIZE"
 # (QMP pmemsave of guest-physical [ADDR, ADDR+SIZE) into NAME.raw, or with
 # pmt-reboot NAME.boot1.raw just before the reset and NAME.boot2.raw just
@@ -90,6 +92,12 @@ MEM=${MEM:-256}
 CPU=$(sed -n 's/^# pmt-cpu: *\([a-z0-9,=_-]*\).*/\1/p' "$SCRIPT" | head -n1)
 CPU=${CPU:-max,la57=off}
 APPEND=$(sed -n 's/^# pmt-append: *//p' "$SCRIPT" | tr '\n' ' ' | sed 's/ *$//')
+while read -r sym args; do
+	[ -n "$sym" ] || continue
+	if nm "$KDIR/vmlinux" 2>/dev/null | awk -v s="$sym" '$3 == s { f = 1 } END { exit !f }'; then
+		APPEND="${APPEND:+$APPEND }$args"
+	fi
+done < <(sed -n 's/^# pmt-append-if-symbol: *//p' "$SCRIPT")
 REBOOT=$(sed -n 's/^# pmt-reboot: *\([01]\).*/\1/p' "$SCRIPT" | head -n1)
 REBOOT=${REBOOT:-0}
 PMEMSAVE=$(sed -n 's/^# pmt-pmemsave: *\([a-z0-9_-]* 0x[0-9a-fA-F]* 0x[0-9a-fA-F]*\).*/\1/p' "$SCRIPT")

@@ -9,10 +9,12 @@
 # alone and was dumped. Checks, against what the kernels printed:
 #
 #  1. the previous boot's events, from the vmcore, every dump format
-#     (`show --boot previous`, and `--instance boot`), equal boot 1's own
-#     `trace` of the instance line for line; header lines equal except those
-#     listed below with their reason; per CPU on the ELF dump likewise;
-#     JSON: one object per event, the same comm/text;
+#     (`show --instance boot`; `--boot previous` selects it, with its
+#     read-only backup copy on 7.x), equal boot 1's own `trace` of the
+#     instance line for line; header lines equal except those listed below
+#     with their reason; per CPU on the ELF dump likewise, the backup copy
+#     too, and with types from the dump's BTF; JSON: one object per event,
+#     the same comm/text;
 #  2. `info --json`: `boot` holds the previous boot's data, the range is
 #     where the command line put it, the previous boot's KASLR offset and
 #     text delta are the kernels' own (kaslr_offset.boot1, last_boot_info),
@@ -130,12 +132,15 @@ def main():
     run([P, "profile", "--vmlinux", V, "-o", prof, os.path.join(cell, "vmcore.elf")])
     tprof = time.time() - t0
 
+    # 7.x has a read-only backup copy of `boot` (trace_instance=backup=boot)
+    backup = os.path.isdir(os.path.join(t2, "instances/backup"))
+
     # 1. the previous boot's events from every dump format
     elf_out = None
     for fmt in ("elf", "kdump-zlib", "mdf-zlib", "mdf-lzo"):
         dump = os.path.join(cell, "vmcore." + fmt)
-        p = run([P, "show", "--profile", prof, "--boot", "previous", dump], ok_codes=(0, 1))
-        compare_text(p.stdout, truth_boot, "%s --boot previous" % fmt)
+        p = run([P, "show", "--profile", prof, "--instance", "boot", dump], ok_codes=(0, 1))
+        compare_text(p.stdout, truth_boot, "%s --instance boot" % fmt)
         # makedumpfile may filter kernel structures out: allowed only when
         # pmtrace names it, and the range was then read from physical memory
         kinds = diag_kinds(p.stderr)
@@ -146,8 +151,18 @@ def main():
                                      "[%s] %s" % k for k in kinds)[:400]))
         if fmt == "elf":
             elf_out = p.stdout
-            q = run([P, "show", "--profile", prof, "--instance", "boot", dump])
-            check(q.stdout == p.stdout, "elf --instance boot == --boot previous")
+            q = run([P, "show", "--profile", prof, "--boot", "previous", dump])
+            if backup:
+                parts = dict(x.split("\n", 1) for x in q.stdout.split("# instance: ")[1:])
+                check(sorted(parts) == ["backup", "boot"] and parts["boot"] == p.stdout,
+                      "elf --boot previous: boot and its backup copy, each under its "
+                      "# instance: line")
+                compare_text(parts.get("backup", ""), truth_boot,
+                             "elf backup (read-only copy of boot)")
+            else:
+                check(q.stdout == p.stdout, "elf --boot previous == --instance boot")
+            q = run([P, "show", "--types", "btf", "--no-cache", "--instance", "boot", dump])
+            check(q.stdout == p.stdout, "elf --types btf (no vmlinux, no profile): the same bytes")
             for cpu in (0, 1):
                 q = run([P, "show", "--profile", prof, "--instance", "boot", "--cpu", str(cpu),
                          dump])
@@ -155,7 +170,7 @@ def main():
                              open(os.path.join(t1, "instances/boot/per_cpu/cpu%d/trace" %
                                                cpu)).read(),
                              "elf --instance boot --cpu %d" % cpu)
-            q = run([P, "show", "--json", "--profile", prof, "--boot", "previous", dump])
+            q = run([P, "show", "--json", "--profile", prof, "--instance", "boot", dump])
             objs = [json.loads(l) for l in q.stdout.splitlines()]
             ev = events(truth_boot)
             check(len(objs) == len(ev) and all(o["buffer"] == "boot" for o in objs),
@@ -196,6 +211,11 @@ def main():
               "info: the previous boot's modules %s" % got)
     else:
         check(b.get("clock_recorded") is False, "info: no clock recorded (6.12 layout)")
+    if backup:
+        k = pers.get("backup", {})
+        check(k.get("boot") == "previous" and k.get("backup") is True and
+              k.get("prev_kaslr_offset") == kaslr1 and k.get("valid") is True,
+              "info: backup is a read-only copy of the previous boot's range")
     c = pers.get("cur", {})
     check(c.get("boot") == "current" and bufs.get("cur", {}).get("previous_boot") is False,
           "info: cur holds the current boot's data")
@@ -216,8 +236,9 @@ def main():
     check(p.stdout == open(os.path.join(t2, "instances/cur/trace")).read(),
           "cur (current boot's, boot-mapped) byte for byte as boot 2 printed it")
     p = run([P, "show", "--profile", prof, "--boot", "current", "--instance", "all", elf])
-    check("# instance: boot" not in p.stdout and "# instance: cur" in p.stdout,
-          "--boot current --instance all leaves the previous boot's buffer out")
+    check("# instance: boot" not in p.stdout and "# instance: backup" not in p.stdout and
+          "# instance: cur" in p.stdout,
+          "--boot current --instance all leaves the previous boot's buffers out")
 
     # 4. raw images of the range
     for img in ("boot1", "boot2"):

@@ -22,6 +22,9 @@
 # changing its tracer would clear it), traces the global buffer and `cur`.
 # The range of `boot` is saved with pmemsave after boot 1 (what survived the
 # reset) and before the dumps (after boot 2 validated and rebased it).
+# Kernels with read-only backup instances (7.x: trace_instance=NAME=ORIGINAL,
+# found by their autoremove code) also get `backup`, boot 2's vmalloc'ed copy
+# of `boot` taken before anything could clear it.
 # Runs on kernels that have boot-mapped ring buffers (__ring_buffer_alloc_range,
 # 6.12+); the 1-in-~500 chance that both boots get the same KASLR base (6.12
 # then cannot tell a previous boot's data) is answered with another reset.
@@ -30,6 +33,7 @@
 # pmt-needs-symbol: __ring_buffer_alloc_range
 # pmt-append: memmap=4M$0x10000000 memmap=2M$0x10400000
 # pmt-append: trace_instance=boot@0x10000000:4M trace_instance=cur@0x10400000:2M
+# pmt-append-if-symbol: trace_array_autoremove trace_instance=backup=boot
 # pmt-pmemsave: range 0x10000000 0x400000
 
 BOOT=$TRACEFS/instances/boot
@@ -123,4 +127,14 @@ scenario_run_boot2() {
 	echo "pmtrace persist boot2 end cur" >"$CUR/trace_marker"
 	tr_set 0 tracing_on
 	tr_set 0 "$CUR/tracing_on"
+	# can /dev/mem read the range? (CONFIG_STRICT_DEVMEM refuses System
+	# RAM; memmap= makes the range reserved, not RAM)
+	mkdir -p $TRUTH_EXTRA
+	if dd if=/dev/mem of=/tmp/devmem.bin bs=4096 skip=$((0x10000000 / 4096)) count=1 \
+		2>/tmp/devmem.err; then
+		echo "read $(md5sum </tmp/devmem.bin | cut -c1-32)" >$TRUTH_EXTRA/devmem
+	else
+		echo "refused: $(tr '\n' ' ' </tmp/devmem.err)" >$TRUTH_EXTRA/devmem
+	fi
+	rm -f /tmp/devmem.bin /tmp/devmem.err
 }
