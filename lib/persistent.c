@@ -682,7 +682,7 @@ static void parse_cpus(struct pmt_trace *tr, struct trace_buf *b, const struct p
 /* Validate the unread sub-buffers in reading order: count and diagnose the
  * bad ones, remember each one's verdict and events (pc->state, pc->events). */
 static void check_subbufs(struct pmt_trace *tr, struct trace_buf *b, const struct range *r,
-			  struct persist_info *pi)
+			  struct persist_info *pi, bool report)
 {
 	for (int c = 0; c < pi->nr_cpus; c++) {
 		struct persist_cpu *pc = &pi->cpus[c];
@@ -723,8 +723,9 @@ static void check_subbufs(struct pmt_trace *tr, struct trace_buf *b, const struc
 					 pc->order[pos], pos);
 				break;
 			case SB_UNREADABLE:
-				diag_add(tr, PMT_ERR_TRUNCATED, where_cpu(b, c, r->base + off),
-					 r->base + off,
+				if (!report)
+					break;
+				diag_add(tr, code, where_cpu(b, c, r->base + off), r->base + off,
 					 "persistent range: sub-buffer %d (ring position %d): %s",
 					 pc->order[pos], pos, why ? why : "?");
 				break;
@@ -732,6 +733,9 @@ static void check_subbufs(struct pmt_trace *tr, struct trace_buf *b, const struc
 			case SB_BAD_EVENTS:
 				pc->invalid_subbufs++;
 				pc->entries += pc->events[k];
+				/* the walker's pages are diagnosed when decoded */
+				if (!report)
+					break;
 				diag_add(tr, PMT_ERR_CORRUPT, where_cpu(b, c, r->base + off),
 					 r->base + off,
 					 "persistent range: sub-buffer %d (ring position %d) is "
@@ -971,8 +975,8 @@ static void parse_range(struct pmt_trace *tr, struct trace_buf *b, const struct 
 		pi->have_prev_kaslr = false;
 		pi->have_data_delta = false;
 	}
-	if (pi->region_read)
-		check_subbufs(tr, b, r, pi);
+	if (pi->region_read && !pi->skip_subbufs)
+		check_subbufs(tr, b, r, pi, !pi->pages_by_walker);
 }
 
 void persist_parse_range(struct pmt_trace *tr, struct trace_buf *b, const struct persist_layout *PL,
@@ -1138,6 +1142,12 @@ void persist_read_instance(struct pmt_trace *tr, struct trace_buf *b, const uint
 		pi->have_phys = cmdline_phys(tr, PL, b->name, &pi->range_phys);
 
 	r = (struct range){ .t = t, .base = start, .size = size };
+	/* the kernel's own buffer pages are walked (ftrace_walk.c): the range's
+	 * sub-buffers are only counted, for a previous boot's data, and their
+	 * damage is reported when the walker's pages are decoded */
+	pi->pages_by_walker = true;
+	pi->skip_subbufs = PL->fl_last_boot ? !(flags & PL->fl_last_boot)
+					    : !(pi->text_delta || pi->data_delta);
 	if (PL->kind != PERSIST_NONE) {
 		/* the kernel's own data deltas are authoritative; the range's
 		 * record gives the previous boot's KASLR offset */

@@ -199,9 +199,11 @@ struct persist_info {
 	struct persist_module *mods;
 	size_t nmods;
 	/* the region */
-	bool region_read;  /* the meta could be read and parsed */
-	bool region_valid; /* every CPU's meta validated */
-	int nr_cpus;	   /* CPU chunks found */
+	bool region_read;     /* the meta could be read and parsed */
+	bool region_valid;    /* every CPU's meta validated */
+	bool pages_by_walker; /* a vmcore's instance: its pages come from the kernel's list */
+	bool skip_subbufs;    /* the sub-buffers were not validated (current data) */
+	int nr_cpus;	      /* CPU chunks found */
 	struct persist_cpu *cpus;
 	uint64_t invalid_subbufs;
 	/* task names from the events (persist_comm()), built on first use */

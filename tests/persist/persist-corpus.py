@@ -257,6 +257,14 @@ def main():
     r = next(json.loads(l) for l in p.stdout.splitlines() if '"persistent"' in l)
     check(r["valid"] and r["cpus"] == 2, "raw image without types: recognised (%s)" % r["layout"])
 
+    # what /dev/mem gave the guest (boot 2) is the range pmemsave saved
+    dm = open(os.path.join(t2, "devmem")).read().split()
+    import hashlib
+    page = hashlib.md5(open(os.path.join(cell, "range.boot2.raw"), "rb").read(4096)).hexdigest()
+    check(dm[:1] == ["read"] and dm[1] == page,
+          "/dev/mem in boot 2 read the memmap= range, the same bytes as pmemsave (%s)" %
+          " ".join(dm)[:120])
+
     # 5. damaged images
     data = open(os.path.join(cell, "range.boot1.raw"), "rb").read()
     half = os.path.join(a.tmp, "half.raw")
