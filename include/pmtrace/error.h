@@ -19,19 +19,28 @@
 #ifndef PMTRACE_ERROR_H
 #define PMTRACE_ERROR_H
 
+#ifdef __KERNEL__
+#if __has_include(<linux/stdarg.h>)
+#include <linux/stdarg.h> /* 5.15+ */
+#else
+#include <stdarg.h>
+#endif
+#include <linux/types.h>
+#else
 #include <stdarg.h>
 #include <stdint.h>
+#endif
 
 enum pmt_err_code {
-	PMT_ERR_NOMEM = 1,  /* allocation failed */
-	PMT_ERR_ABSENT,	    /* symbol, type, member or enumerator not in this kernel */
-	PMT_ERR_NODATA,	    /* memory not in the dump (filtered out, or never saved) */
-	PMT_ERR_CORRUPT,    /* data read fine but is inconsistent */
-	PMT_ERR_IO,	    /* reading a file failed */
-	PMT_ERR_FORMAT,	    /* a file is not in a format we understand */
-	PMT_ERR_MISMATCH,   /* debuginfo / profile does not match the dump */
+	PMT_ERR_NOMEM = 1,   /* allocation failed */
+	PMT_ERR_ABSENT,	     /* symbol, type, member or enumerator not in this kernel */
+	PMT_ERR_NODATA,	     /* memory not in the dump (filtered out, or never saved) */
+	PMT_ERR_CORRUPT,     /* data read fine but is inconsistent */
+	PMT_ERR_IO,	     /* reading a file failed */
+	PMT_ERR_FORMAT,	     /* a file is not in a format we understand */
+	PMT_ERR_MISMATCH,    /* debuginfo / profile does not match the dump */
 	PMT_ERR_UNSUPPORTED, /* valid, but something we do not handle */
-	PMT_ERR_INVALID,    /* bad argument from the user */
+	PMT_ERR_INVALID,     /* bad argument from the user */
 };
 
 struct pmt_err {
