@@ -15,5 +15,5 @@ static struct pmt_err *emit(struct cli *c, struct session *s, struct pmt_trace *
 
 int cmd_dump(int argc, char **argv)
 {
-	return cli_run(argc, argv, "o", usage, CLI_NEEDS_OUTPUT, emit);
+	return cli_run(argc, argv, "o", usage, CLI_NEEDS_OUTPUT | CLI_WHOLE_DUMP, emit);
 }

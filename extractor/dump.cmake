@@ -2,6 +2,7 @@
 # pmt_dump: the dump side of the extractor (libkdumpfile + flattened rebuild).
 # Included from extractor/CMakeLists.txt.
 set(PMT_DUMP_SOURCES
+	${CMAKE_CURRENT_LIST_DIR}/dump.c
 	${CMAKE_CURRENT_LIST_DIR}/dump_target.c
 	${CMAKE_CURRENT_LIST_DIR}/dump_truncated.c
 	${CMAKE_CURRENT_LIST_DIR}/flattened.c)

@@ -1,648 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * A vmcore opened with libkdumpfile, and the pmt_target reading it.
- *
- * Opening: the file is opened read-only; a makedumpfile-flattened file (QEMU's
- * kdump-* output) is rebuilt into a regular file first (flattened.c), then
- * libkdumpfile takes the file descriptor with addrxlat.ostype = "linux", and
- * VMCOREINFO is copied out once into a small key/value table.
- *
- * Address translation, and what QEMU's dumps lack (measured on this
- * machine's corpus, QEMU 7.2 dump-guest-memory format=kdump-zlib of a 6.1
- * guest with -device vmcoreinfo). After rebuilding the flattened file,
- * libkdumpfile 0.5.1 reads physical pages and VMCOREINFO (OSRELEASE,
- * KERNELOFFSET, SYMBOL(init_top_pgt), NUMBER(phys_base) are all there, and
- * the sub-header's phys_base 0x2400000 is right), yet every kernel virtual
- * address fails with "No way to translate". The attribute tree shows why:
- * arch.name is unset. QEMU's disk_dump_header carries a utsname in which only
- * `machine` ("x86_64") is filled in, sysname/release/... are empty, and
- * libkdumpfile takes nothing from such a utsname; with no architecture it
- * never sets up address translation at all (nor parses the CPU PRSTATUS
- * notes), whatever the page-table root or phys_base. makedumpfile writes a
- * complete utsname, and ELF files name the machine in e_machine, so those
- * work. The fix: when libkdumpfile knows no architecture, take it from the
- * diskdump header's utsname.machine ourselves (or, failing that, from
- * VMCOREINFO: SYMBOL(init_top_pgt) exists only on x86_64) and set arch.name
- * before addrxlat.ostype = "linux"; libkdumpfile then translates through the
- * kernel page tables like for any other dump. 5-level paging needs nothing
- * from us: libaddrxlat 0.5.1 reads NUMBER(pgtable_l5_enabled) from VMCOREINFO.
- * After opening, xlat_probe() checks that translation works and is right:
- * init_uts_ns's release string read by virtual address must equal OSRELEASE.
- * If it is not, the dump still opens (physical reads and VMCOREINFO remain
- * useful) and the reason is appended to every translation error.
- *
- * Reads go straight to kdump_read(), which walks pages through libkdumpfile's
- * own page cache; there is no cache here. They fail whole: the error names the
- * first address that could not be read. libkdumpfile is asked to use read(2),
- * not mmap(2), and still returns zeros for data cut off a truncated file, so
- * the physical ranges a truncated file lost are computed at open
- * (dump_truncated.c) and reads stop before them with PMT_ERR_NODATA.
+ * The pmt_target of a vmcore: the dump's kernel virtual memory (dump.c)
+ * stacked on a types-only target (DWARF or a profile) that answers with
+ * link-time addresses; symbols get the KASLR offset added, which is
+ * cross-checked against VMCOREINFO so that debug info of another build is
+ * refused before anything is read.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <libkdumpfile/kdumpfile.h>
 
 #include "dump_target.h"
-#include "dump_truncated.h"
-#include "flattened.h"
-
-#define UTS_FIELD_LEN	  65 /* __NEW_UTS_LEN + 1 */
-#define UTS_RELEASE_INDEX 2  /* sysname, nodename, release, ... */
-
-struct vmci_line {
-	const char *key;
-	const char *val;
-};
-
-struct dump {
-	char *path;
-	char *data_path; /* what libkdumpfile reads: path or the rebuilt file */
-	int fd;
-	kdump_ctx_t *ctx;
-	char *format;
-	char *vmci_buf; /* VMCOREINFO text, '=' and '\n' replaced by NULs */
-	struct vmci_line *vmci;
-	size_t nvmci;
-	uint64_t kaslr;
-	struct trunc_map trunc; /* physical memory lost to truncation */
-	char xlat_fixup[128];
-	char *xlat_err; /* why translation could not be set up, or NULL */
-};
-
-/* ---- VMCOREINFO ------------------------------------------------------- */
-
-static struct pmt_err *vmci_load(struct dump *d)
-{
-	char *raw = NULL, *p;
-	size_t cap = 0;
-
-	if (kdump_vmcoreinfo_raw(d->ctx, &raw) != KDUMP_OK || !raw) {
-		/* No VMCOREINFO: lookups answer NULL. */
-		kdump_clear_err(d->ctx);
-		return NULL;
-	}
-	d->vmci_buf = raw;
-	for (p = raw; *p;) {
-		char *nl = strchr(p, '\n'), *eq;
-
-		if (nl)
-			*nl = '\0';
-		eq = strchr(p, '=');
-		if (eq && eq != p) {
-			*eq = '\0';
-			if (d->nvmci == cap) {
-				size_t ncap = cap ? 2 * cap : 64;
-				struct vmci_line *n = realloc(d->vmci, ncap * sizeof(*n));
-
-				if (!n)
-					return &pmt_err_nomem;
-				d->vmci = n;
-				cap = ncap;
-			}
-			d->vmci[d->nvmci++] = (struct vmci_line){ .key = p, .val = eq + 1 };
-		}
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
-	return NULL;
-}
-
-const char *dump_vmcoreinfo(struct dump *d, const char *key)
-{
-	for (size_t i = 0; i < d->nvmci; i++)
-		if (!strcmp(d->vmci[i].key, key))
-			return d->vmci[i].val;
-	return NULL;
-}
-
-/* A VMCOREINFO number: SYMBOL() and KERNELOFFSET are hex without 0x,
- * NUMBER()/OFFSET()/SIZE() decimal (possibly negative). */
-static bool vmci_num(struct dump *d, const char *key, int base, uint64_t *v)
-{
-	const char *s = dump_vmcoreinfo(d, key);
-	char *end;
-
-	if (!s || !*s)
-		return false;
-	errno = 0;
-	if (base == 10 && *s == '-')
-		*v = (uint64_t)strtoll(s, &end, 10);
-	else
-		*v = strtoull(s, &end, base);
-	return !errno && end != s && *end == '\0';
-}
-
-static bool vmci_symbol(struct dump *d, const char *name, uint64_t *v)
-{
-	char key[128];
-
-	snprintf(key, sizeof(key), "SYMBOL(%s)", name);
-	return vmci_num(d, key, 16, v);
-}
-
-/* ---- reading ---------------------------------------------------------- */
-
-static struct pmt_err *kdump_to_err(struct dump *d, kdump_status st, const char *what,
-				    uint64_t addr)
-{
-	const char *msg = kdump_get_err(d->ctx);
-	enum pmt_err_code code;
-
-	if (!msg)
-		msg = kdump_strerror(st);
-	switch (st) {
-	case KDUMP_ERR_NODATA:
-		code = PMT_ERR_NODATA;
-		msg = "not in the dump (filtered out or not saved)";
-		break;
-	case KDUMP_ERR_EOF:
-		/* A truncated file: the page was never saved. */
-		code = PMT_ERR_NODATA;
-		break;
-	case KDUMP_ERR_SYSTEM:
-		code = PMT_ERR_IO;
-		break;
-	case KDUMP_ERR_NOTIMPL:
-		code = PMT_ERR_UNSUPPORTED;
-		break;
-	default: /* CORRUPT, ADDRXLAT (an unmapped address), INVALID */
-		code = PMT_ERR_CORRUPT;
-		break;
-	}
-	/* A truncated file reads back its lost pages as zeros even inside
-	 * libkdumpfile's page-table walk, so "not present" there most likely
-	 * means the page tables were cut off: memory that is not in the dump. */
-	if (st == KDUMP_ERR_ADDRXLAT && d->trunc.n)
-		return pmt_err_addr(PMT_ERR_NODATA, addr,
-				    "%s %#" PRIx64 ": %s (%s is truncated: the page tables needed "
-				    "to translate it are probably lost)",
-				    what, addr, msg, d->path);
-	if (st == KDUMP_ERR_ADDRXLAT && d->xlat_err)
-		return pmt_err_addr(code, addr,
-				    "%s %#" PRIx64 ": %s (address translation was not set up: %s)",
-				    what, addr, msg, d->xlat_err);
-	return pmt_err_addr(code, addr, "%s %#" PRIx64 ": %s", what, addr, msg);
-}
-
-/* The error for a read that reaches memory lost to truncation at `first`. */
-static struct pmt_err *trunc_err(struct dump *d, const char *what, uint64_t first)
-{
-	return pmt_err_addr(PMT_ERR_NODATA, first,
-			    "%s %#" PRIx64 ": not in the dump: %s is truncated (%" PRIu64
-			    " bytes, its headers need %" PRIu64 ")",
-			    what, first, d->path, d->trunc.file_size, d->trunc.need_size);
-}
-
-/*
- * Where does [addr, addr + len) first reach lost memory (*lost, or addr + len
- * if nowhere)? Physical addresses are looked up directly; virtual ones are
- * translated page by page with libkdumpfile's own translation (only done for
- * truncated dumps). A page that does not translate in a truncated dump is
- * reported as NODATA: the page tables needed are most likely among the lost
- * data, which libkdumpfile reads as zeros ("not present") or as garbage
- * ("decompression failed").
- */
-static struct pmt_err *trunc_check(struct dump *d, kdump_addrspace_t as, const char *what,
-				   uint64_t addr, size_t len, uint64_t *lost)
-{
-	uint64_t page = 4096, pos = addr, end = addr + len, phys;
-	addrxlat_ctx_t *axctx = NULL;
-	addrxlat_sys_t *axsys = NULL;
-	struct pmt_err *err = NULL;
-	kdump_num_t num;
-
-	*lost = end;
-	if (!d->trunc.n)
-		return NULL;
-	if (as == KDUMP_KPHYSADDR) {
-		trunc_find(&d->trunc, addr, len, lost);
-		return NULL;
-	}
-	if (trunc_find_virt(&d->trunc, addr, len, lost))
-		return NULL;
-	if (kdump_get_number_attr(d->ctx, KDUMP_ATTR_PAGE_SIZE, &num) == KDUMP_OK && num)
-		page = num;
-	if (kdump_get_addrxlat(d->ctx, &axctx, &axsys) != KDUMP_OK) {
-		kdump_clear_err(d->ctx);
-		return NULL;
-	}
-	while (pos < end) {
-		uint64_t chunk = page - pos % page;
-		addrxlat_fulladdr_t fa = { .addr = pos, .as = ADDRXLAT_KVADDR };
-
-		if (chunk > end - pos)
-			chunk = end - pos;
-		if (addrxlat_fulladdr_conv(&fa, ADDRXLAT_KPHYSADDR, axctx, axsys) != ADDRXLAT_OK) {
-			const char *msg = addrxlat_ctx_get_err(axctx);
-
-			err = pmt_err_addr(PMT_ERR_NODATA, pos,
-					   "%s %#" PRIx64
-					   ": cannot translate: %s (%s is truncated: "
-					   "the page tables needed are probably lost)",
-					   what, pos, msg ? msg : "?", d->path);
-			addrxlat_ctx_clear_err(axctx);
-			break;
-		}
-		if (trunc_find(&d->trunc, fa.addr, chunk, &phys)) {
-			*lost = pos + (phys - fa.addr);
-			break;
-		}
-		pos += chunk;
-	}
-	addrxlat_ctx_decref(axctx);
-	addrxlat_sys_decref(axsys);
-	return err;
-}
-
-static struct pmt_err *read_as(struct dump *d, kdump_addrspace_t as, const char *what,
-			       uint64_t addr, void *buf, size_t len)
-{
-	struct pmt_err *err;
-	uint64_t lost = 0;
-	bool truncated;
-	size_t got;
-	kdump_status st;
-
-	if (len == 0)
-		return NULL;
-	if (addr + (len - 1) < addr)
-		return pmt_err_addr(PMT_ERR_INVALID, addr,
-				    "%s %#" PRIx64 ": %zu bytes wrap around the address space",
-				    what, addr, len);
-	/* Read only up to lost memory: libkdumpfile would return zeros. */
-	err = trunc_check(d, as, what, addr, len, &lost);
-	if (err)
-		return err;
-	truncated = lost < addr + len;
-	if (truncated)
-		len = lost - addr;
-	got = len;
-	st = len ? kdump_read(d->ctx, as, addr, buf, &got) : KDUMP_OK;
-	if (st == KDUMP_OK && got == len)
-		return truncated ? trunc_err(d, what, lost) : NULL;
-	if (st == KDUMP_OK) /* cannot happen by the API, but never trust a short read */
-		return pmt_err_addr(PMT_ERR_IO, addr + got, "%s %#" PRIx64 ": short read", what,
-				    addr + got);
-	/* got = bytes read before the failure; the error names the first
-	 * missing byte, not the start of the request. */
-	err = kdump_to_err(d, st, what, addr + (got < len ? got : 0));
-	kdump_clear_err(d->ctx);
-	return err;
-}
-
-struct pmt_err *dump_read_kv(struct dump *d, uint64_t addr, void *buf, size_t len)
-{
-	return read_as(d, KDUMP_KVADDR, "address", addr, buf, len);
-}
-
-struct pmt_err *dump_read_phys(struct dump *d, uint64_t addr, void *buf, size_t len)
-{
-	return read_as(d, KDUMP_KPHYSADDR, "physical address", addr, buf, len);
-}
-
-/* ---- address translation ---------------------------------------------- */
-
-/*
- * Does kernel virtual translation work, and is it right? With VMCOREINFO, the
- * release string in init_uts_ns must equal OSRELEASE (a wrong phys_base can
- * translate "successfully" to the wrong page); without the needed lines, any
- * successful read of a kernel-text symbol will do. Returns NULL if fine.
- */
-static struct pmt_err *xlat_probe(struct dump *d)
-{
-	const char *release = dump_vmcoreinfo(d, "OSRELEASE");
-	uint64_t uts, name_off;
-	char buf[UTS_FIELD_LEN];
-	struct pmt_err *err;
-
-	if (!vmci_symbol(d, "init_uts_ns", &uts)) {
-		if (!vmci_symbol(d, "_stext", &uts))
-			return NULL; /* nothing to test with */
-		return dump_read_kv(d, uts, buf, 8);
-	}
-	if (!vmci_num(d, "OFFSET(uts_namespace.name)", 10, &name_off))
-		name_off = 4; /* seen on 5.10: a kref before the name, and no OFFSET
-			       * line; 6.1 has the name first and says so */
-	err = dump_read_kv(d, uts + name_off + UTS_RELEASE_INDEX * UTS_FIELD_LEN, buf, sizeof(buf));
-	if (err)
-		return err;
-	buf[sizeof(buf) - 1] = '\0';
-	if (release && strcmp(buf, release))
-		return pmt_err_new(PMT_ERR_CORRUPT,
-				   "init_uts_ns reads release \"%.64s\", VMCOREINFO says \"%s\"",
-				   buf, release);
-	return NULL;
-}
-
-/*
- * The machine name in a kdump-compressed header's utsname (see the top of
- * the file), or "" if the file is not one or the field is empty.
- */
-static void diskdump_machine(int fd, char *out, size_t size)
-{
-	/* struct disk_dump_header: char signature[8]; int header_version;
-	 * struct new_utsname (6 x 65 chars), machine being the fifth. */
-	enum { UTS_OFF = 12, MACHINE_OFF = UTS_OFF + 4 * UTS_FIELD_LEN };
-	char sig[8], machine[UTS_FIELD_LEN];
-
-	out[0] = '\0';
-	if (pread(fd, sig, sizeof(sig), 0) != (ssize_t)sizeof(sig) ||
-	    memcmp(sig, "KDUMP   ", sizeof(sig)))
-		return;
-	if (pread(fd, machine, sizeof(machine), MACHINE_OFF) != (ssize_t)sizeof(machine))
-		return;
-	machine[sizeof(machine) - 1] = '\0';
-	snprintf(out, size, "%s", machine);
-}
-
-/* Give libkdumpfile an architecture when the dump did not (QEMU). Before
- * VMCOREINFO is loaded, so it reads the raw lines itself. */
-static void arch_setup(struct dump *d)
-{
-	const char *arch = NULL, *src = "dump header";
-	char machine[UTS_FIELD_LEN], *raw = NULL;
-
-	if (kdump_get_string_attr(d->ctx, KDUMP_ATTR_ARCH_NAME, &arch) == KDUMP_OK && arch)
-		return;
-	kdump_clear_err(d->ctx);
-	diskdump_machine(d->fd, machine, sizeof(machine));
-	if (!machine[0] && kdump_vmcoreinfo_raw(d->ctx, &raw) == KDUMP_OK && raw &&
-	    strstr(raw, "SYMBOL(init_top_pgt)=")) {
-		snprintf(machine, sizeof(machine), "x86_64");
-		src = "VMCOREINFO";
-	}
-	free(raw);
-	kdump_clear_err(d->ctx);
-	if (!machine[0])
-		return;
-	if (kdump_set_string_attr(d->ctx, KDUMP_ATTR_ARCH_NAME, machine) == KDUMP_OK)
-		snprintf(d->xlat_fixup, sizeof(d->xlat_fixup), "arch.name=%s from the %s", machine,
-			 src);
-	kdump_clear_err(d->ctx);
-}
-
-/* Check translation once after opening; never fails the open. */
-static void xlat_setup(struct dump *d)
-{
-	struct pmt_err *err = xlat_probe(d);
-
-	if (!err)
-		return;
-	d->xlat_err = strdup(err->msg);
-	pmt_err_free(err);
-}
-
-/* ---- open / close ----------------------------------------------------- */
-
-static char *flat_cache_dir(void)
-{
-	const char *base = getenv("PMTRACE_CACHE"), *home = getenv("HOME");
-	char *dir = NULL;
-
-	if (base && *base) {
-		if (asprintf(&dir, "%s/flattened", base) < 0)
-			dir = NULL;
-	} else if (home && *home) {
-		if (asprintf(&dir, "%s/.cache/pmtrace/flattened", home) < 0)
-			dir = NULL;
-	}
-	return dir;
-}
-
-static struct pmt_err *open_file(struct dump *d, bool *flat)
-{
-	struct pmt_err *err;
-	struct stat sb;
-	char *cache, *where;
-	int fd, rfd;
-
-	fd = open(d->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return pmt_err_new(PMT_ERR_IO, "%s: %s", d->path, strerror(errno));
-	if (fstat(fd, &sb)) {
-		err = pmt_err_new(PMT_ERR_IO, "%s: %s", d->path, strerror(errno));
-		goto fail;
-	}
-	if (S_ISDIR(sb.st_mode)) {
-		err = pmt_err_new(PMT_ERR_INVALID, "%s: is a directory", d->path);
-		goto fail;
-	}
-	err = flat_detect(fd, d->path, flat);
-	if (err)
-		goto fail;
-	if (!*flat) {
-		d->fd = fd;
-		d->data_path = strdup(d->path);
-		return d->data_path ? NULL : &pmt_err_nomem;
-	}
-	cache = flat_cache_dir();
-	err = flat_open_rebuilt(d->path, fd, cache, &rfd, &where);
-	free(cache);
-	close(fd);
-	if (err)
-		return err;
-	d->fd = rfd;
-	d->data_path = where;
-	return NULL;
-fail:
-	close(fd);
-	return err;
-}
-
-struct pmt_err *dump_open(const char *path, struct dump **out)
-{
-	struct pmt_err *err;
-	const char *fmt = NULL;
-	struct dump *d;
-	bool flat = false;
-	kdump_status st;
-
-	*out = NULL;
-	d = calloc(1, sizeof(*d));
-	if (!d)
-		return &pmt_err_nomem;
-	d->fd = -1;
-	d->path = strdup(path);
-	if (!d->path) {
-		err = &pmt_err_nomem;
-		goto fail;
-	}
-	err = open_file(d, &flat);
-	if (err)
-		goto fail;
-	err = trunc_scan(d->fd, d->path, &d->trunc);
-	if (err)
-		goto fail;
-
-	d->ctx = kdump_new();
-	if (!d->ctx) {
-		err = &pmt_err_nomem;
-		goto fail;
-	}
-	/* read(2), not mmap(2): past the end of a truncated file, mmap gives
-	 * zeros (or SIGBUS) where read gives a clean short read. */
-	kdump_set_number_attr(d->ctx, KDUMP_ATTR_FILE_MMAP_POLICY, KDUMP_MMAP_NEVER);
-	st = kdump_open_fd(d->ctx, d->fd);
-	if (st != KDUMP_OK) {
-		const char *msg = kdump_get_err(d->ctx);
-
-		err = pmt_err_new(st == KDUMP_ERR_NOTIMPL  ? PMT_ERR_FORMAT
-				  : st == KDUMP_ERR_SYSTEM ? PMT_ERR_IO
-							   : PMT_ERR_CORRUPT,
-				  "%s%s%s: %s", path, flat ? " rebuilt as " : "",
-				  flat ? d->data_path : "", msg ? msg : kdump_strerror(st));
-		goto fail;
-	}
-	arch_setup(d);
-	/* Setting the OS type makes libkdumpfile read and check utsname and set
-	 * up Linux address translation; a damaged dump may fail here. That
-	 * must not prevent physical reads, so it is remembered, not fatal. */
-	st = kdump_set_string_attr(d->ctx, KDUMP_ATTR_OSTYPE, "linux");
-	if (st != KDUMP_OK) {
-		if (asprintf(&d->xlat_err, "cannot set OS type linux: %s", kdump_get_err(d->ctx)) <
-		    0)
-			d->xlat_err = NULL;
-		kdump_clear_err(d->ctx);
-	}
-	if (kdump_get_string_attr(d->ctx, KDUMP_ATTR_FILE_FORMAT, &fmt) != KDUMP_OK || !fmt) {
-		kdump_clear_err(d->ctx);
-		fmt = "unknown";
-	}
-	if (asprintf(&d->format, "%s%s", flat ? "flattened->" : "", fmt) < 0) {
-		d->format = NULL;
-		err = &pmt_err_nomem;
-		goto fail;
-	}
-	err = vmci_load(d);
-	if (err)
-		goto fail;
-	if (!vmci_num(d, "KERNELOFFSET", 16, &d->kaslr))
-		d->kaslr = 0;
-	if (!d->xlat_err)
-		xlat_setup(d);
-	*out = d;
-	return NULL;
-fail:
-	dump_close(d);
-	return err;
-}
-
-void dump_close(struct dump *d)
-{
-	if (!d)
-		return;
-	if (d->ctx)
-		kdump_free(d->ctx);
-	if (d->fd >= 0)
-		close(d->fd);
-	trunc_free(&d->trunc);
-	free(d->vmci);
-	free(d->vmci_buf);
-	free(d->format);
-	free(d->xlat_err);
-	free(d->data_path);
-	free(d->path);
-	free(d);
-}
-
-const char *dump_format_name(struct dump *d)
-{
-	return d->format;
-}
-
-const char *dump_path(struct dump *d)
-{
-	return d->path;
-}
-
-const char *dump_data_path(struct dump *d)
-{
-	return d->data_path;
-}
-
-const char *dump_xlat_fixup(struct dump *d)
-{
-	return d->xlat_fixup;
-}
-
-uint64_t dump_kaslr_offset(struct dump *d)
-{
-	return d->kaslr;
-}
-
-/* ---- the target ------------------------------------------------------- */
-
-struct dump_tgt {
-	struct pmt_target base;
-	struct dump *d;
-	struct pmt_target *types;
-};
-
-static struct dump_tgt *tgt_of(struct pmt_target *t)
-{
-	return t->priv;
-}
 
 static struct pmt_err *tgt_read(struct pmt_target *t, uint64_t addr, void *buf, size_t len)
 {
-	return dump_read_kv(tgt_of(t)->d, addr, buf, len);
+	return dump_read_kv(pmt_target_data(t), addr, buf, len);
 }
 
-static struct pmt_err *tgt_symbol(struct pmt_target *t, const char *name, uint64_t *addr)
+static struct pmt_err *tgt_read_phys(struct pmt_target *t, uint64_t addr, void *buf, size_t len)
 {
-	struct dump_tgt *dt = tgt_of(t);
-	struct pmt_err *err = pmt_symbol(dt->types, name, addr);
-
-	if (!err)
-		*addr += t->kaslr_offset;
-	return err;
+	return dump_read_phys(pmt_target_data(t), addr, buf, len);
 }
 
-static struct pmt_err *tgt_type_size(struct pmt_target *t, const char *type, uint64_t *size)
+static bool tgt_phys_next(struct pmt_target *t, uint64_t *start, uint64_t *end)
 {
-	return pmt_type_size(tgt_of(t)->types, type, size);
+	return dump_phys_next(pmt_target_data(t), start, end);
 }
 
-static struct pmt_err *tgt_member(struct pmt_target *t, const char *type, const char *path,
-				  struct pmt_member *out)
-{
-	return pmt_member(tgt_of(t)->types, type, path, out);
-}
-
-static struct pmt_err *tgt_enumerator(struct pmt_target *t, const char *name, int64_t *value)
-{
-	return pmt_enumerator(tgt_of(t)->types, name, value);
-}
-
-static void tgt_destroy(struct pmt_target *t)
-{
-	struct dump_tgt *dt = tgt_of(t);
-
-	pmt_target_destroy(dt->types);
-	free(dt);
-}
-
-static void tgt_scope(struct pmt_target *t, const char *func)
-{
-	pmt_scope(tgt_of(t)->types, func);
-}
-
-static const struct pmt_target_ops dump_tgt_ops = {
+static const struct pmt_target_ops dump_layer = {
 	.read = tgt_read,
-	.symbol = tgt_symbol,
-	.type_size = tgt_type_size,
-	.member = tgt_member,
-	.enumerator = tgt_enumerator,
-	.destroy = tgt_destroy,
-	.scope = tgt_scope,
+	.symbol = pmt_symbol_plus_kaslr,
+	.read_phys = tgt_read_phys,
+	.phys_next = tgt_phys_next,
 };
 
 /*
@@ -653,7 +43,7 @@ static const struct pmt_target_ops dump_tgt_ops = {
 static struct pmt_err *check_kaslr(struct dump *d, struct pmt_target *types, uint64_t *kaslr)
 {
 	static const char *const syms[] = { "_stext", "_text" };
-	bool have_off = vmci_num(d, "KERNELOFFSET", 16, kaslr);
+	bool have_off = dump_vmcoreinfo_num(d, "KERNELOFFSET", 16, kaslr);
 
 	if (!have_off)
 		*kaslr = 0;
@@ -661,7 +51,7 @@ static struct pmt_err *check_kaslr(struct dump *d, struct pmt_target *types, uin
 		uint64_t run, link;
 		struct pmt_err *err;
 
-		if (!vmci_symbol(d, syms[i], &run))
+		if (!dump_vmcoreinfo_symbol(d, syms[i], &run))
 			continue;
 		err = pmt_symbol(types, syms[i], &link);
 		if (err && err->code == PMT_ERR_ABSENT) {
@@ -680,7 +70,7 @@ static struct pmt_err *check_kaslr(struct dump *d, struct pmt_target *types, uin
 					   " in the debug info, a difference of %#" PRIx64
 					   " where KERNELOFFSET is %#" PRIx64
 					   ": the debug info is not from the dumped kernel",
-					   d->path, syms[i], run, link, run - link, *kaslr);
+					   dump_path(d), syms[i], run, link, run - link, *kaslr);
 		return NULL;
 	}
 	return NULL;
@@ -688,10 +78,9 @@ static struct pmt_err *check_kaslr(struct dump *d, struct pmt_target *types, uin
 
 struct pmt_err *dump_target(struct dump *d, struct pmt_target *types, struct pmt_target **out)
 {
-	struct dump_tgt *dt;
+	struct dump_machine m;
+	struct pmt_target *t;
 	struct pmt_err *err;
-	kdump_num_t num;
-	const char *rel;
 	uint64_t kaslr;
 
 	*out = NULL;
@@ -700,50 +89,29 @@ struct pmt_err *dump_target(struct dump *d, struct pmt_target *types, struct pmt
 	err = check_kaslr(d, types, &kaslr);
 	if (err)
 		goto fail;
-	rel = dump_vmcoreinfo(d, "OSRELEASE");
-	if (rel && types->release[0] && strcmp(rel, types->release)) {
+	dump_machine(d, &m);
+	if (m.release[0] && types->release[0] && strcmp(m.release, types->release)) {
 		err = pmt_err_new(PMT_ERR_MISMATCH,
-				  "%s: the dump is of kernel %s, the debug info of %s", d->path,
-				  rel, types->release);
+				  "%s: the dump is of kernel %s, the debug info of %s",
+				  dump_path(d), m.release, types->release);
 		goto fail;
 	}
-	dt = calloc(1, sizeof(*dt));
-	if (!dt) {
-		err = &pmt_err_nomem;
+	if (!m.word_size)
+		m.word_size = types->word_size ? types->word_size : 8;
+	if (m.word_size != 4 && m.word_size != 8) {
+		err = pmt_err_new(PMT_ERR_UNSUPPORTED, "%s: %u-byte pointers", dump_path(d),
+				  m.word_size);
 		goto fail;
 	}
-	dt->d = d;
-	dt->types = types;
-	dt->base.ops = &dump_tgt_ops;
-	dt->base.priv = dt;
-	dt->base.kaslr_offset = kaslr;
-
-	if (kdump_get_number_attr(d->ctx, KDUMP_ATTR_PTR_SIZE, &num) == KDUMP_OK)
-		dt->base.word_size = (unsigned int)num;
-	else
-		dt->base.word_size = types->word_size ? types->word_size : 8;
-	if (kdump_get_number_attr(d->ctx, KDUMP_ATTR_BYTE_ORDER, &num) == KDUMP_OK)
-		dt->base.big_endian = num == KDUMP_BIG_ENDIAN;
-	else
-		dt->base.big_endian = types->big_endian;
-	if (kdump_get_number_attr(d->ctx, KDUMP_ATTR_PAGE_SIZE, &num) == KDUMP_OK)
-		dt->base.page_size = num;
-	else if (!vmci_num(d, "PAGESIZE", 10, &dt->base.page_size))
-		dt->base.page_size = types->page_size ? types->page_size : 4096;
-	kdump_clear_err(d->ctx);
-	if (!rel && kdump_get_string_attr(d->ctx, "linux.uts.release", &rel) != KDUMP_OK) {
-		kdump_clear_err(d->ctx);
-		rel = NULL;
-	}
-	if (rel)
-		snprintf(dt->base.release, sizeof(dt->base.release), "%s", rel);
-	if (dt->base.word_size != 4 && dt->base.word_size != 8) {
-		err = pmt_err_new(PMT_ERR_UNSUPPORTED, "%s: %u-byte pointers", d->path,
-				  dt->base.word_size);
-		free(dt);
+	err = pmt_target_stack(types, true, &dump_layer, d, &t);
+	if (err)
 		goto fail;
-	}
-	*out = &dt->base;
+	t->kaslr_offset = kaslr;
+	t->word_size = m.word_size;
+	t->big_endian = m.have_byte_order ? m.big_endian : types->big_endian;
+	t->page_size = m.page_size ? m.page_size : types->page_size ? types->page_size : 4096;
+	snprintf(t->release, sizeof(t->release), "%s", m.release);
+	*out = t;
 	return NULL;
 fail:
 	pmt_target_destroy(types);

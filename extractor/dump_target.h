@@ -1,64 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The dump side of the extractor: a vmcore opened with libkdumpfile, and a
- * pmt_target that reads its kernel virtual memory.
- *
- * dump_open() takes any format libkdumpfile 0.5.1 reads (ELF, kdump-compressed
- * with zlib/lzo/snappy/zstd, makedumpfile-filtered) and makedumpfile's
- * flattened format, which libkdumpfile 0.5.1 refuses and which is rebuilt
- * first (extractor/flattened.h). It also makes sure kernel virtual addresses
- * translate: see dump_target.c for what QEMU's kdump-compressed dumps lack and
- * how it is supplied.
- *
- * Lifetimes: the strings returned by dump_vmcoreinfo()/dump_format_name()
- * live until dump_close(). A target made by dump_target() reads through the
- * dump and must be destroyed before dump_close().
+ * The pmt_target of a vmcore: the dump's kernel virtual memory (dump.h) with
+ * the type and symbol questions answered by a types-only target.
  */
 #ifndef PMTRACE_EXTRACTOR_DUMP_TARGET_H
 #define PMTRACE_EXTRACTOR_DUMP_TARGET_H
 
-#include <stdint.h>
-
-#include "pmtrace/error.h"
+#include "dump.h"
 #include "pmtrace/target.h"
-
-struct dump;
-
-/* Open a vmcore. Errors: PMT_ERR_IO (cannot open/read), PMT_ERR_FORMAT (not a
- * dump libkdumpfile or we understand), PMT_ERR_CORRUPT (damaged headers or a
- * damaged flattened stream), PMT_ERR_UNSUPPORTED. */
-struct pmt_err *dump_open(const char *path, struct dump **out);
-void dump_close(struct dump *d);
-
-/* A VMCOREINFO value by key, e.g. "OSRELEASE", "BUILD-ID", "KERNELOFFSET",
- * "PAGESIZE", "SYMBOL(_stext)", "NUMBER(phys_base)"; NULL if absent. */
-const char *dump_vmcoreinfo(struct dump *d, const char *key);
-
-/* libkdumpfile's format name ("elf", "diskdump", ...), prefixed with
- * "flattened->" when the file was rebuilt from the flattened format. */
-const char *dump_format_name(struct dump *d);
-
-/* The path given to dump_open(), and the file libkdumpfile actually reads
- * (the same path, or the rebuilt file for a flattened dump). */
-const char *dump_path(struct dump *d);
-const char *dump_data_path(struct dump *d);
-
-/* What was done to make kernel virtual addresses translate, or "" if
- * libkdumpfile managed on its own (e.g. "phys_base from VMCOREINFO"). */
-const char *dump_xlat_fixup(struct dump *d);
-
-/* Run-time minus link-time kernel address: KERNELOFFSET from VMCOREINFO, 0 if
- * the dump has none (no KASLR, or no VMCOREINFO). */
-uint64_t dump_kaslr_offset(struct dump *d);
-
-/* Read len bytes at kernel virtual address addr. Fails whole, err->addr being
- * the first byte not read: a page missing from the dump (filtered out, or
- * beyond the end of a truncated file) is PMT_ERR_NODATA; an address the
- * kernel's page tables do not map is PMT_ERR_CORRUPT (a bad pointer); file
- * read errors are PMT_ERR_IO. */
-struct pmt_err *dump_read_kv(struct dump *d, uint64_t addr, void *buf, size_t len);
-/* The same for a physical address. */
-struct pmt_err *dump_read_phys(struct dump *d, uint64_t addr, void *buf, size_t len);
 
 /*
  * A target reading kernel virtual memory of the dump, with the type and

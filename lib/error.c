@@ -100,6 +100,39 @@ const char *pmt_err_code_name(enum pmt_err_code code)
 		return "unsupported";
 	case PMT_ERR_INVALID:
 		return "invalid argument";
+	case PMT_ERR_FILTERED:
+		return "filtered out of the dump";
+	case PMT_ERR_TRUNCATED:
+		return "beyond the end of a truncated file";
 	}
 	return "unknown error";
+}
+
+const char *pmt_err_code_id(enum pmt_err_code code)
+{
+	switch (code) {
+	case PMT_ERR_NOMEM:
+		return "nomem";
+	case PMT_ERR_ABSENT:
+		return "absent";
+	case PMT_ERR_NODATA:
+		return "nodata";
+	case PMT_ERR_CORRUPT:
+		return "corrupt";
+	case PMT_ERR_IO:
+		return "io";
+	case PMT_ERR_FORMAT:
+		return "format";
+	case PMT_ERR_MISMATCH:
+		return "mismatch";
+	case PMT_ERR_UNSUPPORTED:
+		return "unsupported";
+	case PMT_ERR_INVALID:
+		return "invalid";
+	case PMT_ERR_FILTERED:
+		return "filtered";
+	case PMT_ERR_TRUNCATED:
+		return "truncated";
+	}
+	return "unknown";
 }

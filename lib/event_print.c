@@ -22,18 +22,14 @@ static uint64_t getu(const struct pmt_trace *tr, const uint8_t *p, size_t n)
 	return pmt_get_uint(tr->t, p, n);
 }
 
-void event_view_init(const struct pmt_trace *tr, const struct cpu_stream *cs,
-		     const struct cpu_event *ev, struct event_view *v)
+void event_view_init(const struct pmt_trace *tr, const struct trace_buf *b,
+		     const struct cpu_stream *cs, const struct cpu_event *ev, struct event_view *v)
 {
 	const struct event_db *db = tr->events;
-	const struct trace_buf *b = NULL;
 
 	memset(v, 0, sizeof(*v));
-	for (size_t i = 0; i < tr->nbufs && !b; i++)
-		if (cs >= tr->bufs[i].cpus && cs < tr->bufs[i].cpus + tr->bufs[i].nr_cpus)
-			b = &tr->bufs[i];
 	v->buf = b;
-	v->data = cs->pages + (size_t)ev->page * (b ? b->subbuf_size : 0) + ev->off;
+	v->data = ev->data;
 	v->len = ev->len;
 	v->ts = ev->ts;
 	v->cpu = cs->cpu;
@@ -41,7 +37,8 @@ void event_view_init(const struct pmt_trace *tr, const struct cpu_stream *cs,
 	if (!db)
 		return;
 	if ((uint32_t)db->common_type_off + (uint32_t)db->common_type_size <= v->len)
-		v->type = (int)getu(tr, v->data + db->common_type_off, (size_t)db->common_type_size);
+		v->type =
+			(int)getu(tr, v->data + db->common_type_off, (size_t)db->common_type_size);
 	if (db->common_flags_off >= 0 && (uint32_t)db->common_flags_off < v->len)
 		v->flags = v->data[db->common_flags_off];
 	if (db->common_pc_off >= 0 && (uint32_t)db->common_pc_off < v->len)
@@ -78,11 +75,11 @@ void event_lat_flags(const struct pmt_trace *tr, const struct event_view *v, cha
 	char need;
 	size_t i = 0;
 
-	out[i++] = irqs_off && bh_off ? 'D'
-		   : irqs_off	      ? 'd'
-		   : bh_off	      ? 'b'
+	out[i++] = irqs_off && bh_off					  ? 'D'
+		   : irqs_off						  ? 'd'
+		   : bh_off						  ? 'b'
 		   : (L->tf_irqs_nosupport && (f & L->tf_irqs_nosupport)) ? 'X'
-									   : '.';
+									  : '.';
 	if (nr && lazy && pr)
 		need = 'B';
 	else if (nr && pr)
@@ -100,11 +97,17 @@ void event_lat_flags(const struct pmt_trace *tr, const struct event_view *v, cha
 	else
 		need = '.';
 	out[i++] = need;
-	out[i++] = nmi && hard ? 'Z' : nmi ? 'z' : hard && soft ? 'H' : hard ? 'h' : soft ? 's' : '.';
+	out[i++] = nmi && hard	  ? 'Z'
+		   : nmi	  ? 'z'
+		   : hard && soft ? 'H'
+		   : hard	  ? 'h'
+		   : soft	  ? 's'
+				  : '.';
 	out[i++] = (v->preempt_count & 0xf) ? "0123456789abcdef"[v->preempt_count & 0xf] : '.';
 	if (trace_has_migrate_column(tr))
-		out[i++] = (v->preempt_count & 0xf0) ? "0123456789abcdef"[(v->preempt_count >> 4) & 0xf]
-						     : '.';
+		out[i++] = (v->preempt_count & 0xf0)
+				   ? "0123456789abcdef"[(v->preempt_count >> 4) & 0xf]
+				   : '.';
 	out[i] = '\0';
 }
 
@@ -237,8 +240,7 @@ static uint8_t *hash_pointers(const struct pmt_trace *tr, const struct event_vie
 	return copy;
 }
 
-void event_print_body(const struct pmt_trace *tr, const struct event_view *v,
-		      struct trace_seq *s)
+void event_print_body(const struct pmt_trace *tr, const struct event_view *v, struct trace_seq *s)
 {
 	const struct event_fmt *e = v->fmt;
 	uint64_t ip = 0, parent = 0;

@@ -28,8 +28,8 @@ struct event_view {
 	int cpu;
 };
 
-void event_view_init(const struct pmt_trace *tr, const struct cpu_stream *cs,
-		     const struct cpu_event *ev, struct event_view *v);
+void event_view_init(const struct pmt_trace *tr, const struct trace_buf *b,
+		     const struct cpu_stream *cs, const struct cpu_event *ev, struct event_view *v);
 /* The latency flags column ("d..2."), NUL-terminated; out needs 8 bytes. */
 void event_lat_flags(const struct pmt_trace *tr, const struct event_view *v, char *out);
 /* Time stamp as printed: "%5lu.%06lu" (rounded to the microsecond) for
@@ -39,8 +39,7 @@ void event_format_ts(const struct event_view *v, char *out, size_t size);
 void event_print_context(const struct pmt_trace *tr, const struct event_view *v,
 			 struct trace_seq *s);
 /* The body, ending with the kernel's newline. */
-void event_print_body(const struct pmt_trace *tr, const struct event_view *v,
-		      struct trace_seq *s);
+void event_print_body(const struct pmt_trace *tr, const struct event_view *v, struct trace_seq *s);
 /* The comm for a pid (never NULL). */
 const char *event_comm(const struct pmt_trace *tr, int pid);
 /* Whether the kernel's trace output has the migrate-disable column (5.14+). */

@@ -37,23 +37,30 @@
 #include <string.h>
 
 #include "addr_set.h"
+#include "diag.h"
+#include "stream.h"
 #include "trace_internal.h"
 
-#define RB_FLAG_MASK	   3ULL
-#define RB_PAGE_HEAD	   1ULL
-#define MAX_INSTANCES	   4096
-#define MAX_CPUS	   8192
-#define MAX_PAGES_PER_CPU  (1u << 22)
-#define MAX_SUBBUF_ORDER   10
-#define MAX_NAME	   256
+#define RB_FLAG_MASK	  3ULL
+#define RB_PAGE_HEAD	  1ULL
+#define MAX_INSTANCES	  4096
+#define MAX_CPUS	  8192
+#define MAX_PAGES_PER_CPU (1u << 22)
+#define MAX_SUBBUF_ORDER  10
+#define MAX_NAME	  256
 
-static const char *buf_label(const struct trace_buf *b)
+static struct diag_where cpu_where(const struct trace_buf *b, const struct cpu_stream *cs,
+				   uint64_t page)
 {
-	return b->name ? b->name : "global";
+	return (struct diag_where){ .buffer = buf_label(b), .cpu = cs->cpu, .page = page };
 }
 
-static uint64_t field_val(const struct pmt_target *t, const uint8_t *base,
-			  const struct fl_field *f)
+static struct diag_where buf_where(const struct trace_buf *b)
+{
+	return (struct diag_where){ .buffer = buf_label(b), .cpu = -1, .page = 0 };
+}
+
+static uint64_t field_val(const struct pmt_target *t, const uint8_t *base, const struct fl_field *f)
 {
 	if (!f->ok)
 		return 0;
@@ -91,193 +98,111 @@ static struct pmt_err *read_struct(struct pmt_target *t, uint64_t addr, uint64_t
 	return NULL;
 }
 
-/* Append one page copy to a CPU stream; returns its index or -1 (OOM). */
-static long stream_add_page(struct cpu_stream *cs, uint32_t subbuf, uint64_t addr,
-			    const uint8_t *data, uint32_t start)
-{
-	size_t n = cs->npages + 1;
-	uint8_t *pages = realloc(cs->pages, n * subbuf);
-	uint64_t *addrs;
-	uint32_t *starts;
-	uint64_t *start_ts;
-
-	if (!pages)
-		return -1;
-	cs->pages = pages;
-	addrs = realloc(cs->page_addrs, n * sizeof(*addrs));
-	if (!addrs)
-		return -1;
-	cs->page_addrs = addrs;
-	starts = realloc(cs->page_start, n * sizeof(*starts));
-	if (!starts)
-		return -1;
-	cs->page_start = starts;
-	start_ts = realloc(cs->page_start_ts, n * sizeof(*start_ts));
-	if (!start_ts)
-		return -1;
-	cs->page_start_ts = start_ts;
-	memcpy(cs->pages + cs->npages * subbuf, data, subbuf);
-	cs->page_addrs[cs->npages] = addr;
-	cs->page_start[cs->npages] = start;
-	cs->page_start_ts[cs->npages] = 0;
-	return (long)cs->npages++;
-}
-
-static int stream_add_event(struct cpu_stream *cs, size_t *cap, const struct cpu_event *ev)
-{
-	if (cs->nevents == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 1024;
-		struct cpu_event *evs = realloc(cs->events, ncap * sizeof(*evs));
-
-		if (!evs)
-			return -1;
-		cs->events = evs;
-		*cap = ncap;
-	}
-	cs->events[cs->nevents++] = *ev;
-	return 0;
-}
-
 /*
- * Read one data page at `page_addr` and append its unread events (those at
- * data offset >= start) to the CPU's stream.
+ * Record one data page at `page_addr` (from the buffer_page `bpage`) whose
+ * unread events start at data offset `start`. The page itself is read when
+ * output needs it (stream.c).
  */
-static void read_data_page(struct pmt_trace *tr, struct trace_buf *b, struct cpu_stream *cs,
-			   uint64_t page_addr, uint32_t start, size_t *evcap)
+static void add_data_page(struct pmt_trace *tr, struct trace_buf *b, struct cpu_stream *cs,
+			  uint64_t page_addr, uint64_t bpage, uint32_t start)
 {
 	struct pmt_target *t = tr->t;
-	uint32_t subbuf = b->subbuf_size;
-	struct pmt_page_header hdr;
-	struct pmt_page_cursor cur;
-	struct pmt_err *err;
-	uint8_t *data;
-	long idx;
-	bool got;
 
 	if (bad_kptr(t, page_addr, t->page_size)) {
-		trace_diag(tr, "%s: cpu %d: data page %#" PRIx64 ": bad pointer, page skipped",
-			   buf_label(b), cs->cpu, page_addr);
+		diag_add(tr, PMT_ERR_CORRUPT, cpu_where(b, cs, bpage), page_addr,
+			 "buffer page %#" PRIx64 ": bad data page pointer %#" PRIx64
+			 ", page skipped",
+			 bpage, page_addr);
 		cs->damaged = true;
 		return;
 	}
-	data = malloc(subbuf);
-	if (!data) {
-		trace_diag_err(tr, &pmt_err_nomem, "%s: cpu %d", buf_label(b), cs->cpu);
+	if (!stream_add_page(cs, page_addr, bpage, start)) {
+		diag_err(tr, &pmt_err_nomem, cpu_where(b, cs, bpage), "page list");
 		cs->damaged = true;
-		return;
-	}
-	err = pmt_read(t, page_addr, data, subbuf);
-	if (err) {
-		trace_diag_err(tr, err, "%s: cpu %d: data page %#" PRIx64 " skipped",
-			       buf_label(b), cs->cpu, page_addr);
-		cs->damaged = true;
-		free(data);
-		return;
-	}
-	idx = stream_add_page(cs, subbuf, page_addr, data, start);
-	free(data);
-	if (idx < 0) {
-		trace_diag_err(tr, &pmt_err_nomem, "%s: cpu %d", buf_label(b), cs->cpu);
-		cs->damaged = true;
-		return;
-	}
-	data = cs->pages + (size_t)idx * subbuf;
-
-	err = pmt_page_parse_header(&b->fmt, data, &hdr);
-	if (err) {
-		/* salvage: decode up to the data area's end, stop at the first bad event */
-		trace_diag_err(tr, err, "%s: cpu %d: data page %#" PRIx64, buf_label(b), cs->cpu,
-			       page_addr);
-		cs->damaged = true;
-	}
-	if (hdr.missed_events)
-		cs->missed_pages++;
-	if (start > hdr.commit) {
-		trace_diag(tr,
-			   "%s: cpu %d: reader page %#" PRIx64 ": read offset %u beyond commit %u",
-			   buf_label(b), cs->cpu, page_addr, start, hdr.commit);
-		cs->damaged = true;
-		return;
-	}
-	cs->page_start_ts[idx] = hdr.time_stamp;
-	pmt_page_cursor_init(&cur, &b->fmt, data, &hdr);
-	for (;;) {
-		struct pmt_page_record rec;
-		struct cpu_event ev;
-
-		err = pmt_page_next(&cur, &rec, &got);
-		if (err) {
-			trace_diag_err(tr, err, "%s: cpu %d: data page %#" PRIx64 ": rest of page skipped",
-				       buf_label(b), cs->cpu, page_addr);
-			cs->damaged = true;
-			break;
-		}
-		if (!got)
-			break;
-		/* The time stamp the kernel's reader has when it reaches `start`. */
-		if (rec.offset < start)
-			cs->page_start_ts[idx] = rec.ts;
-		if (rec.kind != PMT_REC_DATA || rec.offset < start)
-			continue;
-		ev.ts = rec.ts;
-		ev.page = (uint32_t)idx;
-		ev.off = (uint32_t)(rec.data - data);
-		ev.len = rec.len;
-		if (stream_add_event(cs, evcap, &ev)) {
-			trace_diag_err(tr, &pmt_err_nomem, "%s: cpu %d", buf_label(b), cs->cpu);
-			cs->damaged = true;
-			break;
-		}
 	}
 }
 
-/* Read a buffer_page and return its data page pointer and read offset. */
-static struct pmt_err *read_buffer_page(struct pmt_trace *tr, uint64_t bpage, uint64_t *data_page,
-					uint32_t *read_off, uint64_t *list_next)
+/* What one struct buffer_page says. */
+struct bpage_info {
+	uint64_t data_page;
+	uint32_t read;
+	uint64_t next_raw; /* list.next with the flag bits */
+	uint64_t prev;	   /* list.prev as a buffer_page address (flags masked) */
+};
+
+static struct pmt_err *read_buffer_page(struct pmt_trace *tr, uint64_t bpage, struct bpage_info *bi)
 {
 	struct pmt_target *t = tr->t;
 	const struct ftrace_layout *L = &tr->L;
+	uint64_t list_off = L->bp_list.m.offset;
 	uint8_t *buf;
 	struct pmt_err *err = read_struct(t, bpage, L->bp.size, &buf);
 
 	if (err)
 		return err;
-	*data_page = field_val(t, buf, &L->bp_page);
-	*read_off = (uint32_t)field_val(t, buf, &L->bp_read);
-	if (list_next)
-		*list_next = pmt_get_ulong(t, buf + L->bp_list.m.offset + L->lh_next.m.offset);
+	bi->data_page = field_val(t, buf, &L->bp_page);
+	bi->read = (uint32_t)field_val(t, buf, &L->bp_read);
+	bi->next_raw = pmt_get_ulong(t, buf + list_off + L->lh_next.m.offset);
+	bi->prev =
+		(pmt_get_ulong(t, buf + list_off + L->lh_prev.m.offset) & ~RB_FLAG_MASK) - list_off;
 	free(buf);
 	return NULL;
 }
 
+/* A chain of buffer_page addresses found by following list pointers. */
+struct chain {
+	uint64_t *pg;
+	size_t n;
+};
+
+static bool chain_push(struct chain *c, uint64_t page)
+{
+	uint64_t *n = realloc(c->pg, (c->n + 1) * sizeof(*n));
+
+	if (!n)
+		return false;
+	c->pg = n;
+	c->pg[c->n++] = page;
+	return true;
+}
+
+static long chain_find(const struct chain *c, uint64_t page)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->pg[i] == page)
+			return (long)i;
+	return -1;
+}
+
 /*
- * Walk the ring of one CPU: returns the buffer_page addresses in ring order
- * starting at `start`, and the index of the head page (or -1).
+ * Follow the list from `start` (a buffer_page) forwards (list.next) or
+ * backwards (list.prev), bounded by `limit` pages, until it comes back to
+ * `start` or reaches a page of `stop` (*closed set), or breaks (the error
+ * returned). A page whose list.next carries the HEAD flag marks the next page
+ * as the head: *head receives the first one seen (when head is not NULL).
  */
-static struct pmt_err *walk_ring(struct pmt_trace *tr, uint64_t start, uint64_t nr_pages,
-				 uint64_t **ring_out, size_t *n_out, long *head_idx)
+static struct pmt_err *follow(struct pmt_trace *tr, uint64_t start, bool forward, uint64_t limit,
+			      const struct chain *stop, struct chain *out, uint64_t *head,
+			      bool *closed)
 {
 	struct pmt_target *t = tr->t;
-	const struct ftrace_layout *L = &tr->L;
-	uint64_t list_off = L->bp_list.m.offset;
+	uint64_t list_off = tr->L.bp_list.m.offset;
+	const char *dir = forward ? "next" : "prev";
 	struct addr_set seen;
-	uint64_t *ring = NULL;
-	size_t n = 0;
-	uint64_t node = start, prev = 0; /* buffer_page addresses */
+	uint64_t node = start, from = 0;
 	struct pmt_err *err = NULL;
-	bool head_flag_next = false;
 
-	*head_idx = -1;
+	*closed = false;
 	addr_set_init(&seen);
 	for (;;) {
-		uint64_t next_raw, next;
-		uint64_t *nr;
+		struct bpage_info bi;
+		uint64_t next;
 
-		if (n > nr_pages) {
+		if (out->n >= limit + 1) {
 			err = pmt_err_addr(PMT_ERR_CORRUPT, node,
 					   "page list does not close after %" PRIu64
 					   " pages (at %#" PRIx64 ")",
-					   nr_pages, node);
+					   limit, node);
 			break;
 		}
 		if (addr_set_add(&seen, node) == 0) {
@@ -287,68 +212,133 @@ static struct pmt_err *walk_ring(struct pmt_trace *tr, uint64_t start, uint64_t 
 					   node);
 			break;
 		}
-		nr = realloc(ring, (n + 1) * sizeof(*ring));
-		if (!nr) {
+		err = read_buffer_page(tr, node, &bi);
+		if (err) {
+			/* the damage is in the page that pointed here */
+			if (from)
+				err = pmt_err_prefix(err,
+						     "page %#" PRIx64 ": list.%s %#" PRIx64
+						     " leads nowhere",
+						     from, dir, node);
+			else
+				err = pmt_err_prefix(err, "buffer page %#" PRIx64, node);
+			break;
+		}
+		if (!chain_push(out, node)) {
 			err = &pmt_err_nomem;
 			break;
 		}
-		ring = nr;
-		ring[n] = node;
-		if (head_flag_next)
-			*head_idx = (long)n;
-		n++;
-		err = pmt_read_ulong(t, node + list_off + L->lh_next.m.offset, &next_raw);
-		if (err) {
-			/* the damage is in the page that pointed here */
-			if (prev)
-				err = pmt_err_prefix(err, "page %#" PRIx64 ": list.next %#" PRIx64
-						     " leads nowhere", prev, node);
-			else
-				err = pmt_err_prefix(err, "page %#" PRIx64 " list.next", node);
-			n--; /* node was never a page */
-			if (*head_idx == (long)n)
-				*head_idx = -1;
-			break;
-		}
-		head_flag_next = (next_raw & RB_FLAG_MASK) != 0;
-		next = (next_raw & ~RB_FLAG_MASK);
-		if (bad_kptr(t, next, t->word_size)) {
+		if ((bi.next_raw & RB_PAGE_HEAD) && head && !*head)
+			*head = (bi.next_raw & ~RB_FLAG_MASK) - list_off;
+		next = forward ? (bi.next_raw & ~RB_FLAG_MASK) - list_off : bi.prev;
+		if (bad_kptr(t, next + list_off, t->word_size)) {
 			err = pmt_err_addr(PMT_ERR_CORRUPT, node,
-					   "page %#" PRIx64 ": bad list.next %#" PRIx64, node,
-					   next_raw);
+					   "page %#" PRIx64 ": bad list.%s %#" PRIx64, node, dir,
+					   next + list_off);
 			break;
 		}
-		next -= list_off;
-		if (next == start) {
-			if (head_flag_next)
-				*head_idx = 0;
+		if (next == start || (stop && chain_find(stop, next) >= 0)) {
+			*closed = true;
 			break;
 		}
-		prev = node;
+		from = node;
 		node = next;
 	}
 	addr_set_free(&seen);
-	*ring_out = ring;
-	*n_out = n;
 	return err;
+}
+
+/* Record the data pages of the buffer pages pages[from], ... (count of them, wrapping at n). */
+static void add_ring_pages(struct pmt_trace *tr, struct trace_buf *b, struct cpu_stream *cs,
+			   const uint64_t *pages, size_t n, size_t from, size_t count)
+{
+	for (size_t k = 0; k < count; k++) {
+		uint64_t bp = pages[(from + k) % n];
+		struct bpage_info bi;
+		struct pmt_err *err = read_buffer_page(tr, bp, &bi);
+
+		if (err) {
+			diag_err(tr, err, cpu_where(b, cs, bp), "buffer page %#" PRIx64 " skipped",
+				 bp);
+			cs->damaged = true;
+			continue;
+		}
+		add_data_page(tr, b, cs, bi.data_page, bp, 0);
+	}
+}
+
+/*
+ * The ring could not be walked all the way round (a page filtered out of the
+ * dump, or a broken pointer). Salvage what can be reached another way: the
+ * oldest part from the head page forwards, and the newest part from the commit
+ * page backwards (list.prev) — ring_buffer_per_cpu points at both directly,
+ * and the pages at the commit end hold the events a post-mortem reader wants
+ * most. Whatever lies between is reported as a gap.
+ */
+static void salvage_ring(struct pmt_trace *tr, struct trace_buf *b, struct cpu_stream *cs,
+			 uint64_t head, uint64_t commit, struct pmt_err *why)
+{
+	struct chain old = { 0 }, recent = { 0 };
+	struct pmt_err *err;
+	bool closed = false, joined = false;
+	long i;
+
+	diag_err(tr, why, cpu_where(b, cs, 0), "ring");
+	cs->damaged = true;
+	/* the oldest data: from the head page towards the commit page */
+	if (head) {
+		err = follow(tr, head, true, cs->nr_pages, NULL, &old, NULL, &closed);
+		pmt_err_free(err); /* the same break as reported above, seen from the head */
+		i = commit ? chain_find(&old, commit) : -1;
+		if (i >= 0) {
+			old.n = (size_t)i + 1;
+			joined = true;
+		}
+	}
+	/* the newest data: from the commit page backwards until the old part */
+	if (!joined && commit) {
+		err = follow(tr, commit, false, cs->nr_pages, &old, &recent, NULL, &closed);
+		pmt_err_free(err);
+		i = head ? chain_find(&recent, head) : -1;
+		if (i >= 0) { /* went back as far as the head: nothing older is unread */
+			recent.n = (size_t)i + 1;
+			old.n = 0;
+			joined = true;
+		} else if (closed && old.n) {
+			joined = true; /* met the old part */
+		}
+	}
+	add_ring_pages(tr, b, cs, old.pg, old.n, 0, old.n);
+	if (!joined)
+		diag_add(tr, PMT_ERR_NODATA, cpu_where(b, cs, 0), 0,
+			 "gap in the unread data: %zu page(s) reached from the head page%s, %zu "
+			 "back "
+			 "from the commit page%s, of %" PRIu64 " in the ring; the pages between "
+			 "could not be reached",
+			 old.n, head ? "" : " (unknown)", recent.n, commit ? "" : " (unknown)",
+			 cs->nr_pages);
+	/* `recent` runs backwards from the commit page */
+	for (size_t k = recent.n; k-- > 0;)
+		if (chain_find(&old, recent.pg[k]) < 0)
+			add_ring_pages(tr, b, cs, &recent.pg[k], 1, 0, 1);
+	free(old.pg);
+	free(recent.pg);
 }
 
 static void walk_cpu(struct pmt_trace *tr, struct trace_buf *b, struct cpu_stream *cs)
 {
 	struct pmt_target *t = tr->t;
 	const struct ftrace_layout *L = &tr->L;
-	uint64_t reader, commit, head_hint, pages, data_page, next;
-	uint64_t *ring = NULL;
-	size_t nring = 0, evcap = 0;
-	long head_idx = -1, commit_idx = -1;
-	uint32_t read_off;
+	uint64_t reader, commit, head_hint, pages, head = 0, list_off = L->bp_list.m.offset;
+	struct chain ring = { 0 };
+	long head_idx, commit_idx;
 	struct pmt_err *err;
+	bool closed;
 	uint8_t *rbc;
 
 	err = read_struct(t, cs->addr, L->rbc.size, &rbc);
 	if (err) {
-		trace_diag_err(tr, err, "%s: cpu %d: ring_buffer_per_cpu %#" PRIx64, buf_label(b),
-			       cs->cpu, cs->addr);
+		diag_err(tr, err, cpu_where(b, cs, 0), "ring_buffer_per_cpu %#" PRIx64, cs->addr);
 		cs->damaged = true;
 		return;
 	}
@@ -366,86 +356,82 @@ static void walk_cpu(struct pmt_trace *tr, struct trace_buf *b, struct cpu_strea
 	free(rbc);
 
 	if (cs->nr_pages == 0 || cs->nr_pages > MAX_PAGES_PER_CPU) {
-		trace_diag(tr, "%s: cpu %d: implausible nr_pages %" PRIu64 " at %#" PRIx64,
-			   buf_label(b), cs->cpu, cs->nr_pages, cs->addr);
+		diag_add(tr, PMT_ERR_CORRUPT, cpu_where(b, cs, 0), cs->addr,
+			 "implausible nr_pages %" PRIu64 " at %#" PRIx64, cs->nr_pages, cs->addr);
 		cs->damaged = true;
 		return;
 	}
 
 	/* 1. the reader page, from `read` on */
 	if (bad_kptr(t, reader, t->word_size)) {
-		trace_diag(tr, "%s: cpu %d: bad reader_page pointer %#" PRIx64, buf_label(b),
-			   cs->cpu, reader);
+		diag_add(tr, PMT_ERR_CORRUPT, cpu_where(b, cs, 0), reader,
+			 "bad reader_page pointer %#" PRIx64, reader);
 		cs->damaged = true;
 	} else {
-		err = read_buffer_page(tr, reader, &data_page, &read_off, NULL);
+		struct bpage_info bi;
+
+		err = read_buffer_page(tr, reader, &bi);
 		if (err) {
-			trace_diag_err(tr, err, "%s: cpu %d: reader page %#" PRIx64, buf_label(b),
-				       cs->cpu, reader);
+			diag_err(tr, err, cpu_where(b, cs, reader), "reader page %#" PRIx64,
+				 reader);
 			cs->damaged = true;
 		} else {
-			read_data_page(tr, b, cs, data_page, read_off, &evcap);
+			add_data_page(tr, b, cs, bi.data_page, reader, bi.read);
 		}
 		if (reader == commit)
 			return; /* the writer is on the reader page: the ring is empty */
 	}
+	if (bad_kptr(t, commit, t->word_size))
+		commit = 0;
+	if (bad_kptr(t, head_hint, t->word_size))
+		head_hint = 0;
 
 	/* 2. the ring, from the head page to the commit page */
 	if (bad_kptr(t, pages, t->word_size)) {
-		trace_diag(tr, "%s: cpu %d: bad pages pointer %#" PRIx64, buf_label(b), cs->cpu,
-			   pages);
-		cs->damaged = true;
+		salvage_ring(
+			tr, b, cs, head_hint, commit,
+			pmt_err_addr(PMT_ERR_CORRUPT, pages, "bad pages pointer %#" PRIx64, pages));
 		return;
 	}
-	err = walk_ring(tr, pages - L->bp_list.m.offset, cs->nr_pages, &ring, &nring, &head_idx);
+	err = follow(tr, pages - list_off, true, cs->nr_pages, NULL, &ring, &head, &closed);
 	if (err) {
-		trace_diag_err(tr, err, "%s: cpu %d: ring", buf_label(b), cs->cpu);
+		free(ring.pg);
+		salvage_ring(tr, b, cs, head ? head : head_hint, commit, err);
+		return;
+	}
+	if (ring.n != cs->nr_pages) {
+		diag_add(tr, PMT_ERR_CORRUPT, cpu_where(b, cs, 0), 0,
+			 "ring has %zu pages, nr_pages says %" PRIu64, ring.n, cs->nr_pages);
 		cs->damaged = true;
 	}
-	if (nring != cs->nr_pages && !err) {
-		trace_diag(tr, "%s: cpu %d: ring has %zu pages, nr_pages says %" PRIu64,
-			   buf_label(b), cs->cpu, nring, cs->nr_pages);
-		cs->damaged = true;
-	}
-	for (size_t i = 0; i < nring; i++) {
-		if (ring[i] == commit)
-			commit_idx = (long)i;
-		if (head_idx < 0 && ring[i] == head_hint)
-			head_idx = -2 - (long)i; /* remember the hint, prefer the flag */
-	}
-	if (head_idx <= -2) {
-		trace_diag(tr, "%s: cpu %d: no page carries the head flag; using head_page hint %#" PRIx64,
-			   buf_label(b), cs->cpu, head_hint);
-		head_idx = -2 - head_idx;
+	head_idx = head ? chain_find(&ring, head) : -1;
+	if (head_idx < 0 && head_hint) {
+		head_idx = chain_find(&ring, head_hint);
+		if (head_idx >= 0)
+			diag_add(tr, PMT_ERR_CORRUPT, cpu_where(b, cs, 0), head_hint,
+				 "no page carries the head flag; using head_page hint %#" PRIx64,
+				 head_hint);
 	}
 	if (head_idx < 0) {
-		trace_diag(tr, "%s: cpu %d: head page not found in the ring; ring pages skipped",
-			   buf_label(b), cs->cpu);
+		diag_add(tr, PMT_ERR_CORRUPT, cpu_where(b, cs, 0), head_hint,
+			 "head page not found in the ring; ring pages skipped");
 		cs->damaged = true;
-		free(ring);
+		free(ring.pg);
 		return;
 	}
+	commit_idx = commit ? chain_find(&ring, commit) : -1;
 	if (commit_idx < 0) {
-		trace_diag(tr, "%s: cpu %d: commit page %#" PRIx64
-			   " not in the ring; reading every page from the head",
-			   buf_label(b), cs->cpu, commit);
+		diag_add(tr, PMT_ERR_CORRUPT, cpu_where(b, cs, 0), commit,
+			 "commit page %#" PRIx64
+			 " not in the ring; reading every page from the head",
+			 commit);
 		cs->damaged = true;
 	}
-	for (size_t k = 0; k < nring; k++) {
-		size_t i = ((size_t)head_idx + k) % nring;
-
-		err = read_buffer_page(tr, ring[i], &data_page, &read_off, &next);
-		if (err) {
-			trace_diag_err(tr, err, "%s: cpu %d: buffer page %#" PRIx64 " skipped",
-				       buf_label(b), cs->cpu, ring[i]);
-			cs->damaged = true;
-		} else {
-			read_data_page(tr, b, cs, data_page, 0, &evcap);
-		}
-		if ((long)i == commit_idx)
-			break;
-	}
-	free(ring);
+	add_ring_pages(tr, b, cs, ring.pg, ring.n, (size_t)head_idx,
+		       commit_idx < 0
+			       ? ring.n
+			       : ((size_t)commit_idx + ring.n - (size_t)head_idx) % ring.n + 1);
+	free(ring.pg);
 }
 
 static void walk_buffer(struct pmt_trace *tr, struct trace_buf *b)
@@ -458,7 +444,7 @@ static void walk_buffer(struct pmt_trace *tr, struct trace_buf *b)
 
 	err = read_struct(t, b->rb_addr, L->rb.size, &rb);
 	if (err) {
-		trace_diag_err(tr, err, "%s: ring buffer %#" PRIx64, buf_label(b), b->rb_addr);
+		diag_err(tr, err, buf_where(b), "ring buffer %#" PRIx64, b->rb_addr);
 		return;
 	}
 	cpus = field_val(t, rb, &L->rb_cpus);
@@ -468,14 +454,15 @@ static void walk_buffer(struct pmt_trace *tr, struct trace_buf *b)
 
 		err = pmt_read_u32(t, L->sym_nr_cpu_ids.addr, &n);
 		if (err)
-			trace_diag_err(tr, err, "nr_cpu_ids");
+			diag_err(tr, err, buf_where(b), "nr_cpu_ids");
 		cpus = n;
 	}
 	if (L->rb_subbuf_order.ok)
 		order = field_val(t, rb, &L->rb_subbuf_order);
 	free(rb);
 	if (order > MAX_SUBBUF_ORDER) {
-		trace_diag(tr, "%s: implausible sub-buffer order %" PRIu64, buf_label(b), order);
+		diag_add(tr, PMT_ERR_CORRUPT, buf_where(b), b->rb_addr,
+			 "implausible sub-buffer order %" PRIu64, order);
 		return;
 	}
 	/* Sub-buffers are PAGE_SIZE << order; kernels before 6.8 have order 0. */
@@ -484,14 +471,15 @@ static void walk_buffer(struct pmt_trace *tr, struct trace_buf *b)
 			     b->subbuf_size);
 	b->fmt.data_offset = (unsigned int)L->bdp_data.m.offset;
 	if (cpus == 0 || cpus > MAX_CPUS || bad_kptr(t, buffers, t->word_size)) {
-		trace_diag(tr, "%s: ring buffer %#" PRIx64 ": implausible cpus %" PRIu64
-			   " / buffers %#" PRIx64,
-			   buf_label(b), b->rb_addr, cpus, buffers);
+		diag_add(tr, PMT_ERR_CORRUPT, buf_where(b), b->rb_addr,
+			 "ring buffer %#" PRIx64 ": implausible cpus %" PRIu64
+			 " / buffers %#" PRIx64,
+			 b->rb_addr, cpus, buffers);
 		return;
 	}
 	b->cpus = calloc(cpus, sizeof(*b->cpus));
 	if (!b->cpus) {
-		trace_diag_err(tr, &pmt_err_nomem, "%s", buf_label(b));
+		diag_err(tr, &pmt_err_nomem, buf_where(b), "per-CPU buffers");
 		return;
 	}
 	b->nr_cpus = (int)cpus;
@@ -502,7 +490,7 @@ static void walk_buffer(struct pmt_trace *tr, struct trace_buf *b)
 		cs->cpu = cpu;
 		err = pmt_read_ulong(t, buffers + (uint64_t)cpu * t->word_size, &p);
 		if (err) {
-			trace_diag_err(tr, err, "%s: cpu %d: buffers[] entry", buf_label(b), cpu);
+			diag_err(tr, err, cpu_where(b, cs, 0), "buffers[] entry");
 			continue;
 		}
 		if (!p)
@@ -510,9 +498,9 @@ static void walk_buffer(struct pmt_trace *tr, struct trace_buf *b)
 		cs->present = true;
 		cs->addr = p;
 		walk_cpu(tr, b, cs);
-		if (tr->opts && tr->opts->on_progress)
-			tr->opts->on_progress(tr->opts->progress_arg, buf_label(b),
-					      (unsigned int)((cpu + 1) * 100 / b->nr_cpus));
+		if (tr->opts.on_progress)
+			tr->opts.on_progress(tr->opts.progress_arg, buf_label(b),
+					     (unsigned int)((cpu + 1) * 100 / b->nr_cpus));
 	}
 }
 
@@ -552,7 +540,7 @@ static void read_clock(struct pmt_trace *tr, struct trace_buf *b, uint64_t clock
 	if (!err)
 		err = pmt_read_u32(t, base + clock_id * stride + 2 * ws, &in_ns);
 	if (err) {
-		trace_diag_err(tr, err, "%s: trace clock %" PRIu64, buf_label(b), clock_id);
+		diag_err(tr, err, buf_where(b), "trace clock %" PRIu64, clock_id);
 		return;
 	}
 	b->clock_in_ns = in_ns != 0;
@@ -592,7 +580,8 @@ static struct pmt_err *add_buffer(struct pmt_trace *tr, uint64_t ta)
 		} else {
 			err = pmt_read_string(t, name_ptr, MAX_NAME, &b->name);
 			if (err) {
-				trace_diag_err(tr, err, "instance at %#" PRIx64 ": name", ta);
+				diag_err(tr, err, DIAG_NOWHERE, "instance at %#" PRIx64 ": name",
+					 ta);
 				if (asprintf(&b->name, "instance@%#" PRIx64, ta) < 0)
 					b->name = NULL;
 			}
@@ -607,13 +596,14 @@ static struct pmt_err *add_buffer(struct pmt_trace *tr, uint64_t ta)
 		if (!err)
 			err = pmt_read_string(t, tn, MAX_NAME, &b->tracer);
 		if (err)
-			trace_diag_err(tr, err, "%s: current tracer", buf_label(b));
+			diag_err(tr, err, buf_where(b), "current tracer");
 	}
 	if (!b->tracer)
 		b->tracer = strdup("nop");
 	if (bad_kptr(t, b->rb_addr, t->word_size)) {
-		trace_diag(tr, "%s: trace_array %#" PRIx64 " has no ring buffer (%#" PRIx64 ")",
-			   buf_label(b), ta, b->rb_addr);
+		diag_add(tr, PMT_ERR_CORRUPT, buf_where(b), b->rb_addr,
+			 "trace_array %#" PRIx64 " has no ring buffer (%#" PRIx64 ")", ta,
+			 b->rb_addr);
 		return NULL;
 	}
 	walk_buffer(tr, b);
@@ -639,7 +629,7 @@ struct pmt_err *ftrace_walk_buffers(struct pmt_trace *tr)
 	addr_set_init(&seen);
 	err = pmt_read_ulong(t, head + L->lh_next.m.offset, &node);
 	if (err) {
-		trace_diag_err(tr, err, "ftrace_trace_arrays");
+		diag_err(tr, err, DIAG_NOWHERE, "ftrace_trace_arrays");
 		addr_set_free(&seen);
 		return NULL;
 	}
@@ -647,16 +637,20 @@ struct pmt_err *ftrace_walk_buffers(struct pmt_trace *tr)
 		uint64_t ta;
 
 		if (bad_kptr(t, node, t->word_size)) {
-			trace_diag(tr, "instance list: bad pointer %#" PRIx64 "; rest of the list skipped",
-				   node);
+			diag_add(tr, PMT_ERR_CORRUPT, DIAG_NOWHERE, node,
+				 "instance list: bad pointer %#" PRIx64
+				 "; rest of the list skipped",
+				 node);
 			break;
 		}
 		if (++n > MAX_INSTANCES) {
-			trace_diag(tr, "instance list does not end after %d entries", MAX_INSTANCES);
+			diag_add(tr, PMT_ERR_CORRUPT, DIAG_NOWHERE, node,
+				 "instance list does not end after %d entries", MAX_INSTANCES);
 			break;
 		}
 		if (addr_set_add(&seen, node) == 0) {
-			trace_diag(tr, "instance list has a cycle at %#" PRIx64, node);
+			diag_add(tr, PMT_ERR_CORRUPT, DIAG_NOWHERE, node,
+				 "instance list has a cycle at %#" PRIx64, node);
 			break;
 		}
 		ta = node - L->ta_list.m.offset;
@@ -665,16 +659,17 @@ struct pmt_err *ftrace_walk_buffers(struct pmt_trace *tr)
 		} else {
 			err = add_buffer(tr, ta);
 			if (err)
-				trace_diag_err(tr, err, "instance");
+				diag_err(tr, err, DIAG_NOWHERE, "instance");
 		}
 		err = pmt_read_ulong(t, node + L->lh_next.m.offset, &node);
 		if (err) {
-			trace_diag_err(tr, err, "instance list");
+			diag_err(tr, err, DIAG_NOWHERE, "instance list");
 			break;
 		}
 	}
 	if (!saw_global)
-		trace_diag(tr, "global_trace is not on ftrace_trace_arrays");
+		diag_add(tr, PMT_ERR_CORRUPT, DIAG_NOWHERE, global,
+			 "global_trace is not on ftrace_trace_arrays");
 	addr_set_free(&seen);
 	return NULL;
 }

@@ -19,72 +19,147 @@ bool filter_has_cpu(const struct pmt_filter *filter, int cpu)
 	return (filter->cpu_mask[cpu / 64] >> (cpu % 64)) & 1;
 }
 
-static bool before(const struct merge_item *a, const struct merge_item *b)
+static bool before(const struct merge_src *a, const struct merge_src *b)
 {
-	uint64_t ta = a->cs->events[a->pos].ts, tb = b->cs->events[b->pos].ts;
-
-	if (ta != tb)
-		return ta < tb;
-	return a->cs->cpu < b->cs->cpu;
+	if (a->ts != b->ts)
+		return a->ts < b->ts;
+	return a->cpu < b->cpu;
 }
 
-static void sift_down(struct merge *m, size_t i)
+static void sift_down(struct merge_heap *h, size_t i)
 {
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, best = i;
-		struct merge_item tmp;
+		struct merge_src tmp;
 
-		if (l < m->n && before(&m->heap[l], &m->heap[best]))
+		if (l < h->n && before(&h->src[l], &h->src[best]))
 			best = l;
-		if (r < m->n && before(&m->heap[r], &m->heap[best]))
+		if (r < h->n && before(&h->src[r], &h->src[best]))
 			best = r;
 		if (best == i)
 			return;
-		tmp = m->heap[i];
-		m->heap[i] = m->heap[best];
-		m->heap[best] = tmp;
+		tmp = h->src[i];
+		h->src[i] = h->src[best];
+		h->src[best] = tmp;
 		i = best;
 	}
 }
 
-struct pmt_err *merge_init(struct merge *m, const struct trace_buf *b,
+void merge_heap_build(struct merge_heap *h)
+{
+	for (size_t i = h->n / 2; i-- > 0;)
+		sift_down(h, i);
+}
+
+struct merge_src *merge_heap_top(struct merge_heap *h)
+{
+	return h->n ? &h->src[0] : NULL;
+}
+
+void merge_heap_pop(struct merge_heap *h)
+{
+	if (!h->n)
+		return;
+	if (!h->advance(h->src[0].arg, &h->src[0].ts))
+		h->src[0] = h->src[--h->n];
+	if (h->n)
+		sift_down(h, 0);
+}
+
+static bool cursor_advance(void *arg, uint64_t *ts)
+{
+	struct cpu_cursor *c = arg;
+
+	if (!cpu_cursor_next(c))
+		return false;
+	*ts = c->ev.ts;
+	return true;
+}
+
+struct pmt_err *merge_init(struct merge *m, struct pmt_trace *tr, struct trace_buf *b,
 			   const struct pmt_filter *filter)
 {
-	m->n = 0;
-	m->heap = calloc(b->nr_cpus ? (size_t)b->nr_cpus : 1, sizeof(*m->heap));
-	if (!m->heap)
+	size_t n = b->nr_cpus > 0 ? (size_t)b->nr_cpus : 1;
+	uint64_t newest = 0, min_ts = 0;
+	struct pmt_err *err;
+
+	m->started = false;
+	m->ncursors = 0;
+	m->heap.n = 0;
+	m->heap.advance = cursor_advance;
+	m->cursors = calloc(n, sizeof(*m->cursors));
+	m->heap.src = calloc(n, sizeof(*m->heap.src));
+	if (!m->cursors || !m->heap.src) {
+		merge_free(m);
 		return &pmt_err_nomem;
-	for (int c = 0; c < b->nr_cpus; c++) {
-		if (!b->cpus[c].nevents || !filter_has_cpu(filter, c))
-			continue;
-		m->heap[m->n].cs = &b->cpus[c];
-		m->heap[m->n].pos = 0;
-		m->n++;
 	}
-	for (size_t i = m->n / 2; i-- > 0;)
-		sift_down(m, i);
+	/* --last: relative to the newest event of the buffer across the selected CPUs */
+	if (filter && filter->have_last) {
+		uint64_t ts;
+
+		for (int c = 0; c < b->nr_cpus; c++)
+			if (b->cpus[c].present && filter_has_cpu(filter, c) &&
+			    stream_newest_ts(tr, b, &b->cpus[c], &ts) && ts > newest)
+				newest = ts;
+		min_ts = newest > filter->last_ns ? newest - filter->last_ns : 0;
+	}
+	for (int c = 0; c < b->nr_cpus; c++) {
+		struct cpu_cursor *cur = &m->cursors[m->ncursors];
+		struct cpu_stream *cs = &b->cpus[c];
+		size_t first = 0, at;
+		uint64_t skip = 0;
+
+		if (!cs->present || !cs->npages || !filter_has_cpu(filter, c))
+			continue;
+		if (filter && filter->tail)
+			first = stream_tail_start(tr, b, cs, filter->tail, &skip);
+		if (min_ts) {
+			at = stream_page_at(tr, b, cs, min_ts);
+			if (at > first) { /* the window starts later than the tail */
+				first = at;
+				skip = 0;
+			}
+		}
+		err = cpu_cursor_init(cur, tr, b, cs, first);
+		if (err) {
+			merge_free(m);
+			return err;
+		}
+		cur->skip = skip;
+		cur->min_ts = min_ts;
+		m->ncursors++;
+		if (cpu_cursor_next(cur))
+			m->heap.src[m->heap.n++] =
+				(struct merge_src){ .ts = cur->ev.ts, .cpu = c, .arg = cur };
+	}
+	merge_heap_build(&m->heap);
 	return NULL;
 }
 
-bool merge_next(struct merge *m, const struct cpu_stream **cs, const struct cpu_event **ev)
+bool merge_next(struct merge *m, struct cpu_stream **cs, const struct cpu_event **ev)
 {
-	struct merge_item *top;
+	struct merge_src *top;
 
-	if (!m->n)
+	/* the previous event's cursor moves on only now: its payload was
+	 * valid until this call */
+	if (m->started)
+		merge_heap_pop(&m->heap);
+	m->started = true;
+	top = merge_heap_top(&m->heap);
+	if (!top)
 		return false;
-	top = &m->heap[0];
-	*cs = top->cs;
-	*ev = &top->cs->events[top->pos];
-	if (++top->pos == top->cs->nevents)
-		m->heap[0] = m->heap[--m->n];
-	if (m->n)
-		sift_down(m, 0);
+	*cs = ((struct cpu_cursor *)top->arg)->cs;
+	*ev = &((struct cpu_cursor *)top->arg)->ev;
 	return true;
 }
 
 void merge_free(struct merge *m)
 {
-	free(m->heap);
-	m->heap = NULL;
-	m->n = 0;
+	for (size_t i = 0; m->cursors && i < m->ncursors; i++)
+		cpu_cursor_free(&m->cursors[i]);
+	free(m->cursors);
+	free(m->heap.src);
+	m->cursors = NULL;
+	m->heap.src = NULL;
+	m->heap.n = m->ncursors = 0;
 }

@@ -3,31 +3,52 @@
  * k-way merge of per-CPU event streams by time stamp, in the order the
  * kernel's `trace` file uses (__find_next_entry()): the smallest time stamp
  * first, and on equal time stamps the lowest CPU first. A binary heap over
- * the selected CPUs; each stream is already in time order.
+ * one cursor per selected CPU (stream.h): memory is one page per CPU.
  */
 #ifndef PMTRACE_MERGE_H
 #define PMTRACE_MERGE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
+#include "stream.h"
 #include "trace_internal.h"
 
-struct merge_item {
-	const struct cpu_stream *cs;
-	size_t pos;
+/* A heap over anything that yields (time stamp, cpu) in order. */
+struct merge_src {
+	uint64_t ts; /* of the source's current item */
+	int cpu;
+	void *arg;
 };
 
-struct merge {
-	struct merge_item *heap;
+struct merge_heap {
+	struct merge_src *src;
 	size_t n;
+	/* advance source `arg`: false when it has no more items, else sets *ts */
+	bool (*advance)(void *arg, uint64_t *ts);
+};
+
+/* Build the heap from sources whose current item is already set. */
+void merge_heap_build(struct merge_heap *h);
+/* The source with the next item (NULL when empty); call merge_heap_pop()
+ * after using its item to move on. */
+struct merge_src *merge_heap_top(struct merge_heap *h);
+void merge_heap_pop(struct merge_heap *h);
+
+/* The merge of one buffer's selected CPUs. */
+struct merge {
+	struct merge_heap heap;
+	struct cpu_cursor *cursors;
+	size_t ncursors;
+	bool started;
 };
 
 /* Streams of `b` whose CPU is selected by `filter` (NULL = all). */
-struct pmt_err *merge_init(struct merge *m, const struct trace_buf *b,
+struct pmt_err *merge_init(struct merge *m, struct pmt_trace *tr, struct trace_buf *b,
 			   const struct pmt_filter *filter);
-/* Next event, or false at the end. */
-bool merge_next(struct merge *m, const struct cpu_stream **cs, const struct cpu_event **ev);
+/* Next event, or false at the end; the event stays valid until the next call. */
+bool merge_next(struct merge *m, struct cpu_stream **cs, const struct cpu_event **ev);
 void merge_free(struct merge *m);
 
 bool filter_has_cpu(const struct pmt_filter *filter, int cpu);

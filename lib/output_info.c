@@ -9,6 +9,19 @@
 #include "event_db.h"
 #include "kallsyms.h"
 #include "output.h"
+#include "stream.h"
+
+static const char *status_name(enum pmt_status st)
+{
+	switch (st) {
+	case PMT_STATUS_COMPLETE:
+		return "complete";
+	case PMT_STATUS_PARTIAL:
+		return "partial";
+	default:
+		return "failed";
+	}
+}
 
 static uint64_t in_buffer(const struct cpu_stream *cs)
 {
@@ -24,6 +37,10 @@ static void info_text(struct pmt_trace *tr, FILE *out)
 	fprintf(out, "online cpus: %d\n", tr->nr_online);
 	fprintf(out, "kallsyms: %zu symbols\n", kallsyms_count(tr->ksyms));
 	fprintf(out, "event formats: %zu\n", tr->events ? tr->events->n : 0);
+	fprintf(out, "modules: %zu", tr->modules.n);
+	for (size_t i = 0; i < tr->modules.n; i++)
+		fprintf(out, "%s%s", i ? ", " : " (", tr->modules.mod[i].name);
+	fprintf(out, "%s\n", tr->modules.n ? ")" : "");
 	for (size_t i = 0; i < tr->nbufs; i++) {
 		const struct trace_buf *b = &tr->bufs[i];
 
@@ -35,18 +52,22 @@ static void info_text(struct pmt_trace *tr, FILE *out)
 			if (!cs->present)
 				continue;
 			fprintf(out,
-				"  cpu %d: entries %" PRIu64 " (in buffer %" PRIu64 ", decoded %zu)"
-				", overrun %" PRIu64 ", read %" PRIu64 ", commit overrun %" PRIu64
-				", dropped %" PRIu64 ", pages %" PRIu64 " (%zu with data)%s\n",
+				"  cpu %d: entries %" PRIu64 " (in buffer %" PRIu64
+				", decoded %" PRIu64 "), overrun %" PRIu64 ", read %" PRIu64
+				", commit overrun %" PRIu64 ", dropped %" PRIu64 ", pages %" PRIu64
+				" (%zu with data",
 				c, cs->entries, in_buffer(cs), cs->nevents, cs->overrun, cs->read,
-				cs->commit_overrun, cs->dropped_events, cs->nr_pages, cs->npages,
-				cs->damaged ? ", DAMAGED" : "");
+				cs->commit_overrun, cs->dropped_events, cs->nr_pages, cs->npages);
+			if (cs->lost_pages)
+				fprintf(out, ", %" PRIu64 " unreadable", cs->lost_pages);
+			fprintf(out, ")%s\n", cs->damaged ? ", DAMAGED" : "");
 		}
 	}
 	if (tr->ndiags) {
 		fprintf(out, "could not read (%zu):\n", tr->ndiags);
 		for (size_t i = 0; i < tr->ndiags; i++)
-			fprintf(out, "  %s\n", tr->diags[i]);
+			fprintf(out, "  [%s] %s\n", pmt_err_code_id(tr->diags[i].code),
+				tr->diags[i].msg);
 	}
 }
 
@@ -60,8 +81,15 @@ static void info_json(struct pmt_trace *tr, FILE *out)
 		",\"status\":\"%s\"}\n",
 		tr->t->kaslr_offset, tr->t->page_size, tr->t->word_size,
 		tr->t->big_endian ? "true" : "false", tr->nr_online, kallsyms_count(tr->ksyms),
-		tr->events ? tr->events->n : 0,
-		pmt_trace_status(tr) == PMT_STATUS_COMPLETE ? "complete" : "partial");
+		tr->events ? tr->events->n : 0, status_name(pmt_trace_status(tr, NULL)));
+	for (size_t i = 0; i < tr->modules.n; i++) {
+		const struct kmodule *m = &tr->modules.mod[i];
+
+		fputs("{\"type\":\"module\",\"name\":", out);
+		output_json_string(out, m->name, strlen(m->name));
+		fprintf(out, ",\"address\":%" PRIu64 ",\"base\":%" PRIu64 ",\"symbols\":%u}\n",
+			m->addr, m->base, m->nsyms);
+	}
 	for (size_t i = 0; i < tr->nbufs; i++) {
 		const struct trace_buf *b = &tr->bufs[i];
 		const char *name = b->name ? b->name : "global";
@@ -80,23 +108,27 @@ static void info_json(struct pmt_trace *tr, FILE *out)
 			output_json_string(out, name, strlen(name));
 			fprintf(out,
 				",\"cpu\":%d,\"entries\":%" PRIu64 ",\"in_buffer\":%" PRIu64
-				",\"decoded\":%zu,\"overrun\":%" PRIu64 ",\"read\":%" PRIu64
+				",\"decoded\":%" PRIu64 ",\"overrun\":%" PRIu64 ",\"read\":%" PRIu64
 				",\"commit_overrun\":%" PRIu64 ",\"dropped_events\":%" PRIu64
-				",\"nr_pages\":%" PRIu64 ",\"data_pages\":%zu,\"damaged\":%s}\n",
+				",\"nr_pages\":%" PRIu64
+				",\"data_pages\":%zu,\"lost_pages\":%" PRIu64
+				",\"missed_pages\":%" PRIu64 ",\"damaged\":%s}\n",
 				c, cs->entries, in_buffer(cs), cs->nevents, cs->overrun, cs->read,
 				cs->commit_overrun, cs->dropped_events, cs->nr_pages, cs->npages,
-				cs->damaged ? "true" : "false");
+				cs->lost_pages, cs->missed_pages, cs->damaged ? "true" : "false");
 		}
 	}
-	for (size_t i = 0; i < tr->ndiags; i++) {
-		fputs("{\"type\":\"diag\",\"message\":", out);
-		output_json_string(out, tr->diags[i], strlen(tr->diags[i]));
-		fputs("}\n", out);
-	}
+	for (size_t i = 0; i < tr->ndiags; i++)
+		pmt_write_json_diag(out, &tr->diags[i]);
 }
 
 struct pmt_err *pmt_write_info(struct pmt_trace *tr, bool json, FILE *out)
 {
+	/* the decoded counts need every page read once */
+	for (size_t i = 0; i < tr->nbufs; i++)
+		for (int c = 0; c < tr->bufs[i].nr_cpus; c++)
+			if (tr->bufs[i].cpus[c].present && !tr->bufs[i].cpus[c].scanned)
+				stream_scan(tr, &tr->bufs[i], &tr->bufs[i].cpus[c]);
 	if (json)
 		info_json(tr, out);
 	else

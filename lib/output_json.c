@@ -79,6 +79,25 @@ static void json_fields(const struct pmt_trace *tr, const struct event_view *v, 
 	fputc('}', out);
 }
 
+void pmt_write_json_diag(FILE *out, const struct pmt_diag *d)
+{
+	fprintf(out, "{\"type\":\"diag\",\"kind\":\"%s\",\"degraded\":%s", pmt_err_code_id(d->code),
+		d->degraded ? "true" : "false");
+	if (d->buffer) {
+		fputs(",\"buffer\":", out);
+		output_json_string(out, d->buffer, strlen(d->buffer));
+	}
+	if (d->cpu >= 0)
+		fprintf(out, ",\"cpu\":%d", d->cpu);
+	if (d->page)
+		fprintf(out, ",\"page\":%" PRIu64, d->page);
+	if (d->addr)
+		fprintf(out, ",\"addr\":%" PRIu64, d->addr);
+	fputs(",\"message\":", out);
+	output_json_string(out, d->msg, strlen(d->msg));
+	fputs("}\n", out);
+}
+
 struct pmt_err *pmt_write_json(struct pmt_trace *tr, const struct pmt_filter *filter, FILE *out)
 {
 	struct trace_seq s;
@@ -89,13 +108,13 @@ struct pmt_err *pmt_write_json(struct pmt_trace *tr, const struct pmt_filter *fi
 	trace_seq_init(&s);
 	for (size_t i = 0; i < tr->nbufs; i++) {
 		struct trace_buf *b = &tr->bufs[i];
-		const struct cpu_stream *cs;
+		struct cpu_stream *cs;
 		const struct cpu_event *ev;
 		struct merge m;
 
 		if (!output_buffer_selected(filter, b))
 			continue;
-		err = merge_init(&m, b, filter);
+		err = merge_init(&m, tr, b, filter);
 		if (err)
 			break;
 		while (merge_next(&m, &cs, &ev)) {
@@ -104,7 +123,7 @@ struct pmt_err *pmt_write_json(struct pmt_trace *tr, const struct pmt_filter *fi
 			const char *comm;
 			size_t len;
 
-			event_view_init(tr, cs, ev, &v);
+			event_view_init(tr, b, cs, ev, &v);
 			if (!output_event_selected(filter, &v))
 				continue;
 			event_lat_flags(tr, &v, flags);
@@ -119,10 +138,13 @@ struct pmt_err *pmt_write_json(struct pmt_trace *tr, const struct pmt_filter *fi
 			fputs("{\"buffer\":", out);
 			output_json_string(out, b->name ? b->name : "global",
 					   strlen(b->name ? b->name : "global"));
-			fprintf(out, ",\"cpu\":%d,\"timestamp\":%" PRIu64 ",\"ts\":\"%s\",\"pid\":%d,\"comm\":",
+			fprintf(out,
+				",\"cpu\":%d,\"timestamp\":%" PRIu64
+				",\"ts\":\"%s\",\"pid\":%d,\"comm\":",
 				v.cpu, v.ts, ts + strspn(ts, " "), v.pid);
 			output_json_string(out, comm, strlen(comm));
-			fprintf(out, ",\"clock\":\"%s\",\"flags\":\"%s\",\"preempt_count\":%u,\"id\":%d",
+			fprintf(out,
+				",\"clock\":\"%s\",\"flags\":\"%s\",\"preempt_count\":%u,\"id\":%d",
 				b->clock ? b->clock : "local", flags, v.preempt_count, v.type);
 			if (v.fmt) {
 				fputs(",\"system\":", out);

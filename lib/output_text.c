@@ -43,9 +43,10 @@ void output_text_header(const struct pmt_trace *tr, const struct trace_buf *b,
 	fprintf(out, "# entries-in-buffer/entries-written: %" PRIu64 "/%" PRIu64 "   #P:%d\n#\n",
 		entries, total, tr->nr_online);
 	if (trace_has_migrate_column(tr)) {
-		fprintf(out, "#                            %.*s  _-----=> irqs-off%s\n", prec, space,
-			tr->L.tf_bh_off ? "/BH-disabled" : "");
-		fprintf(out, "#                            %.*s / _----=> need-resched\n", prec, space);
+		fprintf(out, "#                            %.*s  _-----=> irqs-off%s\n", prec,
+			space, tr->L.tf_bh_off ? "/BH-disabled" : "");
+		fprintf(out, "#                            %.*s / _----=> need-resched\n", prec,
+			space);
 		fprintf(out, "#                            %.*s| / _---=> hardirq/softirq\n", prec,
 			space);
 		fprintf(out, "#                            %.*s|| / _--=> preempt-depth\n", prec,
@@ -57,7 +58,8 @@ void output_text_header(const struct pmt_trace *tr, const struct trace_buf *b,
 		fprintf(out, "#              | |         |   |||||     |         |\n");
 	} else {
 		fprintf(out, "#                            %.*s  _-----=> irqs-off\n", prec, space);
-		fprintf(out, "#                            %.*s / _----=> need-resched\n", prec, space);
+		fprintf(out, "#                            %.*s / _----=> need-resched\n", prec,
+			space);
 		fprintf(out, "#                            %.*s| / _---=> hardirq/softirq\n", prec,
 			space);
 		fprintf(out, "#                            %.*s|| / _--=> preempt-depth\n", prec,
@@ -95,8 +97,10 @@ bool output_event_selected(const struct pmt_filter *filter, const struct event_v
 			if (!v->fmt)
 				continue;
 			if (colon ? strlen(v->fmt->system) == (size_t)(colon - spec) &&
-					    !strncmp(v->fmt->system, spec, (size_t)(colon - spec)) &&
-					    (!strcmp(colon + 1, v->fmt->name) || !strcmp(colon + 1, "*"))
+					    !strncmp(v->fmt->system, spec,
+						     (size_t)(colon - spec)) &&
+					    (!strcmp(colon + 1, v->fmt->name) ||
+					     !strcmp(colon + 1, "*"))
 				  : !strcmp(spec, v->fmt->name))
 				return true;
 		}
@@ -154,7 +158,7 @@ struct pmt_err *pmt_write_text(struct pmt_trace *tr, const struct pmt_filter *fi
 	trace_seq_init(&s);
 	for (size_t i = 0; i < tr->nbufs; i++) {
 		struct trace_buf *b = &tr->bufs[i];
-		const struct cpu_stream *cs;
+		struct cpu_stream *cs;
 		const struct cpu_event *ev;
 		struct merge m;
 
@@ -163,7 +167,7 @@ struct pmt_err *pmt_write_text(struct pmt_trace *tr, const struct pmt_filter *fi
 		if (all)
 			fprintf(out, "# instance: %s\n", b->name ? b->name : "(global)");
 		output_text_header(tr, b, filter, out);
-		err = merge_init(&m, b, filter);
+		err = merge_init(&m, tr, b, filter);
 		if (err)
 			break;
 		annotate = annotating(tr, b);
@@ -178,7 +182,7 @@ struct pmt_err *pmt_write_text(struct pmt_trace *tr, const struct pmt_filter *fi
 				first = true;
 			}
 			idx++;
-			event_view_init(tr, cs, ev, &v);
+			event_view_init(tr, b, cs, ev, &v);
 			if (!output_event_selected(filter, &v))
 				continue;
 			/* test_cpu_buff_start(): not for the trace's first entry */

@@ -22,9 +22,11 @@
 #include <sys/stat.h>
 
 #include "cmdlines.h"
+#include "diag.h"
 #include "event_db.h"
 #include "kallsyms.h"
 #include "output.h"
+#include "stream.h"
 
 static struct pmt_err *mkdirs(const char *path)
 {
@@ -81,48 +83,22 @@ static struct pmt_err *close_out(FILE *f, const char *name)
 	return NULL;
 }
 
-static void put_uint(const struct pmt_trace *tr, uint8_t *p, uint64_t v, unsigned int n)
+/* The unread pages, one after another, as trace_pipe_raw would hand them out. */
+static struct pmt_err *write_raw_pages(struct pmt_trace *tr, struct trace_buf *b,
+				       struct cpu_stream *cs, FILE *f)
 {
-	for (unsigned int i = 0; i < n; i++) {
-		unsigned int shift = tr->t->big_endian ? 8 * (n - 1 - i) : 8 * i;
+	uint8_t *page = malloc(b->subbuf_size);
 
-		p[i] = (uint8_t)(v >> shift);
-	}
-}
-
-static struct pmt_err *write_raw_pages(const struct pmt_trace *tr, const struct trace_buf *b,
-				       const struct cpu_stream *cs, FILE *f)
-{
-	uint8_t *tmp = malloc(b->subbuf_size);
-
-	if (!tmp)
+	if (!page)
 		return &pmt_err_nomem;
-	for (size_t i = 0; i < cs->npages; i++) {
-		const uint8_t *page = cs->pages + i * b->subbuf_size;
-		struct pmt_page_header hdr;
-		uint32_t start = cs->page_start[i];
-		struct pmt_err *err = pmt_page_parse_header(&b->fmt, page, &hdr);
-
-		pmt_err_free(err); /* already diagnosed by the walker */
-		if (start > hdr.commit)
-			continue;
-		if (start == 0 && !err) {
+	for (size_t i = 0; i < cs->npages; i++)
+		if (stream_raw_page(tr, b, cs, i, page) == RAW_PAGE_DATA)
 			fwrite(page, 1, b->subbuf_size, f);
-			continue;
-		}
-		memset(tmp, 0, b->subbuf_size);
-		put_uint(tr, tmp, cs->page_start_ts[i], 8);
-		put_uint(tr, tmp + 8, hdr.commit - start, b->fmt.commit_size);
-		memcpy(tmp + b->fmt.data_offset, page + b->fmt.data_offset + start,
-		       hdr.commit - start);
-		fwrite(tmp, 1, b->subbuf_size, f);
-	}
-	free(tmp);
+	free(page);
 	return NULL;
 }
 
-static struct pmt_err *write_buffer(struct pmt_trace *tr, const struct trace_buf *b,
-				    const char *dir)
+static struct pmt_err *write_buffer(struct pmt_trace *tr, struct trace_buf *b, const char *dir)
 {
 	struct pmt_filter filter = { .instance = b->name ? b->name : NULL };
 	struct pmt_err *err;
@@ -139,7 +115,7 @@ static struct pmt_err *write_buffer(struct pmt_trace *tr, const struct trace_buf
 	}
 	err = close_out(f, "trace");
 	for (int c = 0; !err && c < b->nr_cpus; c++) {
-		const struct cpu_stream *cs = &b->cpus[c];
+		struct cpu_stream *cs = &b->cpus[c];
 
 		if (!cs->present)
 			continue;
@@ -194,8 +170,7 @@ static void header_page(const struct pmt_trace *tr, FILE *f)
 		fprintf(f, "\tfield: char overwrite;\toffset:%u;\tsize:1;\tsigned:%d;\n",
 			commit_off, char_signed);
 	else
-		fprintf(f, "\tfield: int overwrite;\toffset:%u;\tsize:1;\tsigned:1;\n",
-			commit_off);
+		fprintf(f, "\tfield: int overwrite;\toffset:%u;\tsize:1;\tsigned:1;\n", commit_off);
 	fprintf(f, "\tfield: char data;\toffset:%u;\tsize:%u;\tsigned:%d;\n", data_off,
 		subbuf - data_off, char_signed);
 }
@@ -243,10 +218,13 @@ struct pmt_err *pmt_write_tree(struct pmt_trace *tr, const char *dir)
 		return err;
 	header_event(f);
 	err = close_out(f, "events/header_event");
+	event_db_load_all(tr->events);
 	for (size_t i = 0; !err && tr->events && i < tr->events->n; i++) {
 		const struct event_fmt *e = &tr->events->ev[i];
 		char *name;
 
+		if (e->state != EVF_LOADED)
+			continue;
 		if (strchr(e->system, '/') || strchr(e->name, '/') || !strcmp(e->name, "..") ||
 		    !strcmp(e->system, ".."))
 			continue; /* never let a name from the dump escape DIR */
@@ -260,7 +238,7 @@ struct pmt_err *pmt_write_tree(struct pmt_trace *tr, const char *dir)
 		free(name);
 	}
 	for (size_t i = 0; !err && i < tr->nbufs; i++) {
-		const struct trace_buf *b = &tr->bufs[i];
+		struct trace_buf *b = &tr->bufs[i];
 		char *sub;
 
 		if (!b->name) {
@@ -268,8 +246,9 @@ struct pmt_err *pmt_write_tree(struct pmt_trace *tr, const char *dir)
 			continue;
 		}
 		if (strchr(b->name, '/') || !strcmp(b->name, "..") || !strcmp(b->name, ".")) {
-			trace_diag(tr, "instance name '%s' is not a safe directory name; skipped",
-				   b->name);
+			diag_add(tr, PMT_ERR_UNSUPPORTED, (struct diag_where){ b->name, -1, 0 },
+				 b->addr,
+				 "instance name is not a safe directory name; not written");
 			continue;
 		}
 		if (asprintf(&sub, "%s/instances/%s", dir, b->name) < 0)

@@ -11,6 +11,152 @@
 
 #include "pmtrace/target.h"
 
+/* ---- stacking ------------------------------------------------------------ */
+
+struct stacked {
+	struct pmt_target t; /* first: a stacked target is a struct stacked */
+	struct pmt_target *inner;
+	bool own_inner;
+	const struct pmt_target_ops *over;
+	void *data;
+};
+
+static struct stacked *stk(struct pmt_target *t)
+{
+	return t->priv;
+}
+
+static struct pmt_err *stk_read(struct pmt_target *t, uint64_t addr, void *buf, size_t len)
+{
+	struct stacked *s = stk(t);
+
+	return s->over->read ? s->over->read(t, addr, buf, len)
+			     : pmt_read(s->inner, addr, buf, len);
+}
+
+static struct pmt_err *stk_symbol(struct pmt_target *t, const char *name, uint64_t *addr)
+{
+	struct stacked *s = stk(t);
+
+	return s->over->symbol ? s->over->symbol(t, name, addr) : pmt_symbol(s->inner, name, addr);
+}
+
+static struct pmt_err *stk_type_size(struct pmt_target *t, const char *type, uint64_t *size)
+{
+	struct stacked *s = stk(t);
+
+	return s->over->type_size ? s->over->type_size(t, type, size)
+				  : pmt_type_size(s->inner, type, size);
+}
+
+static struct pmt_err *stk_member(struct pmt_target *t, const char *type, const char *path,
+				  struct pmt_member *out)
+{
+	struct stacked *s = stk(t);
+
+	return s->over->member ? s->over->member(t, type, path, out)
+			       : pmt_member(s->inner, type, path, out);
+}
+
+static struct pmt_err *stk_enumerator(struct pmt_target *t, const char *name, int64_t *value)
+{
+	struct stacked *s = stk(t);
+
+	return s->over->enumerator ? s->over->enumerator(t, name, value)
+				   : pmt_enumerator(s->inner, name, value);
+}
+
+static void stk_scope(struct pmt_target *t, const char *func)
+{
+	struct stacked *s = stk(t);
+
+	if (s->over->scope)
+		s->over->scope(t, func);
+	else
+		pmt_scope(s->inner, func);
+}
+
+static struct pmt_err *stk_read_phys(struct pmt_target *t, uint64_t addr, void *buf, size_t len)
+{
+	struct stacked *s = stk(t);
+
+	return s->over->read_phys ? s->over->read_phys(t, addr, buf, len)
+				  : pmt_read_phys(s->inner, addr, buf, len);
+}
+
+static bool stk_phys_next(struct pmt_target *t, uint64_t *start, uint64_t *end)
+{
+	struct stacked *s = stk(t);
+
+	return s->over->phys_next ? s->over->phys_next(t, start, end)
+				  : pmt_phys_next(s->inner, start, end);
+}
+
+static void stk_destroy(struct pmt_target *t)
+{
+	struct stacked *s = stk(t);
+
+	if (s->over->destroy)
+		s->over->destroy(t);
+	if (s->own_inner)
+		pmt_target_destroy(s->inner);
+	free(s);
+}
+
+static const struct pmt_target_ops stacked_ops = {
+	.read = stk_read,
+	.symbol = stk_symbol,
+	.type_size = stk_type_size,
+	.member = stk_member,
+	.enumerator = stk_enumerator,
+	.destroy = stk_destroy,
+	.scope = stk_scope,
+	.read_phys = stk_read_phys,
+	.phys_next = stk_phys_next,
+};
+
+struct pmt_err *pmt_target_stack(struct pmt_target *inner, bool own_inner,
+				 const struct pmt_target_ops *over, void *data,
+				 struct pmt_target **out)
+{
+	static const struct pmt_target_ops none;
+	struct stacked *s = calloc(1, sizeof(*s));
+
+	*out = NULL;
+	if (!s)
+		return &pmt_err_nomem;
+	s->t = *inner;
+	s->t.ops = &stacked_ops;
+	s->t.priv = s;
+	s->inner = inner;
+	s->own_inner = own_inner;
+	s->over = over ? over : &none;
+	s->data = data;
+	*out = &s->t;
+	return NULL;
+}
+
+void *pmt_target_data(struct pmt_target *t)
+{
+	return t->ops == &stacked_ops ? stk(t)->data : NULL;
+}
+
+struct pmt_target *pmt_target_inner(struct pmt_target *t)
+{
+	return t->ops == &stacked_ops ? stk(t)->inner : NULL;
+}
+
+struct pmt_err *pmt_symbol_plus_kaslr(struct pmt_target *t, const char *name, uint64_t *addr)
+{
+	struct pmt_err *err = pmt_symbol(pmt_target_inner(t), name, addr);
+
+	if (!err)
+		*addr += t->kaslr_offset;
+	return err;
+}
+
+/* ---- integers in the target's byte order --------------------------------- */
+
 static uint64_t load_le(const uint8_t *p, size_t n)
 {
 	uint64_t v = 0;
@@ -153,7 +299,8 @@ struct pmt_err *pmt_read_string(struct pmt_target *t, uint64_t addr, size_t max,
  * MSB-first on big-endian ones. We load the bytes covering the field and
  * shift it out.
  */
-static uint64_t bitfield(const struct pmt_target *t, const uint8_t *base, const struct pmt_member *m)
+static uint64_t bitfield(const struct pmt_target *t, const uint8_t *base,
+			 const struct pmt_member *m)
 {
 	uint64_t first = m->bit_offset / 8, shift = m->bit_offset % 8;
 	uint64_t nbytes = (shift + m->bit_size + 7) / 8;
@@ -192,8 +339,8 @@ struct pmt_err *pmt_read_member(struct pmt_target *t, uint64_t addr, const struc
 		len = m->size;
 	}
 	if (len == 0 || len > 8)
-		return pmt_err_new(PMT_ERR_UNSUPPORTED, "member of %" PRIu64 " bytes is not a number",
-				   len);
+		return pmt_err_new(PMT_ERR_UNSUPPORTED,
+				   "member of %" PRIu64 " bytes is not a number", len);
 	err = pmt_read(t, addr + lo, buf, (size_t)len);
 	if (err)
 		return err;

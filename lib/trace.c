@@ -14,61 +14,13 @@
 #include <string.h>
 
 #include "cmdlines.h"
+#include "diag.h"
 #include "event_db.h"
 #include "kallsyms.h"
+#include "merge.h"
+#include "output.h"
+#include "stream.h"
 #include "trace_internal.h"
-
-static void diag_push(struct pmt_trace *tr, char *msg)
-{
-	if (!msg)
-		return;
-	if (tr->ndiags == tr->diags_cap) {
-		size_t cap = tr->diags_cap ? tr->diags_cap * 2 : 16;
-		char **d = realloc(tr->diags, cap * sizeof(*d));
-
-		if (!d) {
-			free(msg);
-			return;
-		}
-		tr->diags = d;
-		tr->diags_cap = cap;
-	}
-	tr->diags[tr->ndiags++] = msg;
-	tr->partial = true;
-	if (tr->opts && tr->opts->on_diag)
-		tr->opts->on_diag(tr->opts->diag_arg, msg);
-}
-
-void trace_diag(struct pmt_trace *tr, const char *fmt, ...)
-{
-	char *msg;
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) < 0)
-		msg = NULL;
-	va_end(ap);
-	diag_push(tr, msg);
-}
-
-void trace_diag_err(struct pmt_trace *tr, struct pmt_err *err, const char *fmt, ...)
-{
-	char *ctx, *msg = NULL;
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vasprintf(&ctx, fmt, ap) < 0)
-		ctx = NULL;
-	va_end(ap);
-	if (asprintf(&msg, "%s: %s%s", ctx ? ctx : "?", err->msg,
-		     err->code == PMT_ERR_NODATA && !strstr(err->msg, "filtered")
-			     ? " (filtered out of the dump)"
-			     : "") < 0)
-		msg = NULL;
-	free(ctx);
-	pmt_err_free(err);
-	diag_push(tr, msg);
-}
 
 struct pmt_err *pmt_trace_resolve_types(struct pmt_target *t)
 {
@@ -77,6 +29,7 @@ struct pmt_err *pmt_trace_resolve_types(struct pmt_target *t)
 
 	if (err)
 		return err;
+	modules_resolve_types(t);
 	return event_db_resolve_types(t);
 }
 
@@ -90,7 +43,7 @@ static void read_online_cpus(struct pmt_trace *tr)
 		return;
 	err = pmt_read_u32(tr->t, tr->L.sym_num_online_cpus.addr, &n);
 	if (err) {
-		trace_diag_err(tr, err, "__num_online_cpus");
+		diag_degraded(tr, err, "__num_online_cpus (the header's #P is 0)");
 		return;
 	}
 	tr->nr_online = (int)n;
@@ -109,7 +62,8 @@ struct pmt_err *pmt_trace_load(struct pmt_target *t, const struct pmt_load_opts 
 	if (!tr)
 		return &pmt_err_nomem;
 	tr->t = t;
-	tr->opts = opts;
+	if (opts)
+		tr->opts = *opts;
 	err = ftrace_layout_resolve(t, &tr->L);
 	if (err) {
 		pmt_trace_free(tr);
@@ -121,19 +75,28 @@ struct pmt_err *pmt_trace_load(struct pmt_target *t, const struct pmt_load_opts 
 		return err;
 	}
 	read_online_cpus(tr);
-	if (!opts || !(opts->flags & PMT_LOAD_NO_KALLSYMS)) {
+	if (!(tr->opts.flags & PMT_LOAD_NO_KALLSYMS)) {
 		err = kallsyms_load(t, &tr->L, &tr->ksyms);
 		if (err)
-			trace_diag_err(tr, err, "kallsyms (addresses print in hex)");
+			diag_degraded(tr, err, "kallsyms (addresses print in hex)");
 	}
+	/* Types without struct module (an old profile) just mean no module
+	 * list; damage in the list is a problem. */
+	err = modules_load(t, &tr->modules);
+	if (err && err->code == PMT_ERR_ABSENT)
+		pmt_err_free(err);
+	else if (err)
+		diag_degraded(tr, err, "modules (module symbols unknown)");
 	err = cmdlines_load(t, &tr->L, &tr->cmds);
 	if (err)
-		trace_diag_err(tr, err, "saved cmdlines (comms print as <...>)");
-	if (!opts || !(opts->flags & PMT_LOAD_NO_EVENTS)) {
+		diag_degraded(tr, err, "saved cmdlines (comms print as <...>)");
+	if (!(tr->opts.flags & PMT_LOAD_NO_EVENTS)) {
 		err = event_db_load(tr, &tr->events);
 		if (err)
-			trace_diag_err(tr, err, "event formats (events print raw)");
+			diag_degraded(tr, err, "event formats (events print raw)");
 	}
+	if (tr->opts.flags & PMT_LOAD_SCAN)
+		pmt_trace_scan(tr);
 	*out = tr;
 	return NULL;
 }
@@ -149,10 +112,6 @@ void pmt_trace_free(struct pmt_trace *tr)
 			struct cpu_stream *cs = &b->cpus[c];
 
 			free(cs->pages);
-			free(cs->page_addrs);
-			free(cs->page_start);
-			free(cs->page_start_ts);
-			free(cs->events);
 		}
 		free(b->cpus);
 		free(b->name);
@@ -163,17 +122,71 @@ void pmt_trace_free(struct pmt_trace *tr)
 	event_db_free(tr->events);
 	kallsyms_free(tr->ksyms);
 	cmdlines_free(tr->cmds);
-	for (size_t i = 0; i < tr->ndiags; i++)
-		free(tr->diags[i]);
-	free(tr->diags);
+	modules_free(&tr->modules);
+	diag_free_all(tr);
 	free(tr);
 }
 
-enum pmt_status pmt_trace_status(const struct pmt_trace *tr)
+void pmt_trace_load_formats(struct pmt_trace *tr)
 {
+	event_db_load_all(tr->events);
+}
+
+void pmt_trace_scan(struct pmt_trace *tr)
+{
+	for (size_t i = 0; i < tr->nbufs; i++)
+		for (int c = 0; c < tr->bufs[i].nr_cpus; c++)
+			if (tr->bufs[i].cpus[c].present)
+				stream_scan(tr, &tr->bufs[i], &tr->bufs[i].cpus[c]);
+}
+
+/* Does a diagnostic concern what `filter` selects? */
+static bool diag_selected(const struct pmt_trace *tr, const struct pmt_diag *d,
+			  const struct pmt_filter *filter)
+{
+	if (!d->buffer || !filter)
+		return true;
+	for (size_t i = 0; i < tr->nbufs; i++) {
+		const struct trace_buf *b = &tr->bufs[i];
+
+		if (strcmp(buf_label(b), d->buffer))
+			continue;
+		return output_buffer_selected(filter, b) &&
+		       (d->cpu < 0 || filter_has_cpu(filter, d->cpu));
+	}
+	return true; /* a buffer we never got hold of (e.g. an unreadable instance) */
+}
+
+enum pmt_status pmt_trace_status(const struct pmt_trace *tr, const struct pmt_filter *filter)
+{
+	uint64_t held = 0, recovered = 0;
+	bool partial = false, scanned = true;
+
 	if (!tr || tr->failed)
 		return PMT_STATUS_FAILED;
-	return tr->partial ? PMT_STATUS_PARTIAL : PMT_STATUS_COMPLETE;
+	for (size_t i = 0; i < tr->ndiags; i++)
+		partial |= diag_selected(tr, &tr->diags[i], filter);
+	if (!partial)
+		return PMT_STATUS_COMPLETE;
+	/* Nothing recovered of what the kernel still held: failed. */
+	for (size_t i = 0; i < tr->nbufs; i++) {
+		const struct trace_buf *b = &tr->bufs[i];
+
+		if (filter && !output_buffer_selected(filter, b))
+			continue;
+		for (int c = 0; c < b->nr_cpus; c++) {
+			const struct cpu_stream *cs = &b->cpus[c];
+
+			if (!cs->present || !filter_has_cpu(filter, c))
+				continue;
+			held += cs->entries - (cs->overrun + cs->read);
+			recovered += cs->nevents;
+			scanned &= cs->scanned;
+		}
+	}
+	if (scanned && held && !recovered)
+		return PMT_STATUS_FAILED;
+	return PMT_STATUS_PARTIAL;
 }
 
 size_t pmt_trace_diag_count(const struct pmt_trace *tr)
@@ -181,7 +194,7 @@ size_t pmt_trace_diag_count(const struct pmt_trace *tr)
 	return tr ? tr->ndiags : 0;
 }
 
-const char *pmt_trace_diag(const struct pmt_trace *tr, size_t i)
+const struct pmt_diag *pmt_trace_diag(const struct pmt_trace *tr, size_t i)
 {
-	return tr && i < tr->ndiags ? tr->diags[i] : NULL;
+	return tr && i < tr->ndiags ? &tr->diags[i] : NULL;
 }

@@ -3,9 +3,8 @@
  * Internal state of a loaded trace (struct pmt_trace), shared by the walker,
  * the event database and the output writers. Not a public header.
  *
- * Ownership: a pmt_trace owns every buffer below it. Event records do not
- * copy payloads; they point into the per-CPU page copies (`pages`), which
- * live as long as the trace.
+ * Ownership: a pmt_trace owns every buffer below it. No data page is kept:
+ * a CPU stream is a list of page references, decoded on demand (stream.h).
  */
 #ifndef PMTRACE_TRACE_INTERNAL_H
 #define PMTRACE_TRACE_INTERNAL_H
@@ -15,6 +14,7 @@
 #include <stdint.h>
 
 #include "ftrace_layout.h"
+#include "modules.h"
 #include "page_decode.h"
 #include "pmtrace/trace.h"
 
@@ -22,41 +22,60 @@ struct event_db;
 struct kallsyms;
 struct cmdlines;
 
-/* One event as found in a CPU's pages. */
+/*
+ * Where one data page of a CPU's unread data is. Loading a trace records
+ * only these; the pages themselves are read when output needs them
+ * (stream.h), so memory does not grow with the size of the buffer.
+ */
+enum page_state {
+	PAGE_UNSEEN = 0, /* not decoded yet */
+	PAGE_GOOD,	 /* decoded without problems */
+	PAGE_DAMAGED,	 /* decoded up to a problem, which was diagnosed */
+	PAGE_LOST,	 /* could not be read at all; diagnosed */
+};
+
+struct page_ref {
+	uint64_t addr;	/* the data page (struct buffer_data_page) */
+	uint64_t bpage; /* the struct buffer_page pointing at it, 0 if none */
+	uint32_t start; /* data offset where unread data begins (reader page), else 0 */
+	uint8_t state;	/* enum page_state */
+};
+
+/* One event of a CPU stream: the payload is valid until the cursor that
+ * produced it moves to another page. */
 struct cpu_event {
 	uint64_t ts;
-	uint32_t page;	/* index into cpu_stream.page_addrs / pages */
-	uint32_t off;	/* payload offset from the start of that page copy */
-	uint32_t len;	/* payload length (multiple of 4) */
+	const uint8_t *data; /* payload */
+	uint32_t len;	     /* payload length (multiple of 4) */
+	size_t page;	     /* index into cpu_stream.pages */
 };
 
 struct cpu_stream {
 	int cpu;
-	bool present;	/* the kernel had a per-CPU buffer here */
-	uint64_t addr;	/* struct ring_buffer_per_cpu */
+	bool present;  /* the kernel had a per-CPU buffer here */
+	uint64_t addr; /* struct ring_buffer_per_cpu */
 	/* counters as the kernel kept them */
 	uint64_t entries, overrun, read, commit_overrun, dropped_events, lost_events;
 	uint64_t nr_pages;
-	/* pages copied out, in reading order: reader page first */
-	size_t npages;
-	uint8_t *pages;		/* npages * subbuf_size bytes */
-	uint64_t *page_addrs;	/* kernel address of each buffer_data_page */
-	uint32_t *page_start;	/* data offset where unread data begins (reader page) */
-	uint64_t *page_start_ts; /* running time stamp at page_start */
-	size_t nevents;
-	struct cpu_event *events;
-	uint64_t missed_pages;	/* pages flagged MISSED_EVENTS */
-	bool damaged;		/* something on this CPU could not be read */
+	/* the unread pages in reading order: reader page first */
+	struct page_ref *pages;
+	size_t npages, pages_cap;
+	/* filled by a full decoding pass (pmt_trace_scan()) */
+	bool scanned;
+	uint64_t nevents;      /* data events decoded */
+	uint64_t missed_pages; /* pages flagged MISSED_EVENTS */
+	uint64_t lost_pages;   /* pages that could not be read */
+	bool damaged;	       /* something on this CPU could not be read */
 };
 
 struct trace_buf {
-	char *name;	/* NULL for the global buffer, else the instance name */
-	char *tracer;	/* current_tracer name */
-	uint64_t addr;	/* struct trace_array */
+	char *name;	  /* NULL for the global buffer, else the instance name */
+	char *tracer;	  /* current_tracer name */
+	uint64_t addr;	  /* struct trace_array */
 	uint64_t rb_addr; /* the ring buffer (struct trace_buffer / ring_buffer) */
 	uint64_t trace_flags;
-	char *clock;	    /* trace_clock name, NULL if unknown */
-	bool clock_in_ns;   /* time stamps print as seconds.micros, else raw */
+	char *clock;	  /* trace_clock name, NULL if unknown */
+	bool clock_in_ns; /* time stamps print as seconds.micros, else raw */
 	uint32_t subbuf_size;
 	struct pmt_page_format fmt;
 	int nr_cpus;
@@ -71,19 +90,21 @@ struct pmt_trace {
 	struct event_db *events;
 	struct kallsyms *ksyms;
 	struct cmdlines *cmds;
+	struct kmodules modules; /* the loaded modules */
 	int nr_online; /* #P in the header */
-	char **diags;
+	struct pmt_diag *diags;
 	size_t ndiags, diags_cap;
 	bool partial;
 	bool failed;
-	const struct pmt_load_opts *opts;
+	/* a copy: diagnostics may be reported long after pmt_trace_load() */
+	struct pmt_load_opts opts;
 };
 
-/* Record a diagnostic; marks the trace partial. */
-void trace_diag(struct pmt_trace *tr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Record an error as a diagnostic (consumes err) with a context prefix. */
-void trace_diag_err(struct pmt_trace *tr, struct pmt_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* The label of a buffer in messages and JSON: "global" or the instance name. */
+static inline const char *buf_label(const struct trace_buf *b)
+{
+	return b->name ? b->name : "global";
+}
 
 struct pmt_err *ftrace_walk_buffers(struct pmt_trace *tr);
 

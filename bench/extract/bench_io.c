@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 
 			pages = realloc(pages, (n + cs->npages) * sizeof(*pages));
 			for (size_t i = 0; i < cs->npages; i++)
-				pages[n++] = cs->page_addrs[i];
+				pages[n++] = cs->pages[i].addr;
 		}
 		subbuf = tr->bufs[b].subbuf_size;
 	}

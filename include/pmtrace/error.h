@@ -34,14 +34,27 @@
 enum pmt_err_code {
 	PMT_ERR_NOMEM = 1,   /* allocation failed */
 	PMT_ERR_ABSENT,	     /* symbol, type, member or enumerator not in this kernel */
-	PMT_ERR_NODATA,	     /* memory not in the dump (filtered out, or never saved) */
+	PMT_ERR_NODATA,	     /* memory not in the dump: never saved, or why is not known */
 	PMT_ERR_CORRUPT,     /* data read fine but is inconsistent */
 	PMT_ERR_IO,	     /* reading a file failed */
 	PMT_ERR_FORMAT,	     /* a file is not in a format we understand */
 	PMT_ERR_MISMATCH,    /* debuginfo / profile does not match the dump */
 	PMT_ERR_UNSUPPORTED, /* valid, but something we do not handle */
 	PMT_ERR_INVALID,     /* bad argument from the user */
+	PMT_ERR_FILTERED,    /* memory left out of the dump by the dump tool (makedumpfile -d) */
+	PMT_ERR_TRUNCATED,   /* memory beyond the end of a truncated file or region */
 };
+
+/*
+ * NODATA, FILTERED and TRUNCATED all say "the bytes are not here" (as
+ * opposed to CORRUPT: "the bytes are here and make no sense"); they differ in
+ * why, which users need to know (re-run makedumpfile with another -d, fetch
+ * the rest of the file, ...).
+ */
+static inline int pmt_err_is_missing(enum pmt_err_code code)
+{
+	return code == PMT_ERR_NODATA || code == PMT_ERR_FILTERED || code == PMT_ERR_TRUNCATED;
+}
 
 struct pmt_err {
 	enum pmt_err_code code;
@@ -61,6 +74,8 @@ struct pmt_err *pmt_err_prefix(struct pmt_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void pmt_err_free(struct pmt_err *err);
 const char *pmt_err_code_name(enum pmt_err_code code);
+/* A short stable identifier for JSON and tests: "nodata", "filtered", ... */
+const char *pmt_err_code_id(enum pmt_err_code code);
 
 extern struct pmt_err pmt_err_nomem;
 

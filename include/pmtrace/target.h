@@ -42,12 +42,12 @@ enum pmt_type_kind {
 };
 
 struct pmt_member {
-	uint64_t offset;    /* byte offset from the start of the outermost type */
-	uint64_t size;	    /* byte size of the member's type (arrays: whole array; 0 if flexible) */
+	uint64_t offset; /* byte offset from the start of the outermost type */
+	uint64_t size;	 /* byte size of the member's type (arrays: whole array; 0 if flexible) */
 	uint64_t bit_offset; /* bit fields: bit position from the start of the outermost
 			      * type, numbered as DW_AT_data_bit_offset (LSB-first on
 			      * little-endian targets); 0 otherwise */
-	uint32_t bit_size;  /* bit fields: width in bits; 0 for ordinary members */
+	uint32_t bit_size;   /* bit fields: width in bits; 0 for ordinary members */
 	enum pmt_type_kind kind;
 	uint64_t array_len; /* arrays: number of elements (0 if flexible or unknown) */
 	uint64_t elem_size; /* arrays: element size; pointers: pointee size if known, else 0 */
@@ -74,6 +74,12 @@ struct pmt_target_ops {
 	 * only from what is already at hand, never by a full search. `func`
 	 * NULL ends the scope. */
 	void (*scope)(struct pmt_target *t, const char *func);
+	/* Optional (may be NULL: not available): physical memory, read like
+	 * read() (used to find pmtrace regions without any debuginfo). */
+	struct pmt_err *(*read_phys)(struct pmt_target *t, uint64_t addr, void *buf, size_t len);
+	/* Optional: the next range [*start, *end) of physical memory the dump
+	 * holds, at or after *start; false when there is no more. */
+	bool (*phys_next)(struct pmt_target *t, uint64_t *start, uint64_t *end);
 };
 
 struct pmt_target {
@@ -81,14 +87,13 @@ struct pmt_target {
 	void *priv;
 	/* Facts about the target machine, filled in by the front end. */
 	bool big_endian;
-	unsigned int word_size;	 /* bytes in a long / pointer: 4 or 8 */
-	uint64_t page_size;	 /* kernel PAGE_SIZE */
-	uint64_t kaslr_offset;	 /* run-time minus link-time address of _text */
-	char release[65];	 /* utsname release, "" if unknown */
+	unsigned int word_size; /* bytes in a long / pointer: 4 or 8 */
+	uint64_t page_size;	/* kernel PAGE_SIZE */
+	uint64_t kaslr_offset;	/* run-time minus link-time address of _text */
+	char release[65];	/* utsname release, "" if unknown */
 };
 
-static inline struct pmt_err *pmt_read(struct pmt_target *t, uint64_t addr, void *buf,
-				       size_t len)
+static inline struct pmt_err *pmt_read(struct pmt_target *t, uint64_t addr, void *buf, size_t len)
 {
 	return t->ops->read(t, addr, buf, len);
 }
@@ -98,8 +103,7 @@ static inline struct pmt_err *pmt_symbol(struct pmt_target *t, const char *name,
 	return t->ops->symbol(t, name, addr);
 }
 
-static inline struct pmt_err *pmt_type_size(struct pmt_target *t, const char *type,
-					    uint64_t *size)
+static inline struct pmt_err *pmt_type_size(struct pmt_target *t, const char *type, uint64_t *size)
 {
 	return t->ops->type_size(t, type, size);
 }
@@ -110,8 +114,7 @@ static inline struct pmt_err *pmt_member(struct pmt_target *t, const char *type,
 	return t->ops->member(t, type, path, out);
 }
 
-static inline struct pmt_err *pmt_enumerator(struct pmt_target *t, const char *name,
-					     int64_t *value)
+static inline struct pmt_err *pmt_enumerator(struct pmt_target *t, const char *name, int64_t *value)
 {
 	return t->ops->enumerator(t, name, value);
 }
@@ -122,11 +125,45 @@ static inline void pmt_scope(struct pmt_target *t, const char *func)
 		t->ops->scope(t, func);
 }
 
+static inline struct pmt_err *pmt_read_phys(struct pmt_target *t, uint64_t addr, void *buf,
+					    size_t len)
+{
+	if (!t->ops->read_phys)
+		return pmt_err_new(PMT_ERR_UNSUPPORTED, "this target cannot read physical memory");
+	return t->ops->read_phys(t, addr, buf, len);
+}
+
+static inline bool pmt_phys_next(struct pmt_target *t, uint64_t *start, uint64_t *end)
+{
+	return t->ops->phys_next && t->ops->phys_next(t, start, end);
+}
+
 static inline void pmt_target_destroy(struct pmt_target *t)
 {
 	if (t && t->ops && t->ops->destroy)
 		t->ops->destroy(t);
 }
+
+/*
+ * Stacking (lib/target.c): a target made of another one with some ops
+ * replaced — a dump's memory under a profile's types, a recorder that notes
+ * every type question, a test target that damages reads. `over` lists the
+ * replacements; a NULL member forwards that op to `inner` unchanged (scope
+ * included, so no layer can silently drop one). A replacement is called with
+ * the stacked target: pmt_target_data() gives the layer's `data` and
+ * pmt_target_inner() the target below. over->destroy, if set, frees the
+ * layer's data; then `inner` is destroyed if `own_inner`. The facts (byte
+ * order, word size, page size, KASLR offset, release) are copied from
+ * `inner` and may be changed by the caller.
+ */
+struct pmt_err *pmt_target_stack(struct pmt_target *inner, bool own_inner,
+				 const struct pmt_target_ops *over, void *data,
+				 struct pmt_target **out);
+void *pmt_target_data(struct pmt_target *t);
+struct pmt_target *pmt_target_inner(struct pmt_target *t);
+/* A replacement symbol op for layers over link-time types: inner's answer
+ * plus t->kaslr_offset. */
+struct pmt_err *pmt_symbol_plus_kaslr(struct pmt_target *t, const char *name, uint64_t *addr);
 
 /*
  * Helpers built on the ops (lib/target.c): fixed-size integer reads in the

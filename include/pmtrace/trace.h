@@ -30,33 +30,69 @@
 struct pmt_trace;
 
 enum pmt_status {
-	PMT_STATUS_COMPLETE = 0, /* everything read */
-	PMT_STATUS_PARTIAL = 1,	 /* something salvaged around damage */
-	PMT_STATUS_FAILED = 2,	 /* nothing usable */
+	PMT_STATUS_COMPLETE = 0, /* everything asked for was read */
+	PMT_STATUS_PARTIAL = 1,	 /* something of it was not, or printed degraded */
+	PMT_STATUS_FAILED = 2,	 /* nothing of it could be read */
+};
+
+/*
+ * One problem found while reading the dump. `code` is the kind (pmtrace/
+ * error.h): PMT_ERR_FILTERED (left out by the dump tool), PMT_ERR_TRUNCATED
+ * (beyond the end of a truncated file), PMT_ERR_NODATA (not saved), CORRUPT,
+ * IO, UNSUPPORTED, ABSENT (something this kernel should have), NOMEM.
+ * `degraded` marks problems that make events print in a lesser form (raw
+ * fields, <...> comms, hex addresses) rather than lose them.
+ */
+struct pmt_diag {
+	enum pmt_err_code code;
+	const char *buffer; /* "global", an instance name, or NULL: not about one buffer */
+	int cpu;	    /* -1: not about one CPU */
+	uint64_t page;	    /* the ring page / data page concerned, 0 if none */
+	uint64_t addr;	    /* the address that failed, 0 if none */
+	bool degraded;
+	const char *msg; /* the whole message, context first */
 };
 
 enum pmt_load_flags {
 	PMT_LOAD_NO_EVENTS = 1 << 0,   /* skip event formats (events print raw) */
 	PMT_LOAD_NO_KALLSYMS = 1 << 1, /* skip the symbol table (addresses in hex) */
+	/* decode every data page during the load (counts and diagnostics are
+	 * then complete before any output; `info` and tests want this) */
+	PMT_LOAD_SCAN = 1 << 2,
 };
 
 struct pmt_load_opts {
 	unsigned int flags; /* enum pmt_load_flags */
-	/* called for each diagnostic as it is found (may be NULL) */
-	void (*on_diag)(void *arg, const char *msg);
+	/* called for each diagnostic as it is found (may be NULL); data pages
+	 * are read lazily, so this may also happen while writing output */
+	void (*on_diag)(void *arg, const struct pmt_diag *d);
 	void *diag_arg;
 	/* progress 0..100, for long runs (may be NULL) */
 	void (*on_progress)(void *arg, const char *what, unsigned int pct);
 	void *progress_arg;
 };
 
+struct pmt_filter;
+
 struct pmt_err *pmt_trace_load(struct pmt_target *t, const struct pmt_load_opts *opts,
 			       struct pmt_trace **out);
 void pmt_trace_free(struct pmt_trace *tr);
-enum pmt_status pmt_trace_status(const struct pmt_trace *tr);
+/* Read every event format now (they are otherwise read when first printed):
+ * before a recorded type profile is saved, so that it holds every answer
+ * printing any event may need. */
+void pmt_trace_load_formats(struct pmt_trace *tr);
+/* Decode every data page of every buffer now (what PMT_LOAD_SCAN does). */
+void pmt_trace_scan(struct pmt_trace *tr);
+/*
+ * The status of what `filter` asks for (NULL: everything): problems in
+ * buffers it does not select do not count; problems not about one buffer
+ * (kallsyms, formats) always do. FAILED when the selected buffers held
+ * events but none could be recovered.
+ */
+enum pmt_status pmt_trace_status(const struct pmt_trace *tr, const struct pmt_filter *filter);
 /* Diagnostics in the order found; i < pmt_trace_diag_count(). */
 size_t pmt_trace_diag_count(const struct pmt_trace *tr);
-const char *pmt_trace_diag(const struct pmt_trace *tr, size_t i);
+const struct pmt_diag *pmt_trace_diag(const struct pmt_trace *tr, size_t i);
 
 /*
  * Ask the target every type/symbol question a load may ask, without reading
@@ -66,23 +102,34 @@ struct pmt_err *pmt_trace_resolve_types(struct pmt_target *t);
 
 /* Which events to write. Zero-initialised = everything of the global buffer. */
 struct pmt_filter {
-	const char *instance;	/* NULL or "" = global buffer, "all" = every buffer */
-	uint64_t cpu_mask[8];	/* CPUs 0..511; all zero = every CPU */
-	const char **events;	/* NULL-terminated "sys:name" / "name" list, NULL = all */
+	const char *instance; /* NULL or "" = global buffer, "all" = every buffer */
+	uint64_t cpu_mask[8]; /* CPUs 0..511; all zero = every CPU */
+	const char **events;  /* NULL-terminated "sys:name" / "name" list, NULL = all */
 	bool have_since, have_until;
 	/* inclusive bounds on the time stamp as printed (to the microsecond);
 	 * for buffers on a raw clock (counter, x86-tsc) the whole seconds given
 	 * are taken as raw counts */
 	uint64_t since_ns, until_ns;
+	/* tail-first extraction: the last `tail` events of each CPU (0: all),
+	 * and/or the events within `last_ns` of the newest event of the buffer
+	 * across its CPUs (raw counts on counter/x86-tsc clocks). Pages are read
+	 * backwards from each CPU's newest page, so the cost follows the output. */
+	uint64_t tail;
+	bool have_last;
+	uint64_t last_ns;
 };
 
 /* Parse "0,2-5" into filter->cpu_mask. */
 struct pmt_err *pmt_filter_parse_cpus(struct pmt_filter *filter, const char *list);
 /* Parse "123.456789" (seconds) into ns. */
 struct pmt_err *pmt_parse_seconds(const char *s, uint64_t *ns);
+/* Parse a duration "500ms", "2s", "1.5s", "250us", "100ns", "3m" into ns. */
+struct pmt_err *pmt_parse_duration(const char *s, uint64_t *ns);
 
 struct pmt_err *pmt_write_text(struct pmt_trace *tr, const struct pmt_filter *filter, FILE *out);
 struct pmt_err *pmt_write_json(struct pmt_trace *tr, const struct pmt_filter *filter, FILE *out);
+/* One diagnostic as a JSON line (docs/json.md: type "diag"). */
+void pmt_write_json_diag(FILE *out, const struct pmt_diag *d);
 struct pmt_err *pmt_write_info(struct pmt_trace *tr, bool json, FILE *out);
 struct pmt_err *pmt_write_tree(struct pmt_trace *tr, const char *dir);
 

@@ -9,4 +9,10 @@ foreach(t test_dump_flattened test_dump_synthetic test_dump_corpus)
 	set_tests_properties(extractor.${t} PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77
 		ENVIRONMENT "PMTRACE_CACHE_DEFAULT=${PMTRACE_CACHE_DEFAULT};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_LIST_DIR}/lsan-libkdumpfile.supp")
 endforeach()
-set_tests_properties(extractor.test_dump_corpus PROPERTIES TIMEOUT 600)
+# it reads every cell the corpus holds: after both corpus fixtures
+set(_pmt_corpus_fixtures corpus61)
+if(PMTRACE_CORPUS_MATRIX)
+	list(APPEND _pmt_corpus_fixtures corpus_matrix)
+endif()
+set_tests_properties(extractor.test_dump_corpus PROPERTIES TIMEOUT 600
+	FIXTURES_REQUIRED "${_pmt_corpus_fixtures}" LABELS corpus)

@@ -320,7 +320,7 @@ static void check_filtered(const char *dir)
 	CHECK(err, "no filtered page among the first %d in %s", MAX_SCAN_PFNS, mdf);
 	if (!err)
 		goto out;
-	CHECK(err->code == PMT_ERR_NODATA && err->addr == pfn * PAGE,
+	CHECK(err->code == PMT_ERR_FILTERED && err->addr == pfn * PAGE,
 	      "filtered page %#" PRIx64 ": code %d addr %#" PRIx64 ": %s", pfn * PAGE, err->code,
 	      err->addr, err->msg);
 	printf("  filtered page %#" PRIx64 " in mdf-zlib: %s\n", pfn * PAGE, err->msg);
@@ -330,8 +330,8 @@ static void check_filtered(const char *dir)
 	pmt_err_free(err);
 	/* a read straddling into the filtered page fails at its first byte */
 	err = dump_read_phys(dm, pfn * PAGE - 16, buf, 32);
-	CHECK(err && err->code == PMT_ERR_NODATA && err->addr == pfn * PAGE, "straddling read: %s",
-	      err ? err->msg : "succeeded");
+	CHECK(err && err->code == PMT_ERR_FILTERED && err->addr == pfn * PAGE,
+	      "straddling read: %s", err ? err->msg : "succeeded");
 	pmt_err_free(err);
 out:
 	dump_close(dm);
@@ -417,7 +417,7 @@ static void check_truncated(const char *dir, const char *file, double keep)
 	 * ELF's size bounds the guest's memory */
 	page = last_good_page(full, file_size(elf) / PAGE + 1024);
 	err = dump_read_phys(cut, page, buf, PAGE);
-	CHECK(err && err->code == PMT_ERR_NODATA && err->addr == page,
+	CHECK(err && err->code == PMT_ERR_TRUNCATED && err->addr == page,
 	      "truncated %s: page %#" PRIx64 ": %s", file, page, err ? err->msg : "read zeros");
 	if (err)
 		printf("  truncated %s to %.0f%%: %s\n", file, keep * 100, err->msg);
@@ -430,8 +430,8 @@ static void check_truncated(const char *dir, const char *file, double keep)
 
 		if (u && want) {
 			err = read_release(cut, NULL, strtoull(u, NULL, 16), rel);
-			/* fine, or NODATA when the page tables were cut off */
-			CHECK(err ? err->code == PMT_ERR_NODATA : !strcmp(rel, want),
+			/* fine, or TRUNCATED when the page tables were cut off */
+			CHECK(err ? err->code == PMT_ERR_TRUNCATED : !strcmp(rel, want),
 			      "truncated %s: release: %s", file, err ? err->msg : rel);
 			pmt_err_free(err);
 		}

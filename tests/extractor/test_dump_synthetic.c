@@ -408,7 +408,7 @@ static void test_truncated(void **state)
 		err = dump_read_phys(d, DIRECT_PA, buf, SEG_SIZE);
 		if (!err)
 			fail_msg("cut at %zu: reading the lost part succeeded", cuts[i]);
-		assert_int_equal(err->code, PMT_ERR_NODATA);
+		assert_int_equal(err->code, PMT_ERR_TRUNCATED);
 		assert_int_equal(err->addr,
 				 DIRECT_PA + (cuts[i] > DIRECT_FOFF ? cuts[i] - DIRECT_FOFF : 0));
 		assert_non_null(strstr(err->msg, "truncated"));
@@ -421,7 +421,7 @@ static void test_truncated(void **state)
 		if (cuts[i] < DIRECT_FOFF && !strcmp(dump_xlat_fixup(d), "")) {
 			err = dump_read_kv(d, KTEXT_VA, buf, SEG_SIZE);
 			assert_non_null(err);
-			assert_int_equal(err->code, PMT_ERR_NODATA);
+			assert_int_equal(err->code, PMT_ERR_TRUNCATED);
 			assert_int_equal(err->addr,
 					 KTEXT_VA +
 						 (cuts[i] > KTEXT_FOFF ? cuts[i] - KTEXT_FOFF : 0));

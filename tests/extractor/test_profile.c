@@ -380,8 +380,9 @@ static void test_vmlinux_replay(void **state)
 	free(cp);
 	assert_null(pmt_profile_write(r, path, vmlinux_release(vm), vmlinux_build_id(vm)));
 	assert_null(pmt_profile_open(path, &p, rel, bid));
-	assert_string_equal(rel, "6.1.0-56-cloud-amd64");
-	assert_string_equal(bid, "3b43fad5034874490492495d552c0af6a5fab235");
+	assert_non_null(getenv("PMT_VMLINUX_RELEASE"));
+	assert_string_equal(rel, getenv("PMT_VMLINUX_RELEASE"));
+	assert_string_equal(bid, getenv("PMT_VMLINUX_BUILD_ID"));
 	for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
 		struct pmt_member a, b;
 		struct pmt_err *ea = pmt_member(t, members[i][0], members[i][1], &a);

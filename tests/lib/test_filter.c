@@ -57,31 +57,45 @@ static void test_seconds(void **state)
 	pmt_err_free(err);
 }
 
+/* A source over a fixed array of time stamps. */
+struct array_src {
+	const uint64_t *ts;
+	size_t n, pos;
+};
+
+static bool array_advance(void *arg, uint64_t *ts)
+{
+	struct array_src *a = arg;
+
+	if (++a->pos >= a->n)
+		return false;
+	*ts = a->ts[a->pos];
+	return true;
+}
+
 static void test_merge_order(void **state)
 {
 	/* equal time stamps: the lower CPU first, as __find_next_entry() does */
-	struct cpu_event e0[] = { { .ts = 5 }, { .ts = 9 } };
-	struct cpu_event e1[] = { { .ts = 5 }, { .ts = 6 }, { .ts = 9 } };
-	struct cpu_stream cs[2] = { { .cpu = 0, .events = e0, .nevents = 2 },
-				    { .cpu = 1, .events = e1, .nevents = 3 } };
-	struct trace_buf b = { .nr_cpus = 2, .cpus = cs };
-	const struct cpu_stream *s;
-	const struct cpu_event *ev;
+	const uint64_t t0[] = { 5, 9 }, t1[] = { 5, 6, 9 };
+	struct array_src a0 = { t0, 2, 0 }, a1 = { t1, 3, 0 };
+	struct merge_src src[2] = { { .ts = 5, .cpu = 1, .arg = &a1 },
+				    { .ts = 5, .cpu = 0, .arg = &a0 } };
+	struct merge_heap h = { .src = src, .n = 2, .advance = array_advance };
 	const int want_cpu[] = { 0, 1, 1, 0, 1 };
 	const uint64_t want_ts[] = { 5, 5, 6, 9, 9 };
-	struct merge m;
+	struct merge_src *top;
 	int i = 0;
 
 	(void)state;
-	assert_null(merge_init(&m, &b, NULL));
-	while (merge_next(&m, &s, &ev)) {
+	merge_heap_build(&h);
+	while ((top = merge_heap_top(&h))) {
 		assert_true(i < 5);
-		assert_int_equal(s->cpu, want_cpu[i]);
-		assert_int_equal(ev->ts, want_ts[i]);
+		assert_int_equal(top->cpu, want_cpu[i]);
+		assert_int_equal(top->ts, want_ts[i]);
 		i++;
+		merge_heap_pop(&h);
 	}
 	assert_int_equal(i, 5);
-	merge_free(&m);
 }
 
 int main(void)
