@@ -102,6 +102,10 @@ const char *pmt_err_code_name(enum pmt_err_code code)
 		return "unsupported";
 	case PMT_ERR_INVALID:
 		return "invalid argument";
+	case PMT_ERR_FILTERED:
+		return "filtered out";
+	case PMT_ERR_TRUNCATED:
+		return "truncated";
 	}
 	return "unknown error";
 }

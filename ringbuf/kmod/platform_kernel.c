@@ -15,8 +15,8 @@
 #include <linux/utsname.h>
 #include <linux/vmalloc.h>
 
-#include "../platform.h"
-#include "../rb_internal.h"
+#include "platform.h"
+#include "rb_internal.h"
 #include "pmtrace.h"
 
 void *pmt_zalloc(size_t size)

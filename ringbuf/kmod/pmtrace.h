@@ -15,7 +15,7 @@
 #include <linux/mutex.h>
 #include <linux/types.h>
 
-#include "../platform.h"
+#include "platform.h"
 
 #include "pmtrace/events.h"
 #include "pmtrace/kstate.h"

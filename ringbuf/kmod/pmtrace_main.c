@@ -43,7 +43,7 @@
 #include <linux/vmalloc.h>
 
 #include "pmtrace.h"
-#include "../region_view.h"
+#include "region_view.h"
 
 static char *events = "sched_switch,sched_wakeup,irq_handler_entry,irq_handler_exit";
 module_param(events, charp, 0444);
