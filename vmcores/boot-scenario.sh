@@ -17,6 +17,30 @@
 #   console.log         the guest's serial console
 #   kaslr_offset        guest _text minus the vmlinux's link-time _text (hex)
 #   timings             seconds per step
+#   kmod/NAME.ko        the modules the guest loaded (scenario header pmt-kmod)
+#
+# Scenario header lines (besides pmt-mem-mb / pmt-cpu, see below):
+#   # pmt-append: ARGS     appended to the kernel command line, e.g.
+#                          memmap=64M$0x30000000 (reserved RAM that survives
+#                          a reset) or trace_instance=boot@...
+#   # pmt-kmod: NAME DIR   a kernel module built for this kernel from the
+#                          kbuild directory DIR (relative to the repository;
+#                          DIR/stage.sh, when present, first makes a self-
+#                          contained copy) with vmcores/kmod-build.sh (cached),
+#                          put into the initramfs as /modules/NAME.ko
+#   # pmt-reboot: 1        a warm reboot: the guest runs scenario_run in boot 1,
+#                          sends its truth and prints PMTRACE-REBOOT; the host
+#                          receives it as truth/boot1/, QMP system_reset keeps
+#                          the guest's RAM, boot 2 runs scenario_run_boot2, sends
+#                          truth/boot2/ and PMTRACE-READY, and that is what is
+#                          dumped. The guest tells the boots apart with the
+#                          scenario's scenario_boot function (prints 1 or 2:
+#                          the kernel command line is the same after a reset,
+#                          so it must look at what survived in RAM). The top of
+#                          truth/ also holds boot 2's uname, kallsyms_text, ...
+#                          QEMU runs without -no-reboot (which would turn the
+#                          reset into a shutdown); -kernel/-initrd are reloaded
+#                          at the reset, so reserved RAM must stay clear of them.
 #
 # Every wait is bounded; on failure the message names the step, kernel and
 # scenario, QEMU is killed by the exit trap and nothing is left in OUTDIR.
@@ -74,6 +98,10 @@ MEM=$(sed -n 's/^# pmt-mem-mb: *\([0-9]*\).*/\1/p' "$SCRIPT" | head -n1)
 MEM=${MEM:-256}
 CPU=$(sed -n 's/^# pmt-cpu: *\([a-z0-9,=_-]*\).*/\1/p' "$SCRIPT" | head -n1)
 CPU=${CPU:-max,la57=off}
+APPEND=$(sed -n 's/^# pmt-append: *//p' "$SCRIPT" | tr '\n' ' ' | sed 's/ *$//')
+REBOOT=$(sed -n 's/^# pmt-reboot: *\([01]\).*/\1/p' "$SCRIPT" | head -n1)
+REBOOT=${REBOOT:-0}
+REPO=$(cd "$HERE/.." && pwd)
 
 # --- initramfs -------------------------------------------------------------
 STEP=initramfs
@@ -86,9 +114,28 @@ install -m 0755 "$HERE/guest/init" "$R/init"
 cp "$HERE/guest/lib.sh" "$R/lib.sh"
 {
 	echo "PMT_SCENARIO=$SCEN"
+	echo "PMT_REBOOT=$REBOOT"
 	cat "$SCRIPT"
 } >"$R/scenario.sh"
 cp "$KDIR/qemu_fw_cfg.ko" "$R/qemu_fw_cfg.ko"
+# Modules the scenario loads, built for this kernel with its own compiler.
+mkdir -p "$R/modules" "$WORK/kmod"
+while read -r kname kdir; do
+	[ -n "$kname" ] || continue
+	STEP=kmod-$kname
+	[ -d "$REPO/$kdir" ] || die "pmt-kmod: no directory $kdir"
+	ksrc=$REPO/$kdir
+	if [ -x "$ksrc/stage.sh" ]; then
+		"$ksrc/stage.sh" "$WORK/kmod-src/$kname" || die "staging $kdir failed"
+		ksrc=$WORK/kmod-src/$kname
+	fi
+	"$HERE/kmod-build.sh" "$REL" "$ksrc" "$WORK/kmod-out" >/dev/null ||
+		die "building $kname for $REL failed"
+	[ -s "$WORK/kmod-out/$kname.ko" ] || die "no $kname.ko built from $kdir"
+	cp "$WORK/kmod-out/$kname.ko" "$R/modules/$kname.ko"
+	cp "$WORK/kmod-out/$kname.ko" "$WORK/kmod/$kname.ko"
+done < <(sed -n 's/^# pmt-kmod: *//p' "$SCRIPT")
+STEP=initramfs
 (cd "$R" && find . | cpio -o -H newc --quiet | gzip -1) >"$WORK/initrd" ||
 	die "cpio failed"
 rm -rf "$R"
@@ -106,11 +153,13 @@ timing accel
 # --- boot ------------------------------------------------------------------
 STEP=boot
 QMP=$WORK/qmp.sock
+NOREBOOT=-no-reboot
+[ "$REBOOT" = 1 ] && NOREBOOT=
 qemu-system-x86_64 \
 	-accel "$ACCEL" -cpu "$CPU" -smp 2 -m "$MEM" \
-	-nodefaults -display none -no-reboot \
+	-nodefaults -display none $NOREBOOT \
 	-kernel "$KDIR/vmlinuz" -initrd "$WORK/initrd" \
-	-append "console=ttyS0 loglevel=4 panic=-1 pmt.scenario=$SCEN" \
+	-append "console=ttyS0 loglevel=4 panic=-1 pmt.scenario=$SCEN${APPEND:+ $APPEND}" \
 	-chardev "file,id=con,path=$WORK/console.log" -serial chardev:con \
 	-chardev "file,id=truth,path=$WORK/truth.raw" -serial chardev:truth \
 	-device vmcoreinfo \
@@ -118,49 +167,84 @@ qemu-system-x86_64 \
 	>"$WORK/qemu.log" 2>&1 &
 QPID=$!
 
-deadline=$(($(date +%s) + ${PMTRACE_BOOT_TIMEOUT:-600}))
-while :; do
-	if grep -aq '^PMTRACE-READY' "$WORK/console.log" 2>/dev/null; then
-		break
-	fi
-	if grep -aq '^PMTRACE-FAIL' "$WORK/console.log" 2>/dev/null; then
-		tail -n 30 "$WORK/console.log" >&2
-		die "guest: $(grep -a '^PMTRACE-FAIL' "$WORK/console.log" | head -n1)"
-	fi
-	if ! kill -0 "$QPID" 2>/dev/null; then
-		tail -n 30 "$WORK/console.log" "$WORK/qemu.log" >&2 || true
-		die "qemu exited before the guest was ready"
-	fi
-	if [ "$(date +%s)" -ge "$deadline" ]; then
-		tail -n 30 "$WORK/console.log" >&2 || true
-		die "guest not ready within ${PMTRACE_BOOT_TIMEOUT:-600} s"
-	fi
-	sleep 0.5
-done
-timing boot_and_scenario
+# wait_console MARKER COUNT: until the console shows MARKER (a line start)
+# COUNT times; fail on PMTRACE-FAIL, a dead QEMU or the deadline.
+wait_console() {
+	local marker=$1 count=$2 deadline=$(($(date +%s) + ${PMTRACE_BOOT_TIMEOUT:-600}))
+	local n
+	while :; do
+		n=$(grep -ac "^$marker" "$WORK/console.log" 2>/dev/null || true)
+		[ "${n:-0}" -ge "$count" ] && return 0
+		if grep -aq '^PMTRACE-FAIL' "$WORK/console.log" 2>/dev/null; then
+			tail -n 30 "$WORK/console.log" >&2
+			die "guest: $(grep -a '^PMTRACE-FAIL' "$WORK/console.log" | head -n1)"
+		fi
+		if ! kill -0 "$QPID" 2>/dev/null; then
+			tail -n 30 "$WORK/console.log" "$WORK/qemu.log" >&2 || true
+			die "qemu exited before the guest printed $marker"
+		fi
+		if [ "$(date +%s)" -ge "$deadline" ]; then
+			tail -n 30 "$WORK/console.log" >&2 || true
+			die "no $marker within ${PMTRACE_BOOT_TIMEOUT:-600} s"
+		fi
+		sleep 0.5
+	done
+}
 
-# --- ground truth ----------------------------------------------------------
-STEP=truth
-deadline=$(($(date +%s) + 60))
-until grep -aq '^PMTRACE-TRUTH-END' "$WORK/truth.raw" 2>/dev/null; do
-	[ "$(date +%s)" -lt "$deadline" ] || die "no PMTRACE-TRUTH-END on ttyS1 within 60 s"
-	sleep 0.5
-done
-hdr=$(grep -a -b -m1 '^PMTRACE-TRUTH-BEGIN ' "$WORK/truth.raw") || die "no PMTRACE-TRUTH-BEGIN"
-off=${hdr%%:*}
-read -r _ size sum <<<"${hdr#*:}"
-[[ "$size" =~ ^[0-9]+$ ]] && [[ "$sum" =~ ^[0-9a-f]{64}$ ]] || die "bad header: ${hdr#*:}"
-start=$((off + ${#hdr} - ${#off} - 1 + 1)) # byte after the header's newline
-tail -c +$((start + 1)) "$WORK/truth.raw" | head -c "$size" >"$WORK/truth.tgz"
-got=$(sha256sum "$WORK/truth.tgz" | cut -d' ' -f1)
-[ "$got" = "$sum" ] || die "ground truth corrupted in transfer (sha256 $got, guest said $sum)"
-mkdir -p "$WORK/out/truth"
-tar -xzf "$WORK/truth.tgz" -C "$WORK/out/truth" || die "cannot unpack ground truth"
-[ -s "$WORK/out/truth/uname" ] || die "ground truth lacks uname"
-[ "$(cat "$WORK/out/truth/uname")" = "$REL" ] ||
-	die "guest runs $(cat "$WORK/out/truth/uname"), expected $REL"
-log "ground truth: $size bytes compressed"
-timing truth
+# take_truth N DIR: unpack the N-th truth bundle of ttyS1 into DIR.
+take_truth() {
+	local n=$1 dir=$2 deadline=$(($(date +%s) + 60)) hdr off size sum start got
+	local ends
+	while ends=$(grep -ac '^PMTRACE-TRUTH-END' "$WORK/truth.raw" 2>/dev/null || true) &&
+		[ "${ends:-0}" -lt "$n" ]; do
+		[ "$(date +%s)" -lt "$deadline" ] || die "no PMTRACE-TRUTH-END #$n on ttyS1 within 60 s"
+		sleep 0.5
+	done
+	hdr=$(grep -a -b '^PMTRACE-TRUTH-BEGIN ' "$WORK/truth.raw" | sed -n "${n}p")
+	[ -n "$hdr" ] || die "no PMTRACE-TRUTH-BEGIN #$n"
+	off=${hdr%%:*}
+	read -r _ size sum <<<"${hdr#*:}"
+	[[ "$size" =~ ^[0-9]+$ ]] && [[ "$sum" =~ ^[0-9a-f]{64}$ ]] || die "bad header: ${hdr#*:}"
+	start=$((off + ${#hdr} - ${#off} - 1 + 1)) # byte after the header's newline
+	tail -c +$((start + 1)) "$WORK/truth.raw" | head -c "$size" >"$WORK/truth.tgz"
+	got=$(sha256sum "$WORK/truth.tgz" | cut -d' ' -f1)
+	[ "$got" = "$sum" ] || die "ground truth #$n corrupted in transfer (sha256 $got, guest said $sum)"
+	mkdir -p "$dir"
+	tar -xzf "$WORK/truth.tgz" -C "$dir" || die "cannot unpack ground truth #$n"
+	[ -s "$dir/uname" ] || die "ground truth #$n lacks uname"
+	[ "$(cat "$dir/uname")" = "$REL" ] || die "guest runs $(cat "$dir/uname"), expected $REL"
+	log "ground truth #$n: $size bytes compressed"
+}
+
+if [ "$REBOOT" = 1 ]; then
+	wait_console PMTRACE-REBOOT 1
+	timing boot1_and_scenario
+	STEP=truth-boot1
+	take_truth 1 "$WORK/out/truth/boot1"
+	timing truth_boot1
+	STEP=reset
+	python3 "$HERE/qmp.py" "$QMP" 60 system_reset >/dev/null || die "QMP system_reset failed"
+	STEP=boot2
+	wait_console PMTRACE-READY 1
+	timing boot2_and_scenario
+	STEP=truth-boot2
+	take_truth 2 "$WORK/out/truth/boot2"
+	# the dumped boot's identity at the top, as in every cell
+	for f in uname cmdline version kallsyms_text nproc cpu_flags scenario; do
+		[ -e "$WORK/out/truth/boot2/$f" ] && cp "$WORK/out/truth/boot2/$f" "$WORK/out/truth/$f"
+	done
+	timing truth_boot2
+else
+	wait_console PMTRACE-READY 1
+	timing boot_and_scenario
+	STEP=truth
+	take_truth 1 "$WORK/out/truth"
+	timing truth
+fi
+if [ -n "$(ls "$WORK/kmod")" ]; then
+	mkdir -p "$WORK/out/kmod"
+	cp "$WORK/kmod"/*.ko "$WORK/out/kmod/"
+fi
 
 # --- dumps -----------------------------------------------------------------
 STEP=dump-elf

@@ -498,8 +498,8 @@ phys_addr_t pmt_region_phys(const struct pmt_kregion *r, uint64_t off, uint64_t 
 /*
  * debug=1: damage the live region on purpose so that the next load (after a
  * reset, or rmmod + insmod over the same range) has something to reject:
- *	page CPU ID     scribble over data page ID of CPU (a bad commit word)
- *	event CPU       flip a byte inside an event of CPU's oldest page
+ *	page CPU        scribble over CPU's oldest ring page (a bad commit word)
+ *	event CPU       flip a byte inside the first event of CPU's oldest page
  *	torn CPU        cut the commit of CPU's tail page into an event
  *	meta CPU        break CPU's meta magic
  *	abi             make the header claim ABI 99 (checksum fixed up)
@@ -509,7 +509,7 @@ int pmt_debug_corrupt(const char *cmd)
 {
 	struct pmt_region_hdr *h = pmt_cur.mem;
 	unsigned char *mem = pmt_cur.mem;
-	unsigned int cpu = 0, id = 0;
+	unsigned int cpu = 0;
 	struct pmt_cpu_meta *m;
 	uint64_t moff;
 
@@ -532,7 +532,7 @@ int pmt_debug_corrupt(const char *cmd)
 		}
 		return 0;
 	}
-	if (sscanf(cmd, "%*s %u %u", &cpu, &id) < 1 || cpu >= h->nr_cpus)
+	if (sscanf(cmd, "%*s %u", &cpu) < 1 || cpu >= h->nr_cpus)
 		return -EINVAL;
 	memcpy(&moff, mem + PMT_REGION_HDR_FIXED + 8 * cpu, 8);
 	m = (struct pmt_cpu_meta *)(mem + moff);
@@ -541,18 +541,19 @@ int pmt_debug_corrupt(const char *cmd)
 		return 0;
 	}
 	if (!strncmp(cmd, "page", 4)) {
-		unsigned char *pg;
+		unsigned char *pg = mem + moff + m->pages_off + (uint64_t)m->head_id * h->page_size;
 
-		if (id >= m->nr_pages)
-			return -EINVAL;
-		pg = mem + moff + m->pages_off + (uint64_t)id * h->page_size;
 		memset(pg + 8, 0xee, 8); /* commit word with high bits: unusable */
+		pr_warn(PMT_NAME ": debug_corrupt: cpu %u page %u: commit word overwritten\n", cpu,
+			m->head_id);
 		return 0;
 	}
 	if (!strncmp(cmd, "event", 5)) {
 		unsigned char *pg = mem + moff + m->pages_off + (uint64_t)m->head_id * h->page_size;
 
 		pg[16 + 4 + 17] ^= 0x20; /* inside the first event's fields */
+		pr_warn(PMT_NAME ": debug_corrupt: cpu %u page %u: first event damaged\n", cpu,
+			m->head_id);
 		return 0;
 	}
 	if (!strncmp(cmd, "torn", 4)) {
@@ -564,6 +565,8 @@ int pmt_debug_corrupt(const char *cmd)
 			return -EAGAIN;
 		commit = (commit & ~0xfffffull) | ((commit & 0xfffff) - 6);
 		memcpy(pg + 8, &commit, 8);
+		pr_warn(PMT_NAME ": debug_corrupt: cpu %u page %u: commit cut into the last event\n",
+			cpu, m->tail_id);
 		return 0;
 	}
 	return -EINVAL;
