@@ -28,6 +28,9 @@
 #                          DIR/stage.sh, when present, first makes a self-
 #                          contained copy) with vmcores/kmod-build.sh (cached),
 #                          put into the initramfs as /modules/NAME.ko
+#   # pmt-guest-bin: NAME SRC  a C program (repository path) compiled static
+#                          with the host's cc (-I include -I ringbuf) into
+#                          the initramfs as /bin/NAME (e.g. a test reader)
 #   # pmt-reboot: 1        a warm reboot: the guest runs scenario_run in boot 1,
 #                          sends its truth and prints PMTRACE-REBOOT; the host
 #                          receives it as truth/boot1/, QMP system_reset keeps
@@ -135,6 +138,12 @@ while read -r kname kdir; do
 	cp "$WORK/kmod-out/$kname.ko" "$R/modules/$kname.ko"
 	cp "$WORK/kmod-out/$kname.ko" "$WORK/kmod/$kname.ko"
 done < <(sed -n 's/^# pmt-kmod: *//p' "$SCRIPT")
+while read -r bname bsrc; do
+	[ -n "$bname" ] || continue
+	STEP=guest-bin-$bname
+	cc -static -O2 -Wall -I"$REPO/include" -I"$REPO/ringbuf" "$REPO/$bsrc" -o "$R/bin/$bname" \
+		>"$WORK/cc-$bname.log" 2>&1 || { cat "$WORK/cc-$bname.log" >&2; die "cannot compile $bsrc"; }
+done < <(sed -n 's/^# pmt-guest-bin: *//p' "$SCRIPT")
 STEP=initramfs
 (cd "$R" && find . | cpio -o -H newc --quiet | gzip -1) >"$WORK/initrd" ||
 	die "cpio failed"

@@ -863,7 +863,13 @@ int pmt_fs_init(void)
 		d = debugfs_create_dir(name, pc);
 		debugfs_create_file("trace", 0444, d, (void *)(uintptr_t)cpu, &live_fops);
 		debugfs_create_file("stats", 0444, d, (void *)(uintptr_t)cpu, &cpu_stats_fops);
-		debugfs_create_file("trace_pipe_raw", 0444, d, (void *)(uintptr_t)cpu, &raw_fops);
+		/*
+		 * _unsafe: the file gets raw_fops itself instead of debugfs's
+		 * proxy, which does not forward mmap. Safe here: an open file
+		 * holds the module, and the files are only removed at unload.
+		 */
+		debugfs_create_file_unsafe("trace_pipe_raw", 0444, d, (void *)(uintptr_t)cpu,
+					   &raw_fops);
 	}
 	if (pmt_prev.mem) {
 		struct dentry *d = debugfs_create_dir("previous", root);

@@ -151,7 +151,8 @@ truth_send() {
 PMT=/sys/kernel/debug/pmtrace
 
 pmt_load() {
-	mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug || return 1
+	grep -q ' /sys/kernel/debug ' /proc/mounts ||
+		mount -t debugfs debugfs /sys/kernel/debug || return 1
 	insmod /modules/pmtrace.ko boot_id="$(cat /proc/sys/kernel/random/boot_id)" "$@" || {
 		echo "pmtrace-guest: insmod pmtrace.ko $* failed"
 		dmesg | tail -n 20

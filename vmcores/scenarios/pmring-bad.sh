@@ -16,7 +16,7 @@
 # pmt-append: memmap=16M$0x10000000
 # pmt-opt-in: 1
 # pmt-kmod: pmtrace ringbuf/kmod
-# pmt-key-files: ringbuf/*.c ringbuf/*.h ringbuf/kmod/Kbuild ringbuf/kmod/*.c ringbuf/kmod/*.h ringbuf/kmod/stage.sh include/pmtrace/*.h
+# pmt-key-files: ringbuf/*.c ringbuf/*.h ringbuf/kmod/Kbuild ringbuf/kmod/*.c ringbuf/kmod/*.h ringbuf/kmod/stage.sh include/pmtrace/*.h tests/kmod/guest/*.c
 
 PMT_RANGE="phys_addr=0x10000000 size=0x1000000"
 

@@ -7,6 +7,9 @@
 # a cross-check: both probes see the same tracepoint hits).
 #
 # Phases, all with tracing on:
+#   0. the zero-copy reader (tests/kmod/guest/pmt_mmap_read.c) maps cpu0's
+#      meta area and pages, swaps reader pages with the ioctl while a workload
+#      runs on cpu0, and checks every event it decodes (pmtrace/mmap);
 #   1. two long consuming reads of per_cpu/cpu1/trace_pipe_raw while a
 #      workload runs on cpu1: the per-CPU stats before and after each are in
 #      pmtrace/raw/, with the bytes read (pool_page_allocs: the first read
@@ -20,7 +23,8 @@
 # pmt-mem-mb: 256
 # pmt-opt-in: 1
 # pmt-kmod: pmtrace ringbuf/kmod
-# pmt-key-files: ringbuf/*.c ringbuf/*.h ringbuf/kmod/Kbuild ringbuf/kmod/*.c ringbuf/kmod/*.h ringbuf/kmod/stage.sh include/pmtrace/*.h
+# pmt-guest-bin: pmt_mmap_read tests/kmod/guest/pmt_mmap_read.c
+# pmt-key-files: ringbuf/*.c ringbuf/*.h ringbuf/kmod/Kbuild ringbuf/kmod/*.c ringbuf/kmod/*.h ringbuf/kmod/stage.sh include/pmtrace/*.h tests/kmod/guest/*.c
 
 # a consuming trace_pipe_raw read in the background, stopped by pmt_raw_stop
 pmt_raw_read() { # out cpu
@@ -46,6 +50,12 @@ scenario_run() {
 	tr_set 1 tracing_on || return 1
 	pmt_load buffer_kb=512 || return 1
 	mkdir -p $r || return 1
+	pmt_workload 0 20 mmap &
+	/bin/pmt_mmap_read 0 80 >$TRUTH_EXTRA/pmtrace/mmap || {
+		cat $TRUTH_EXTRA/pmtrace/mmap
+		return 1
+	}
+	wait
 	cat $PMT/per_cpu/cpu1/stats >$r/stats_before || return 1
 	pmt_raw_read $r/pages 1
 	pmt_workload 1 40 raw
