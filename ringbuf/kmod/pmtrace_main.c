@@ -565,7 +565,8 @@ int pmt_debug_corrupt(const char *cmd)
 			return -EAGAIN;
 		commit = (commit & ~0xfffffull) | ((commit & 0xfffff) - 6);
 		memcpy(pg + 8, &commit, 8);
-		pr_warn(PMT_NAME ": debug_corrupt: cpu %u page %u: commit cut into the last event\n",
+		pr_warn(PMT_NAME
+			": debug_corrupt: cpu %u page %u: commit cut into the last event\n",
 			cpu, m->tail_id);
 		return 0;
 	}

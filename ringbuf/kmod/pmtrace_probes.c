@@ -11,12 +11,16 @@
  *
  * Each probe fills the event's fields (struct pmt_ev_* of pmtrace/events.h)
  * on the stack and hands them to pmt_rb_write_entry(), which numbers the
- * event, reserves, copies, checksums and commits on this CPU's buffer.
- * Tracepoint probes run with preemption disabled, so "this CPU" is exact;
- * markers disable preemption themselves. The common header is computed like
- * the kernel's tracing_gen_ctx(): irqs-off, need-resched, hardirq/softirq/
- * NMI, BH-off, preempt depth (minus the tracepoint's own preempt_disable,
- * as tracing_gen_ctx_dec() does) and migrate-disable depth.
+ * event, reserves, copies, checksums and commits on this CPU's buffer, with
+ * preemption disabled by the module itself: up to 6.x tracepoints call their
+ * probes with preemption disabled, 7.x under SRCU-fast, preemptible
+ * (PMT_TP_PREEMPTIBLE, a feature test in Kbuild), and the writer's per-CPU
+ * sequence counter must not migrate. The common header is computed first,
+ * like the kernel's tracing_gen_ctx(): irqs-off, need-resched, hardirq/
+ * softirq/NMI, BH-off, preempt depth (minus the tracepoint's own
+ * preempt_disable where there is one, as tracing_gen_ctx_dec() does) and
+ * migrate-disable depth, so that the flags equal ftrace's for the same hit
+ * (tests/kmod/check-pmring.py compares them).
  */
 #include <linux/interrupt.h>
 #include <linux/preempt.h>
@@ -76,9 +80,11 @@ void pmt_entry_ctx(struct pmt_entry *e, uint16_t type, bool in_probe)
 #endif
 	if (test_preempt_need_resched())
 		f |= PMT_EF_PREEMPT_RESCHED;
-	/* the tracepoint disabled preemption to call us: not the traced context's */
+		/* the tracepoint disabled preemption to call us: not the traced context's */
+#ifndef PMT_TP_PREEMPTIBLE
 	if (in_probe && IS_ENABLED(CONFIG_PREEMPTION) && depth)
 		depth--;
+#endif
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 11, 0) && defined(CONFIG_SMP)
 	mig = current->migration_disabled;
 #endif
@@ -97,9 +103,11 @@ static inline void record_comm(struct task_struct *t)
 /* Write an event whose struct starts with the common header `e`. */
 static inline void emit(struct pmt_entry *e, uint32_t size)
 {
+	preempt_disable_notrace();
 	record_comm(current);
 	pmt_rb_write_entry(pmt_cur.rb, PMT_RB_THIS_CPU, e, (const char *)e + sizeof(*e),
 			   size - (uint32_t)sizeof(*e));
+	preempt_enable_notrace();
 }
 
 static void state_str(char out[4], bool preempt, unsigned int idx)
@@ -268,6 +276,11 @@ int pmt_probes_start(unsigned int mask)
 		}
 		probe_mask |= 1u << i;
 	}
+#ifdef PMT_TP_PREEMPTIBLE
+	pr_info(PMT_NAME ": probes attached (tracepoints call them preemptible, under SRCU)\n");
+#else
+	pr_info(PMT_NAME ": probes attached (tracepoints call them with preemption disabled)\n");
+#endif
 	return 0;
 }
 
@@ -290,10 +303,10 @@ bool pmt_write_marker(const char *text, size_t len)
 	f->loc = (uint32_t)(len + 1) << 16 | sizeof(struct pmt_ev_marker);
 	/* the context before we disable preemption ourselves */
 	pmt_entry_ctx(&e, PMT_EV_MARKER, false);
-	preempt_disable();
+	preempt_disable_notrace();
 	record_comm(current);
 	ok = pmt_rb_write_entry(pmt_cur.rb, PMT_RB_THIS_CPU, &e, f, 4 + (uint32_t)len + 1);
-	preempt_enable();
+	preempt_enable_notrace();
 	kfree(f);
 	return ok;
 }

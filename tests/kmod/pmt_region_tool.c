@@ -171,7 +171,8 @@ static int cmd_scan(const char *path, const char *prefix)
 			}
 			printf("region boot_seq %" PRIu64 " phys %#" PRIx64 " size %" PRIu64
 			       " chunks %u label %s release %s -> %s\n",
-			       info.boot_seq, pa, info.total_size, n, info.label, info.release, out);
+			       info.boot_seq, pa, info.total_size, n, info.label, info.release,
+			       out);
 			found++;
 			free(img);
 		}
@@ -242,8 +243,8 @@ static int cmd_seqcheck(const char *path, int nstats, char **stats)
 			fprintf(stderr, "%s: no seq_next/entries/lost\n", stats[cpu]);
 			return 2;
 		}
-		err = pmt_region_iter_start(m, len, PMT_RI_UNREAD | PMT_RI_CPU(cpu), NULL, NULL, &st,
-					    &it);
+		err = pmt_region_iter_start(m, len, PMT_RI_UNREAD | PMT_RI_CPU(cpu), NULL, NULL,
+					    &st, &it);
 		if (err) {
 			fprintf(stderr, "%s: %s\n", path, err->msg);
 			return 1;
@@ -267,8 +268,9 @@ static int cmd_seqcheck(const char *path, int nstats, char **stats)
 				gaps += seqs[i] - seqs[i - 1] - 1;
 		}
 		lo = (uint32_t)(seq_next - entries - lost);
-		printf("cpu %d: %u unread events, seq %u..%u, seq_next %" PRIu64 ", entries %" PRIu64
-		       ", lost %" PRIu64 ": %u duplicates, %u gaps, %" PRIu64 " bad checksums\n",
+		printf("cpu %d: %u unread events, seq %u..%u, seq_next %" PRIu64
+		       ", entries %" PRIu64 ", lost %" PRIu64 ": %u duplicates, %u gaps, %" PRIu64
+		       " bad checksums\n",
 		       cpu, n, n ? seqs[0] : 0, n ? seqs[n - 1] : 0, seq_next, entries, lost, dups,
 		       gaps, st.bad_csum);
 		if (dups || st.bad_csum || n != entries || gaps > lost ||

@@ -121,7 +121,7 @@ int main(int argc, char **argv)
 			events++;
 		}
 	}
-	printf("mmap cpu%d: swaps %u pages %u events %u bad_csum %u duplicates %u seq %u..%u\n", cpu,
-	       swaps, pages, events, bad, dups, first, last);
+	printf("mmap cpu%d: swaps %u pages %u events %u bad_csum %u duplicates %u seq %u..%u\n",
+	       cpu, swaps, pages, events, bad, dups, first, last);
 	return bad || dups || !events;
 }
