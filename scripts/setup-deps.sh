@@ -11,7 +11,10 @@ PKGS=(
 	libkdumpfile-dev libdwarf-dev libelf-dev libtraceevent-dev libcmocka-dev libbpf-dev
 	crash trace-cmd makedumpfile qemu-system-x86 busybox-static
 	cpio xz-utils zstd binutils python3 libclang-rt-14-dev bc parallel
-	scdoc man-db groff-base dpkg-dev debhelper fakeroot lintian debootstrap
+	scdoc man-db groff-base dpkg-dev debhelper fakeroot lintian debootstrap kmod
+	# to build crash 9 from Debian's source package (vmcores/build-crash.sh)
+	g++ bison flex gawk texinfo binutils-dev zlib1g-dev libncurses-dev
+	liblzo2-dev libsnappy-dev libzstd-dev libmpfr-dev libgmp-dev
 )
 
 missing=()

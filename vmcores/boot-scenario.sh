@@ -17,6 +17,47 @@
 #   console.log         the guest's serial console
 #   kaslr_offset        guest _text minus the vmlinux's link-time _text (hex)
 #   timings             seconds per step
+#   kmod/NAME.ko        the modules the guest loaded (scenario header pmt-kmod)
+#   NAME[.bootN].raw    pmt-pmemsave images; kaslr_offset.boot1, resets
+#                       (warm-reboot cells)
+#
+# Scenario header lines (besides pmt-mem-mb / pmt-cpu, see below):
+#   # pmt-append: ARGS     appended to the kernel command line, e.g.
+#                          memmap=64M$0x30000000 (reserved RAM that survives
+#                          a reset) or trace_instance=boot@...
+#   # pmt-kmod: NAME DIR   a kernel module built for this kernel from the
+#                          kbuild directory DIR (relative to the repository;
+#                          DIR/stage.sh, when present, first makes a self-
+#                          contained copy) with vmcores/kmod-build.sh (cached),
+#                          put into the initramfs as /modules/NAME.ko
+#   # pmt-guest-bin: NAME SRC  a C program (repository path) compiled static
+#                          with the host's cc (-I include -I ringbuf) into
+#                          the initramfs as /bin/NAME (e.g. a test reader)
+#   # pmt-reboot: 1        a warm reboot: the guest runs scenario_run in boot 1,
+#                          sends its truth and prints PMTRACE-REBOOT; the host
+#                          receives it as truth/boot1/, QMP system_reset keeps
+#                          the guest's RAM, boot 2 runs scenario_run_boot2, sends
+#                          truth/boot2/ and PMTRACE-READY, and that is what is
+#                          dumped. The guest tells the boots apart with the
+#                          scenario's scenario_boot function (prints 1 or 2:
+#                          the kernel command line is the same after a reset,
+#                          so it must look at what survived in RAM). The top of
+#                          truth/ also holds boot 2's uname, kallsyms_text, ...
+#                          QEMU runs without -no-reboot (which would turn the
+#                          reset into a shutdown); -kernel/-initrd are reloaded
+#                          at the reset, so reserved RAM must stay clear of them.
+#                          A boot 1 seen again (its reserved data did not
+#                          survive, or the scenario could not tell: 6.12 when
+#                          both boots got the same KASLR base) is answered with
+#                          another reset, at most PMTRACE_MAX_RESETS (3) times;
+#                          truth/boot1/ is then the last first boot's.
+#   # pmt-append-if-symbol: SYMBOL ARGS  like pmt-append, only when the
+#                          kernel's vmlinux defines SYMBOL (a feature only some
+#                          kernels have)
+#   # pmt-pmemsave: NAME ADDR SIZE  QMP pmemsave of guest-physical
+#                          [ADDR, ADDR+SIZE) (hex) into NAME.raw; with
+#                          pmt-reboot NAME.boot1.raw just before the reset and
+#                          NAME.boot2.raw just before the dumps
 #
 # Every wait is bounded; on failure the message names the step, kernel and
 # scenario, QEMU is killed by the exit trap and nothing is left in OUTDIR.
@@ -70,23 +111,6 @@ timing() { # name: record seconds since the previous call
 
 # Header lines of the scenario script: "# pmt-mem-mb: N" (guest RAM),
 # "# pmt-cpu: MODEL" (QEMU -cpu; default max,la57=off: 4-level paging),
-# "# pmt-append: ARGS" (more kernel command line; several lines add up),
-# "# pmt-append-if-symbol: SYMBOL ARGS" (the same, when the kernel's vmlinux
-# defines SYMBOL: a feature only some kernels have),
-# "# pmt-reboot: 1" (warm reboot, below), "# pmt-pmemsave: NAME ADDR SIZE"
-# (QMP pmemsave of guest-physical [ADDR, ADDR+SIZE) into NAME.raw, or with
-# pmt-reboot NAME.boot1.raw just before the reset and NAME.boot2.raw just
-# before the dumps).
-#
-# Warm reboot (pmt-reboot: 1): boot 1 runs scenario_run, sends its truth and
-# prints PMTRACE-REBOOT; the host unpacks that truth as truth/boot1/, takes
-# the boot-1 pmemsave images and resets the machine with QMP system_reset
-# (RAM is kept; QEMU reloads -kernel/-initrd, so keep reserved ranges away
-# from them). Boot 2 runs scenario_run_boot2, sends its truth (truth/boot2/,
-# the kernel that is dumped) and prints PMTRACE-READY. The guest tells its
-# boots apart with the scenario's scenario_boot (1 or 2); a boot 1 seen again
-# (its reserved data did not survive, or the scenario could not tell) is
-# answered with another reset, at most PMTRACE_MAX_RESETS (3) times.
 MEM=$(sed -n 's/^# pmt-mem-mb: *\([0-9]*\).*/\1/p' "$SCRIPT" | head -n1)
 MEM=${MEM:-256}
 CPU=$(sed -n 's/^# pmt-cpu: *\([a-z0-9,=_-]*\).*/\1/p' "$SCRIPT" | head -n1)
@@ -101,6 +125,7 @@ done < <(sed -n 's/^# pmt-append-if-symbol: *//p' "$SCRIPT")
 REBOOT=$(sed -n 's/^# pmt-reboot: *\([01]\).*/\1/p' "$SCRIPT" | head -n1)
 REBOOT=${REBOOT:-0}
 PMEMSAVE=$(sed -n 's/^# pmt-pmemsave: *\([a-z0-9_-]* 0x[0-9a-fA-F]* 0x[0-9a-fA-F]*\).*/\1/p' "$SCRIPT")
+REPO=$(cd "$HERE/.." && pwd)
 
 # --- initramfs -------------------------------------------------------------
 STEP=initramfs
@@ -117,6 +142,30 @@ cp "$HERE/guest/lib.sh" "$R/lib.sh"
 	cat "$SCRIPT"
 } >"$R/scenario.sh"
 cp "$KDIR/qemu_fw_cfg.ko" "$R/qemu_fw_cfg.ko"
+# Modules the scenario loads, built for this kernel with its own compiler.
+mkdir -p "$R/modules" "$WORK/kmod"
+while read -r kname kdir; do
+	[ -n "$kname" ] || continue
+	STEP=kmod-$kname
+	[ -d "$REPO/$kdir" ] || die "pmt-kmod: no directory $kdir"
+	ksrc=$REPO/$kdir
+	if [ -x "$ksrc/stage.sh" ]; then
+		"$ksrc/stage.sh" "$WORK/kmod-src/$kname" || die "staging $kdir failed"
+		ksrc=$WORK/kmod-src/$kname
+	fi
+	"$HERE/kmod-build.sh" "$REL" "$ksrc" "$WORK/kmod-out" >/dev/null ||
+		die "building $kname for $REL failed"
+	[ -s "$WORK/kmod-out/$kname.ko" ] || die "no $kname.ko built from $kdir"
+	cp "$WORK/kmod-out/$kname.ko" "$R/modules/$kname.ko"
+	cp "$WORK/kmod-out/$kname.ko" "$WORK/kmod/$kname.ko"
+done < <(sed -n 's/^# pmt-kmod: *//p' "$SCRIPT")
+while read -r bname bsrc; do
+	[ -n "$bname" ] || continue
+	STEP=guest-bin-$bname
+	cc -static -O2 -Wall -I"$REPO/include" -I"$REPO/ringbuf" "$REPO/$bsrc" -o "$R/bin/$bname" \
+		>"$WORK/cc-$bname.log" 2>&1 || { cat "$WORK/cc-$bname.log" >&2; die "cannot compile $bsrc"; }
+done < <(sed -n 's/^# pmt-guest-bin: *//p' "$SCRIPT")
+STEP=initramfs
 (cd "$R" && find . | cpio -o -H newc --quiet | gzip -1) >"$WORK/initrd" ||
 	die "cpio failed"
 rm -rf "$R"
@@ -237,10 +286,20 @@ while :; do
 	timing "reset$resets"
 	STEP=boot
 done
-[ "$REBOOT" = 1 ] && [ ! -d "$WORK/out/truth/boot1" ] &&
-	die "the guest went to its second boot's scenario without a first boot"
+if [ "$REBOOT" = 1 ]; then
+	[ -d "$WORK/out/truth/boot1" ] ||
+		die "the guest went to its second boot's scenario without a first boot"
+	# the dumped boot's identity at the top, as in every cell
+	for f in uname cmdline version kallsyms_text nproc cpu_flags scenario; do
+		[ -e "$WORK/out/truth/boot2/$f" ] && cp "$WORK/out/truth/boot2/$f" "$WORK/out/truth/$f"
+	done
+fi
 pmemsave "$([ "$REBOOT" = 1 ] && echo .boot2)"
 timing truth
+if [ -n "$(ls "$WORK/kmod")" ]; then
+	mkdir -p "$WORK/out/kmod"
+	cp "$WORK/kmod"/*.ko "$WORK/out/kmod/"
+fi
 
 # --- dumps -----------------------------------------------------------------
 STEP=dump-elf

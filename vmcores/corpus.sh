@@ -27,6 +27,9 @@
 # that became unconditional vanish, e.g. X86_5LEVEL in 6.16); elsewhere it is
 # skipped (reported on stderr, no directory); likewise
 # "# pmt-needs-symbol: NAME" when the kernel's vmlinux lacks the symbol.
+# "# pmt-opt-in: 1" keeps a scenario out of the default list (it runs only
+# when named in --scenarios); "# pmt-key-files: GLOB..." adds those
+# repository files to the cell's key.
 #
 # Defaults: all four suites, all scenarios in vmcores/scenarios/.
 # --list      print the cells that would be produced, generate nothing.
@@ -52,7 +55,8 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ -z "$SCENARIOS" ]; then
-	SCENARIOS=$(cd "$HERE/scenarios" && ls *.sh | sed 's/\.sh$//' | paste -sd, -)
+	# scenarios marked "# pmt-opt-in: 1" (the kernel-module ones) only when named
+	SCENARIOS=$(cd "$HERE/scenarios" && { grep -L '^# pmt-opt-in: *1' *.sh || true; } | sed 's/\.sh$//' | paste -sd, -)
 fi
 
 log() { echo "corpus: $*" >&2; }
@@ -125,7 +129,14 @@ ensure_cell() { # release scenario -> prints dir (or nothing when skipped)
 			return 0
 		fi
 	done
-	key=$( (echo "$rel" && cat "$script" && echo "$gen_hash") | sha256sum | cut -d' ' -f1)
+	# "# pmt-key-files: GLOB..." (repository-relative): sources that shape
+	# the cell besides the generator, e.g. a kernel module the guest loads
+	key_files=$(sed -n 's/^# pmt-key-files: *//p' "$script" | tr '\n' ' ')
+	key=$( (echo "$rel" && cat "$script" && echo "$gen_hash" &&
+		if [ -n "$key_files" ]; then
+			(cd "$HERE/.." && for g in $key_files; do ls -d $g 2>/dev/null; done | sort -u |
+				xargs -r sha256sum)
+		fi) | sha256sum | cut -d' ' -f1)
 	dir=$CACHE/corpus/$rel/$scen
 	if [ "$LIST" = 1 ]; then
 		echo "$dir"
