@@ -11,6 +11,7 @@
 #include "dump.h"
 #include "dwarf_types.h"
 #include "json_tag.h"
+#include "rawimage.h"
 
 enum {
 	OPT_VMLINUX = 0x100,
@@ -28,6 +29,9 @@ enum {
 	OPT_BOOT,
 	OPT_REGION,
 	OPT_TYPES,
+	OPT_RANGE_IMAGE,
+	OPT_RANGE,
+	OPT_FORMATS,
 };
 
 static const struct option long_opts[] = {
@@ -44,6 +48,9 @@ static const struct option long_opts[] = {
 	{ "find", required_argument, NULL, OPT_FIND },
 	{ "boot", required_argument, NULL, OPT_BOOT },
 	{ "region", required_argument, NULL, OPT_REGION },
+	{ "range-image", required_argument, NULL, OPT_RANGE_IMAGE },
+	{ "range", required_argument, NULL, OPT_RANGE },
+	{ "formats", required_argument, NULL, OPT_FORMATS },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "types", required_argument, NULL, OPT_TYPES },
 	{ "output", required_argument, NULL, 'o' },
@@ -84,6 +91,7 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 			      : opt == OPT_FIND	    ? 'F'
 			      : opt == OPT_BOOT	    ? 'B'
 			      : opt == OPT_REGION   ? 'R'
+			      : opt == OPT_RANGE_IMAGE || opt == OPT_RANGE || opt == OPT_FORMATS ? 'r'
 			      : opt == 'o'	    ? 'o'
 						    : 0;
 
@@ -154,6 +162,15 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 			}
 			break;
 		}
+		case OPT_RANGE_IMAGE:
+			c->range_image = optarg;
+			break;
+		case OPT_RANGE:
+			c->range = optarg;
+			break;
+		case OPT_FORMATS:
+			c->formats = optarg;
+			break;
 		case OPT_LAST:
 			err = pmt_parse_duration(optarg, &c->filter.last_ns);
 			if (err)
@@ -414,27 +431,54 @@ int cli_run(int argc, char **argv, const char *extra, const char *usage, unsigne
 		}
 		return worst;
 	}
-	if (argc - i > 1 || (argc - i == 0 && !c.nregion_files) ||
-	    ((flags & CLI_NEEDS_OUTPUT) && !c.output)) {
-		fputs(usage, stderr);
+	if ((c.range || c.formats) && !c.range_image) {
+		fprintf(stderr, "pmtrace: --range and --formats go with --range-image\n");
 		return EXIT_FAILED;
 	}
-	if (argc - i == 0) {
-		/* region images only: no dump, no kernel (the pstore-style use) */
+	if (c.range_image) {
+		/* a raw image of a persistent ftrace range instead of a VMCORE */
 		struct pmt_load_opts lo = { .on_diag = on_diag,
 					    .diag_arg = &c,
-					    .region_files = c.region_files };
+					    .formats_dir = c.formats };
 
-		if (!c.filter.instance)
-			c.filter.instance = "pmtrace";
-		err = pmt_trace_load_files(&lo, &tr);
+		if (argc - i != 0 || ((flags & CLI_NEEDS_OUTPUT) && !c.output)) {
+			fputs(usage, stderr);
+			return EXIT_FAILED;
+		}
+		c.vmcore = c.range_image;
+		err = rawimage_load(c.range_image, c.range, &c.sopts,
+				    c.filter.instance && strcmp(c.filter.instance, "all") &&
+						    strcmp(c.filter.instance, "global")
+					    ? c.filter.instance
+					    : NULL,
+				    &lo, &sess, &tr);
 		if (err)
 			return cli_fail(err, NULL);
+		/* the range's one buffer, whatever --instance said */
+		c.filter.instance = sess->range_name;
 	} else {
-		c.vmcore = argv[i];
-		tr = cli_load(&c, &sess);
-		if (!tr)
+		if (argc - i > 1 || (argc - i == 0 && !c.nregion_files) ||
+		    ((flags & CLI_NEEDS_OUTPUT) && !c.output)) {
+			fputs(usage, stderr);
 			return EXIT_FAILED;
+		}
+		if (argc - i == 0) {
+			/* region images only: no dump, no kernel (the pstore-style use) */
+			struct pmt_load_opts lo = { .on_diag = on_diag,
+						    .diag_arg = &c,
+						    .region_files = c.region_files };
+
+			if (!c.filter.instance)
+				c.filter.instance = "pmtrace";
+			err = pmt_trace_load_files(&lo, &tr);
+			if (err)
+				return cli_fail(err, NULL);
+		} else {
+			c.vmcore = argv[i];
+			tr = cli_load(&c, &sess);
+			if (!tr)
+				return EXIT_FAILED;
+		}
 	}
 	err = emit(&c, sess, tr);
 	if (!err && fflush(stdout))

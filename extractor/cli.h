@@ -23,6 +23,9 @@ struct cli {
 	int nevents;
 	const char *vmcore;
 	const char *output; /* -o */
+	const char *range_image; /* --range-image FILE[@BASE] instead of a VMCORE */
+	const char *range;	 /* --range PHYS:SIZE within it */
+	const char *formats;	 /* --formats DIR: tracefs format files for it */
 	FILE *out;	    /* where show/info write: stdout, or a tagging stream in a batch */
 	bool batch;	    /* several dumps in one call (JSON only) */
 	bool json;

@@ -12,6 +12,9 @@ static const char usage[] =
 	"usage: pmtrace info [--vmlinux FILE | --profile FILE] [--types btf|dwarf|profile|auto]\n"
 	"                    [--json] VMCORE\n"
 	"       pmtrace info --json [...] VMCORE...   (a batch: one tagged stream)\n"
+	"       pmtrace info [--vmlinux F] --range-image FILE[@PHYS] [--range PHYS:SIZE]\n"
+	"                    [--formats DIR]  (a raw image of a persistent ftrace range:\n"
+	"                    docs/persistent.md)\n"
 	"       pmtrace info --region FILE            (a raw pmtrace region image)\n"
 	"  --find symbol|scan|both|auto   how to find pmtrace regions (default auto:\n"
 	"                    pmtrace.ko's symbol, else a scan of physical memory)\n"
@@ -33,7 +36,8 @@ static struct pmt_err *emit(struct cli *c, struct session *s, struct pmt_trace *
 		notes = btf_types_notes(s->btf);
 	}
 	if (!c->json) {
-		fprintf(c->out, "dump: %s (%s)\n", c->vmcore, dump_format_name(s->dump));
+		fprintf(c->out, "dump: %s (%s)\n", c->vmcore,
+			s->dump ? dump_format_name(s->dump) : "raw range image");
 		fprintf(c->out, "types: %s\n", s->types_source);
 		for (const char *p = notes; *p;) {
 			const char *nl = strchr(p, '\n');
@@ -64,6 +68,6 @@ static struct pmt_err *emit(struct cli *c, struct session *s, struct pmt_trace *
 
 int cmd_info(int argc, char **argv)
 {
-	return cli_run(argc, argv, "jFBR", usage,
+	return cli_run(argc, argv, "jFBRr", usage,
 		       CLI_QUIET | CLI_WHOLE_DUMP | CLI_BATCH | CLI_REGIONS, emit);
 }

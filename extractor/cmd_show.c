@@ -6,6 +6,7 @@
 
 static const char usage[] =
 	"usage: pmtrace show [options] VMCORE\n"
+	"       pmtrace show [options] --range-image FILE[@PHYS] [--range PHYS:SIZE]\n"
 	"       pmtrace show --region FILE [options] [VMCORE]\n"
 	"       pmtrace show --json [options] VMCORE...   (a batch: one tagged stream)\n"
 	"  Print the trace as tracefs `trace` prints it, merged by time stamp.\n"
@@ -14,6 +15,9 @@ static const char usage[] =
 	"                    dump's own BTF and kallsyms, no file needed)\n"
 	"  --cpu LIST        only these CPUs (e.g. 0,2-3); one CPU = per_cpu/cpuN/trace\n"
 	"  --instance NAME   an instance instead of the global buffer ('all' for every one)\n"
+	"  --boot previous|current   only buffers holding the previous boot's data (a\n"
+	"                    boot-mapped instance after a warm reboot) or the dumped boot's\n"
+	"                    (docs/persistent.md)\n"
 	"  --event SYS:NAME  only this event (repeatable; SYS:* for a whole system)\n"
 	"  --since SECS, --until SECS   time window, e.g. 1234.5\n"
 	"  --tail N          only the last N events of each CPU\n"
@@ -24,6 +28,10 @@ static const char usage[] =
 	"  --find symbol|scan|both|auto   how to find pmtrace regions (auto: pmtrace.ko's\n"
 	"                    symbol, else a scan of physical memory; scan needs no debuginfo)\n"
 	"  --region FILE     read a raw region image (VMCORE is then optional)\n"
+	"  --range-image FILE[@PHYS] [--range PHYS:SIZE]   instead of VMCORE: a raw image of\n"
+	"                    a persistent ring buffer's reserved range (docs/persistent.md);\n"
+	"                    --vmlinux gives its addresses' names; --formats DIR (a tracefs\n"
+	"                    events dir of the same kernel build) its events' formats\n"
 	"  -q                no warnings on stderr\n";
 
 static struct pmt_err *emit(struct cli *c, struct session *s, struct pmt_trace *tr)
@@ -40,5 +48,5 @@ static struct pmt_err *emit(struct cli *c, struct session *s, struct pmt_trace *
 
 int cmd_show(int argc, char **argv)
 {
-	return cli_run(argc, argv, "jcieustlFBR", usage, CLI_BATCH, emit);
+	return cli_run(argc, argv, "jcieustlFBRr", usage, CLI_BATCH, emit);
 }

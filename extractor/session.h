@@ -55,6 +55,7 @@ struct session {
 	char *pending_profile;	  /* cache path to write after the load, or NULL */
 	char profile_release[65], profile_build_id[129];
 	char types_source[512]; /* what the types came from, for messages */
+	char range_name[128];	/* a raw range image's buffer name (rawimage.c) */
 };
 
 /* Parse a --types argument; false if it is none of btf|dwarf|profile|auto. */

@@ -27,6 +27,7 @@
 #include "diag.h"
 #include "event_db.h"
 #include "kallsyms.h"
+#include "persistent.h"
 #include "print_fmt.h"
 #include "trace_internal.h"
 
@@ -360,12 +361,18 @@ void event_db_free(struct event_db *db)
 	free(db);
 }
 
-/* libtraceevent asks us for %ps/%pS symbols; answer from the dump's kallsyms. */
+/*
+ * libtraceevent asks us for %ps/%pS symbols; answer from the dump's kallsyms.
+ * A previous boot's address is looked up where the reading view has it
+ * (persist_addr()), and the start is given back in the recorded address
+ * space so that offsets print as that boot printed them.
+ */
 static char *resolve_function(void *priv, unsigned long long *addrp, char **modp)
 {
-	const struct kallsyms *ks = priv;
+	const struct event_db *db = priv;
 	uint64_t off;
-	const char *name = kallsyms_lookup(ks, *addrp, &off);
+	const char *name =
+		kallsyms_lookup(db->tr->ksyms, persist_addr(db->tr, db->printing, *addrp), &off);
 
 	*modp = NULL;
 	if (!name)
@@ -523,7 +530,7 @@ struct pmt_err *event_db_load(struct pmt_trace *tr, struct event_db **out)
 	tep_set_long_size(db->tep, (int)t->word_size);
 	tep_set_page_size(db->tep, (int)t->page_size);
 	if (tr->ksyms)
-		tep_set_function_resolver(db->tep, resolve_function, tr->ksyms);
+		tep_set_function_resolver(db->tep, resolve_function, db);
 	load_ptr_key(tr, db);
 
 	/* the event list: ids only */
@@ -662,5 +669,83 @@ const struct event_fmt *event_db_lookup(const struct event_db *db, const char *s
 			return e;
 		}
 	}
+	return NULL;
+}
+
+/*
+ * Building a database from another source than the kernel's run-time event
+ * list (lib/event_formats.c: tracefs format files, for raw persistent
+ * ranges). The same libtraceevent setup; pointers print unhashed.
+ */
+struct event_db *event_db_new(struct pmt_trace *tr, struct event_field *common, size_t ncommon)
+{
+	struct event_db *db = calloc(1, sizeof(*db));
+
+	if (!db)
+		return NULL;
+	db->tr = tr;
+	db->common = common;
+	db->ncommon = ncommon;
+	db->common_type_off = find_common(db, "common_type", &db->common_type_size);
+	db->common_flags_off = find_common(db, "common_flags", NULL);
+	db->common_pc_off = find_common(db, "common_preempt_count", NULL);
+	db->common_pid_off = find_common(db, "common_pid", NULL);
+	db->tep = tep_alloc();
+	if (!db->tep || db->common_type_off < 0 || db->common_pid_off < 0) {
+		event_db_free(db);
+		return NULL;
+	}
+	tep_set_file_bigendian(db->tep, tr->t->big_endian ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	tep_set_local_bigendian(db->tep, __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+						 ? TEP_BIG_ENDIAN
+						 : TEP_LITTLE_ENDIAN);
+	tep_set_long_size(db->tep, (int)tr->t->word_size);
+	tep_set_page_size(db->tep, (int)tr->t->page_size);
+	if (tr->ksyms)
+		tep_set_function_resolver(db->tep, resolve_function, db);
+	return db;
+}
+
+struct pmt_err *event_db_add(struct event_db *db, struct event_fmt *e)
+{
+	struct event_fmt *ne = realloc(db->ev, (db->n + 1) * sizeof(*ne));
+	struct event_fmt *d;
+	struct pmt_err *err;
+	char *tep_text = NULL;
+
+	if (!ne) {
+		free_event(e);
+		return &pmt_err_nomem;
+	}
+	db->ev = ne;
+	d = &db->ev[db->n++];
+	*d = *e; /* ownership moves */
+	memset(e, 0, sizeof(*e));
+	if (d->kind == EV_GENERIC)
+		classify(d);
+	d->format_text = format_text(db, d);
+	err = d->format_text ? prepare_tep(db->tr, db, d, &tep_text) : &pmt_err_nomem;
+	if (err) {
+		d->state = EVF_BAD;
+		return err;
+	}
+	d->tep_text = tep_text;
+	d->state = EVF_LOADED;
+	return NULL;
+}
+
+struct pmt_err *event_db_index(struct event_db *db)
+{
+	free(db->by_id);
+	db->max_id = 0;
+	for (size_t i = 0; i < db->n; i++)
+		if (db->ev[i].id > 0 && (size_t)db->ev[i].id > db->max_id)
+			db->max_id = (size_t)db->ev[i].id;
+	db->by_id = calloc(db->max_id + 1, sizeof(*db->by_id));
+	if (!db->by_id)
+		return &pmt_err_nomem;
+	for (size_t i = 0; i < db->n; i++)
+		if (db->ev[i].id > 0 && !db->by_id[db->ev[i].id])
+			db->by_id[db->ev[i].id] = &db->ev[i];
 	return NULL;
 }

@@ -73,8 +73,13 @@ struct event_fmt {
  * of its id is first printed (a trace uses a few dozen of ~1500). Writers that
  * need every format (the tree, trace.dat) call event_db_load_all() first.
  */
+struct trace_buf;
+
 struct event_db {
 	struct pmt_trace *tr; /* for reading details and reporting problems */
+	/* the buffer of the event libtraceevent is printing (its %ps addresses
+	 * may be a previous boot's: persistent.h) */
+	const struct trace_buf *printing;
 	struct event_fmt *ev; /* in ftrace_events list order; see state */
 	size_t n;
 	struct event_fmt **by_id; /* index by id, NULL where unused */
@@ -94,6 +99,19 @@ struct event_db {
 
 struct pmt_err *event_db_resolve_types(struct pmt_target *t);
 struct pmt_err *event_db_load(struct pmt_trace *tr, struct event_db **out);
+/*
+ * Building a database from another source than the kernel's run-time event
+ * list (lib/event_formats.c: tracefs format files, for raw persistent
+ * ranges): a database with these common fields (ownership taken; NULL on
+ * failure), events added with their details filled (ownership of e's
+ * pointers taken; the kind is derived for ftrace's own events), then indexed.
+ */
+struct event_db *event_db_new(struct pmt_trace *tr, struct event_field *common, size_t ncommon);
+/* Formats from DIR/<system>/<event>/format (DIR a tracefs events directory,
+ * or a tree holding one in events/: a tracefs mount, a `pmtrace dump`). */
+struct pmt_err *event_db_load_formats(struct pmt_trace *tr, const char *dir, struct event_db **out);
+struct pmt_err *event_db_add(struct event_db *db, struct event_fmt *e);
+struct pmt_err *event_db_index(struct event_db *db);
 void event_db_free(struct event_db *db);
 /* The event parsed by libtraceevent, parsing it on first use (NULL if it
  * does not parse). */

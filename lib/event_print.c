@@ -15,6 +15,7 @@
 #include "cmdlines.h"
 #include "event_print.h"
 #include "kallsyms.h"
+#include "persistent.h"
 #include "ptr_hash.h"
 
 static uint64_t getu(const struct pmt_trace *tr, const uint8_t *p, size_t n)
@@ -51,6 +52,15 @@ void event_view_init(const struct pmt_trace *tr, const struct trace_buf *b,
 const char *event_comm(const struct pmt_trace *tr, int pid)
 {
 	return cmdlines_find(tr->cmds, pid);
+}
+
+const char *event_buf_comm(const struct pmt_trace *tr, const struct trace_buf *b, int pid)
+{
+	/* a previous boot's tasks are named by its own events (persistent.h);
+	 * building that map is a cache fill: logically const */
+	const char *c = persist_comm((struct pmt_trace *)tr, (struct trace_buf *)b, pid);
+
+	return c ? c : event_comm(tr, pid);
 }
 
 bool trace_has_migrate_column(const struct pmt_trace *tr)
@@ -129,8 +139,8 @@ void event_print_context(const struct pmt_trace *tr, const struct event_view *v,
 
 	event_lat_flags(tr, v, flags);
 	event_format_ts(v, ts, sizeof(ts));
-	trace_seq_printf(s, "%16s-%-7d [%03d] %s %s: ", event_comm(tr, v->pid), v->pid, v->cpu,
-			 flags, ts);
+	trace_seq_printf(s, "%16s-%-7d [%03d] %s %s: ", event_buf_comm(tr, v->buf, v->pid), v->pid,
+			 v->cpu, flags, ts);
 }
 
 static const struct event_field *field(const struct event_fmt *e, const char *name)
@@ -153,8 +163,11 @@ static bool field_u(const struct pmt_trace *tr, const struct event_view *v, cons
 	return true;
 }
 
-/* seq_print_ip_sym() without sym-offset/sym-addr: "0", the symbol, or hex. */
-static void print_ip_sym(const struct pmt_trace *tr, struct trace_seq *s, uint64_t ip)
+/* seq_print_ip_sym() without sym-offset/sym-addr: "0", the symbol, or hex.
+ * A previous boot's address is looked up where the reading view has it
+ * (persist_addr()); the hex form is the address as recorded. */
+static void print_ip_sym(const struct pmt_trace *tr, const struct event_view *v,
+			 struct trace_seq *s, uint64_t ip)
 {
 	const char *name;
 
@@ -162,7 +175,7 @@ static void print_ip_sym(const struct pmt_trace *tr, struct trace_seq *s, uint64
 		trace_seq_putc(s, '0');
 		return;
 	}
-	name = kallsyms_lookup(tr->ksyms, ip, NULL);
+	name = kallsyms_lookup(tr->ksyms, persist_addr(tr, v->buf, ip), NULL);
 	if (name && *name)
 		trace_seq_puts(s, name);
 	else
@@ -212,9 +225,11 @@ static uint8_t *hash_pointers(const struct pmt_trace *tr, const struct event_vie
 	unsigned int ws = tr->t->word_size;
 	uint8_t *copy;
 
-	/* hashed only where the kernel hashed: 5.12+ with the hash-ptr option */
+	/* hashed only where the kernel hashed: 5.12+ with the hash-ptr option;
+	 * never a previous boot's pointers: the key it hashed with is gone (and
+	 * the option's state then is not recorded), so they print raw */
 	if (!db->hash_ptrs || !tr->L.iter_hash_ptr || !v->buf ||
-	    !(v->buf->trace_flags & tr->L.iter_hash_ptr))
+	    !(v->buf->trace_flags & tr->L.iter_hash_ptr) || v->buf->previous_boot)
 		return NULL;
 	copy = malloc(v->len);
 	if (!copy)
@@ -246,24 +261,33 @@ void event_print_body(const struct pmt_trace *tr, const struct event_view *v, st
 	uint64_t ip = 0, parent = 0;
 
 	if (!e) {
-		trace_seq_printf(s, "Unknown type %d\n", v->type);
+		trace_seq_printf(s, "Unknown type %d", v->type);
+		/* a previous boot's event with no format to name it (a raw range
+		 * image without formats): its fields as 32-bit words, after the
+		 * common trace_entry header */
+		if (v->buf && v->buf->previous_boot && v->len > 8) {
+			trace_seq_puts(s, " raw:");
+			for (uint32_t o = 8; o + 4 <= v->len; o += 4)
+				trace_seq_printf(s, " %08x", (uint32_t)getu(tr, v->data + o, 4));
+		}
+		trace_seq_putc(s, '\n');
 		return;
 	}
 	switch (e->kind) {
 	case EV_FUNCTION:
 		field_u(tr, v, "ip", &ip);
 		field_u(tr, v, "parent_ip", &parent);
-		print_ip_sym(tr, s, ip);
+		print_ip_sym(tr, v, s, ip);
 		/* print-parent is on by default */
 		if (parent) {
 			trace_seq_puts(s, " <-");
-			print_ip_sym(tr, s, parent);
+			print_ip_sym(tr, v, s, parent);
 		}
 		trace_seq_putc(s, '\n');
 		return;
 	case EV_PRINT:
 		field_u(tr, v, "ip", &ip);
-		print_ip_sym(tr, s, ip);
+		print_ip_sym(tr, v, s, ip);
 		trace_seq_puts(s, ": ");
 		print_inline_string(s, v, field(e, "buf"));
 		return;
@@ -274,9 +298,10 @@ void event_print_body(const struct pmt_trace *tr, const struct event_view *v, st
 
 		field_u(tr, v, "ip", &ip);
 		field_u(tr, v, "str", &str);
-		print_ip_sym(tr, s, ip);
+		print_ip_sym(tr, v, s, ip);
 		trace_seq_puts(s, ": ");
-		err = pmt_read_string(tr->t, str, 4096, &text);
+		/* a previous boot's string is where the reading view has it */
+		err = pmt_read_string(tr->t, persist_addr(tr, v->buf, str), 4096, &text);
 		if (err) {
 			trace_seq_printf(s, "<string at %#" PRIx64 " not in dump>\n", str);
 			pmt_err_free(err);
@@ -309,7 +334,9 @@ void event_print_body(const struct pmt_trace *tr, const struct event_view *v, st
 			copy = hash_pointers(tr, v);
 		if (copy)
 			rec.data = copy;
+		tr->events->printing = v->buf;
 		tep_print_event(tr->events->tep, s, &rec, "%s", TEP_PRINT_INFO);
+		tr->events->printing = NULL;
 		free(copy);
 	} else {
 		trace_seq_puts(s, "[FORMAT UNKNOWN]");

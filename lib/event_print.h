@@ -42,6 +42,9 @@ void event_print_context(const struct pmt_trace *tr, const struct event_view *v,
 void event_print_body(const struct pmt_trace *tr, const struct event_view *v, struct trace_seq *s);
 /* The comm for a pid (never NULL). */
 const char *event_comm(const struct pmt_trace *tr, int pid);
+/* The same for an event of buffer b: a previous boot's buffer names its
+ * tasks from its own events (persist_comm()), others use the saved cmdlines. */
+const char *event_buf_comm(const struct pmt_trace *tr, const struct trace_buf *b, int pid);
 /* Whether the kernel's trace output has the migrate-disable column (5.14+). */
 bool trace_has_migrate_column(const struct pmt_trace *tr);
 

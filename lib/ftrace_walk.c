@@ -38,6 +38,7 @@
 
 #include "addr_set.h"
 #include "diag.h"
+#include "persistent.h"
 #include "stream.h"
 #include "trace_internal.h"
 
@@ -512,7 +513,8 @@ static void walk_buffer(struct pmt_trace *tr, struct trace_buf *b)
  * Without it, time stamps print in seconds (every clock but counter, uptime
  * and x86-tsc counts nanoseconds).
  */
-static void read_clock(struct pmt_trace *tr, struct trace_buf *b, uint64_t clock_id)
+struct pmt_err *ftrace_clock_name(struct pmt_trace *tr, uint64_t clock_id, char **name,
+				  bool *in_ns_out)
 {
 	struct pmt_target *t = tr->t;
 	const struct ftrace_layout *L = &tr->L;
@@ -522,9 +524,12 @@ static void read_clock(struct pmt_trace *tr, struct trace_buf *b, uint64_t clock
 	char *local = NULL;
 	struct pmt_err *err;
 
-	b->clock_in_ns = true;
-	if (!L->sym_trace_clocks.ok || clock_id > 64)
-		return;
+	*name = NULL;
+	*in_ns_out = true;
+	if (!L->sym_trace_clocks.ok)
+		return pmt_err_new(PMT_ERR_ABSENT, "no trace_clocks symbol");
+	if (clock_id > 64)
+		return pmt_err_new(PMT_ERR_CORRUPT, "implausible clock id %" PRIu64, clock_id);
 	err = pmt_read_ulong(t, base + ws, &name_ptr);
 	if (!err)
 		err = pmt_read_string(t, name_ptr, 32, &local);
@@ -536,14 +541,28 @@ static void read_clock(struct pmt_trace *tr, struct trace_buf *b, uint64_t clock
 	if (!err)
 		err = pmt_read_ulong(t, base + clock_id * stride + ws, &name_ptr);
 	if (!err)
-		err = pmt_read_string(t, name_ptr, 32, &b->clock);
+		err = pmt_read_string(t, name_ptr, 32, name);
 	if (!err)
 		err = pmt_read_u32(t, base + clock_id * stride + 2 * ws, &in_ns);
 	if (err) {
-		diag_err(tr, err, buf_where(b), "trace clock %" PRIu64, clock_id);
-		return;
+		free(*name);
+		*name = NULL;
+		return err;
 	}
-	b->clock_in_ns = in_ns != 0;
+	*in_ns_out = in_ns != 0;
+	return NULL;
+}
+
+static void read_clock(struct pmt_trace *tr, struct trace_buf *b, uint64_t clock_id)
+{
+	struct pmt_err *err;
+
+	b->clock_in_ns = true;
+	if (!tr->L.sym_trace_clocks.ok || clock_id > 64)
+		return;
+	err = ftrace_clock_name(tr, clock_id, &b->clock, &b->clock_in_ns);
+	if (err)
+		diag_err(tr, err, buf_where(b), "trace clock %" PRIu64, clock_id);
 }
 
 static struct pmt_err *add_buffer(struct pmt_trace *tr, uint64_t ta)
@@ -572,7 +591,6 @@ static struct pmt_err *add_buffer(struct pmt_trace *tr, uint64_t ta)
 	read_clock(tr, b, L->ta_clock_id.ok ? field_val(t, buf, &L->ta_clock_id) : 0);
 	name_ptr = field_val(t, buf, &L->ta_name);
 	tracer = field_val(t, buf, &L->ta_current_trace);
-	free(buf);
 
 	if (ta != L->sym_global_trace.addr) {
 		if (!name_ptr) {
@@ -586,9 +604,14 @@ static struct pmt_err *add_buffer(struct pmt_trace *tr, uint64_t ta)
 					b->name = NULL;
 			}
 		}
-		if (!b->name)
+		if (!b->name) {
+			free(buf);
 			return &pmt_err_nomem;
+		}
 	}
+	/* a boot-mapped instance (persistent.c): needs the name, for messages */
+	persist_read_instance(tr, b, buf);
+	free(buf);
 	if (tracer && L->tracer_name.ok) {
 		uint64_t tn;
 

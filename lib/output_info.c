@@ -9,6 +9,7 @@
 #include "event_db.h"
 #include "kallsyms.h"
 #include "output.h"
+#include "persistent.h"
 #include "region_trace.h"
 #include "stream.h"
 
@@ -47,6 +48,7 @@ static void info_text(struct pmt_trace *tr, FILE *out)
 
 		fprintf(out, "buffer %s: tracer %s, sub-buffer %u bytes, %d cpus\n",
 			b->name ? b->name : "global", b->tracer, b->subbuf_size, b->nr_cpus);
+		persist_write_info_text(tr, b, out);
 		for (int c = 0; c < b->nr_cpus; c++) {
 			const struct cpu_stream *cs = &b->cpus[c];
 
@@ -100,7 +102,9 @@ static void info_json(struct pmt_trace *tr, FILE *out)
 		output_json_string(out, name, strlen(name));
 		fputs(",\"tracer\":", out);
 		output_json_string(out, b->tracer, strlen(b->tracer));
-		fprintf(out, ",\"subbuf_size\":%u,\"cpus\":%d}\n", b->subbuf_size, b->nr_cpus);
+		fprintf(out, ",\"subbuf_size\":%u,\"cpus\":%d,\"previous_boot\":%s}\n",
+			b->subbuf_size, b->nr_cpus, b->previous_boot ? "true" : "false");
+		persist_write_info_json(tr, b, out);
 		for (int c = 0; c < b->nr_cpus; c++) {
 			const struct cpu_stream *cs = &b->cpus[c];
 

@@ -129,7 +129,7 @@ struct pmt_err *pmt_write_json(struct pmt_trace *tr, const struct pmt_filter *fi
 				continue;
 			event_lat_flags(tr, &v, flags);
 			event_format_ts(&v, ts, sizeof(ts));
-			comm = event_comm(tr, v.pid);
+			comm = event_buf_comm(tr, v.buf, v.pid);
 			trace_seq_reset(&s);
 			event_print_body(tr, &v, &s);
 			trace_seq_terminate(&s);

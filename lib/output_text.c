@@ -110,15 +110,22 @@ bool output_event_selected(const struct pmt_filter *filter, const struct event_v
 	return true;
 }
 
-/* Buffers the filter selects: the global one, one instance, or all. */
+/*
+ * Buffers the filter selects: the global one, one instance (named exactly:
+ * whatever the boot), or all of the boot asked for; with --boot previous
+ * and no instance, every buffer that holds a previous boot's data.
+ */
 bool output_buffer_selected(const struct pmt_filter *filter, const struct trace_buf *b)
 {
 	const char *want = filter ? filter->instance : NULL;
+	bool previous = filter && filter->boot == PMT_BOOT_PREVIOUS;
 
-	if (!want || !*want || !strcmp(want, "global"))
+	if (!want || !*want)
+		return previous ? b->previous_boot : b->name == NULL;
+	if (!strcmp(want, "global"))
 		return b->name == NULL;
 	if (!strcmp(want, "all"))
-		return true;
+		return previous == b->previous_boot;
 	return b->name && !strcmp(b->name, want);
 }
 
@@ -135,6 +142,10 @@ struct pmt_err *output_check_instance(struct pmt_trace *tr, const struct pmt_fil
 			PMT_ERR_NODATA,
 			"no pmtrace region of the %s boot was found (%zu region(s) in all)",
 			filter->boot == PMT_BOOT_PREVIOUS ? "previous" : "current", tr->nregions);
+	if (filter && filter->boot == PMT_BOOT_PREVIOUS &&
+	    (!filter->instance || !*filter->instance))
+		return pmt_err_new(PMT_ERR_INVALID,
+				   "no buffer in this dump holds a previous boot's data");
 	return pmt_err_new(PMT_ERR_INVALID, "no trace instance named '%s' in this dump",
 			   filter->instance);
 }
@@ -161,9 +172,14 @@ struct pmt_err *pmt_write_text(struct pmt_trace *tr, const struct pmt_filter *fi
 	struct trace_seq s;
 	struct pmt_err *err = output_check_instance(tr, filter);
 	bool all = filter && filter->instance && !strcmp(filter->instance, "all");
+	size_t nsel = 0;
 
 	if (err)
 		return err;
+	/* several buffers selected by --boot: each gets its "# instance:" line */
+	for (size_t i = 0; i < tr->nbufs; i++)
+		nsel += output_buffer_selected(filter, &tr->bufs[i]);
+	all |= nsel > 1;
 	trace_seq_init(&s);
 	for (size_t i = 0; i < tr->nbufs; i++) {
 		struct trace_buf *b = &tr->bufs[i];

@@ -8,7 +8,8 @@
  *   DIR/per_cpu/cpuN/trace_pipe_raw    the unread pages, as splice would
  *                                      hand them out
  *   DIR/per_cpu/cpuN/trace             that CPU's text
- *   DIR/instances/<name>/...           the same per instance
+ *   DIR/instances/<name>/...           the same per instance, and for a
+ *                                      boot-mapped one last_boot_info
  *
  * trace_pipe_raw holds only unconsumed data: a partly read reader page is
  * rewritten the way ring_buffer_read_page() copies it — the unread events
@@ -26,6 +27,7 @@
 #include "event_db.h"
 #include "kallsyms.h"
 #include "output.h"
+#include "persistent.h"
 #include "stream.h"
 
 static struct pmt_err *mkdirs(const char *path)
@@ -114,6 +116,17 @@ static struct pmt_err *write_buffer(struct pmt_trace *tr, struct trace_buf *b, c
 		return err;
 	}
 	err = close_out(f, "trace");
+	if (!err && b->persist) {
+		/* a boot-mapped instance: what tracefs last_boot_info says */
+		char *lbi = persist_last_boot_info(tr, b);
+
+		err = lbi ? open_out(dir, "last_boot_info", &f) : NULL;
+		if (lbi && !err) {
+			fputs(lbi, f);
+			err = close_out(f, "last_boot_info");
+		}
+		free(lbi);
+	}
 	for (int c = 0; !err && c < b->nr_cpus; c++) {
 		struct cpu_stream *cs = &b->cpus[c];
 

@@ -64,7 +64,8 @@ bool stream_read_page(struct pmt_trace *tr, struct trace_buf *b, struct cpu_stre
 
 	if (r->state == PAGE_LOST)
 		return false;
-	err = pmt_read(tr->t, r->addr, p->buf, b->subbuf_size);
+	/* a buffer may read its pages through its own view (b->t) */
+	err = pmt_read(b->t ? b->t : tr->t, r->addr, p->buf, b->subbuf_size);
 	if (err) {
 		page_problem(tr, b, cs, r, err, " skipped", PAGE_LOST);
 		return false;

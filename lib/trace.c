@@ -19,6 +19,7 @@
 #include "kallsyms.h"
 #include "merge.h"
 #include "output.h"
+#include "persistent.h"
 #include "region_trace.h"
 #include "stream.h"
 #include "trace_internal.h"
@@ -31,6 +32,7 @@ struct pmt_err *pmt_trace_resolve_types(struct pmt_target *t)
 	if (err)
 		return err;
 	modules_resolve_types(t);
+	persist_resolve_types(t);
 	return event_db_resolve_types(t);
 }
 
@@ -108,6 +110,7 @@ struct pmt_err *pmt_trace_load(struct pmt_target *t, const struct pmt_load_opts 
 		pmt_trace_free(tr);
 		return err;
 	}
+	persist_attach(tr);
 	err = ftrace_walk_buffers(tr);
 	if (err) {
 		pmt_trace_free(tr);
@@ -134,6 +137,7 @@ struct pmt_err *pmt_trace_load(struct pmt_target *t, const struct pmt_load_opts 
 		if (err)
 			diag_degraded(tr, err, "event formats (events print raw)");
 	}
+	persist_finish(tr);
 	load_regions(tr);
 	if (tr->opts.flags & PMT_LOAD_SCAN)
 		pmt_trace_scan(tr);
@@ -182,6 +186,7 @@ void pmt_trace_free(struct pmt_trace *tr)
 			free(cs->pages);
 		}
 		free(b->cpus);
+		persist_info_free(b->persist);
 		free(b->name);
 		free(b->tracer);
 		free(b->clock);
@@ -191,6 +196,7 @@ void pmt_trace_free(struct pmt_trace *tr)
 	kallsyms_free(tr->ksyms);
 	cmdlines_free(tr->cmds);
 	modules_free(&tr->modules);
+	persist_detach(tr);
 	region_trace_free(tr);
 	diag_free_all(tr);
 	pmt_target_destroy(tr->own_target);

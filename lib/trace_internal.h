@@ -69,6 +69,9 @@ struct cpu_stream {
 	bool damaged;	       /* something on this CPU could not be read */
 };
 
+struct persist_info;
+struct persist_state;
+
 struct trace_buf {
 	char *name;	  /* NULL for the global buffer, else the instance name */
 	char *tracer;	  /* current_tracer name */
@@ -81,6 +84,19 @@ struct trace_buf {
 	struct pmt_page_format fmt;
 	int nr_cpus;
 	struct cpu_stream *cpus;
+	/*
+	 * Whose data: true when the buffer holds a previous boot's events (a
+	 * boot-mapped ftrace instance not yet cleared, a raw image of one, ...):
+	 * `--boot previous` selects these. `persist` is set for boot-mapped
+	 * buffers (lib/persistent.h: the range, the previous boot's KASLR offset,
+	 * clock and modules; persist_last_boot_info() gives the text of tracefs
+	 * last_boot_info, for trace.dat's LAST_BOOT_INFO), NULL otherwise.
+	 */
+	bool previous_boot;
+	struct persist_info *persist;
+	/* where the page addresses are read, when not tr->t (a range found in
+	 * physical memory: persistent.c); not owned */
+	struct pmt_target *t;
 };
 
 struct pmt_trace {
@@ -92,6 +108,7 @@ struct pmt_trace {
 	struct kallsyms *ksyms;
 	struct cmdlines *cmds;
 	struct kmodules modules; /* the loaded modules */
+	struct persist_state *persist; /* persistent ring buffer layouts (persistent.c) */
 	struct region_buf *regions; /* pmtrace's own buffers found (region_trace.h) */
 	size_t nregions;
 	bool no_ftrace; /* no kernel types: only regions (found by scan or given as files) */
@@ -112,5 +129,8 @@ static inline const char *buf_label(const struct trace_buf *b)
 }
 
 struct pmt_err *ftrace_walk_buffers(struct pmt_trace *tr);
+/* The name of trace_clocks[clock_id] and whether it counts nanoseconds. */
+struct pmt_err *ftrace_clock_name(struct pmt_trace *tr, uint64_t clock_id, char **name,
+				  bool *in_ns);
 
 #endif

@@ -183,7 +183,7 @@ struct conv {
 };
 
 /* Parse the quoted format string; *fmt, *flen get its body, *args what follows. */
-static bool split_fmt(const char *pf, const char **fmt, size_t *flen, const char **args)
+static bool fmt_split(const char *pf, const char **fmt, size_t *flen, const char **args)
 {
 	const char *p = pf;
 
@@ -205,7 +205,7 @@ static bool split_fmt(const char *pf, const char **fmt, size_t *flen, const char
 }
 
 /* The next argument: "REC->name" or "__get_str(name)"; false at the end or on junk. */
-static bool next_arg(const char **args, const char **name, size_t *n, bool *get_str)
+static bool fmt_next_arg(const char **args, const char **name, size_t *n, bool *get_str)
 {
 	const char *p = *args;
 
@@ -242,7 +242,7 @@ static bool next_arg(const char **args, const char **name, size_t *n, bool *get_
 }
 
 /* Parse one conversion after '%'; returns the characters consumed, 0 if unsupported. */
-static size_t parse_conv(const char *p, size_t left, struct conv *c)
+static size_t fmt_parse_conv(const char *p, size_t left, struct conv *c)
 {
 	size_t i = 0, nf = 0;
 
@@ -300,7 +300,7 @@ const char *pmt_event_desc_check(const struct pmt_event_desc *d)
 		if (f->kind > PMT_FIELD_DATALOC)
 			return "unknown field kind";
 	}
-	if (!split_fmt(d->print_fmt, &fmt, &flen, &args))
+	if (!fmt_split(d->print_fmt, &fmt, &flen, &args))
 		return "print fmt is not a quoted string";
 	for (i = 0; i < flen; i++) {
 		struct conv c;
@@ -317,11 +317,11 @@ const char *pmt_event_desc_check(const struct pmt_event_desc *d)
 			i++;
 			continue;
 		}
-		used = parse_conv(fmt + i + 1, flen - i - 1, &c);
+		used = fmt_parse_conv(fmt + i + 1, flen - i - 1, &c);
 		if (!used)
 			return "unsupported conversion in print fmt";
 		i += used;
-		if (!next_arg(&args, &name, &n, &get_str))
+		if (!fmt_next_arg(&args, &name, &n, &get_str))
 			return "print fmt has fewer arguments than conversions";
 		f = find_field(d, name, n);
 		if (!f)
@@ -333,7 +333,7 @@ const char *pmt_event_desc_check(const struct pmt_event_desc *d)
 		if (get_str != (f->kind == PMT_FIELD_DATALOC))
 			return "__get_str() is for __data_loc fields only (and required for them)";
 	}
-	if (next_arg(&args, &name, &n, &get_str))
+	if (fmt_next_arg(&args, &name, &n, &get_str))
 		return "print fmt has more arguments than conversions";
 	while (*args == ' ')
 		args++;
@@ -445,7 +445,7 @@ static bool print_into(struct out *o, const struct pmt_event_desc *d, const void
 	size_t flen, i, n;
 	bool get_str;
 
-	if (!split_fmt(d->print_fmt, &fmt, &flen, &args))
+	if (!fmt_split(d->print_fmt, &fmt, &flen, &args))
 		return false;
 	for (i = 0; i < flen; i++) {
 		const struct pmt_field_desc *f;
@@ -472,8 +472,8 @@ static bool print_into(struct out *o, const struct pmt_event_desc *d, const void
 			i++;
 			continue;
 		}
-		used = parse_conv(fmt + i + 1, flen - i - 1, &c);
-		if (!used || !next_arg(&args, &name, &n, &get_str))
+		used = fmt_parse_conv(fmt + i + 1, flen - i - 1, &c);
+		if (!used || !fmt_next_arg(&args, &name, &n, &get_str))
 			return false;
 		i += used;
 		f = find_field(d, name, n);

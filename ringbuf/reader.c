@@ -556,7 +556,7 @@ static bool entries_tp_valid(struct pmt_cpu *c)
 static void stats_cpu(struct pmt_rb *rb, struct pmt_cpu *c, struct pmt_rb_stats *st)
 {
 	pmt_irqflags_t fl;
-	uint64_t entries = 0;
+	uint64_t entries = 0, unread_reader = 0;
 
 	pmt_cpu_lock(c, &fl);
 	for (uint32_t slot = c->head_slot;; slot = (slot + 1) % c->nr_ring) {
@@ -567,9 +567,30 @@ static void stats_cpu(struct pmt_rb *rb, struct pmt_cpu *c, struct pmt_rb_stats 
 	/* events already read in place are still in the ring but not entries */
 	if (entries_tp_valid(c))
 		entries -= c->tp_count;
-	st->entries += entries;
+	/*
+	 * The reader page's events were counted as read when it was swapped in;
+	 * those not consumed yet are entries, as in the kernel (whose `read`
+	 * counts consumed events): what `trace` shows is exactly `entries`.
+	 */
+	if (c->reader != PMT_NO_PAGE && c->pstate[c->reader] == PMT_PAGE_READER) {
+		struct pmt_pg *r = &c->pgs[c->reader];
+		uint32_t len = (uint32_t)pmt_pg_commit_word(r) & ~PMT_RB_MISSED_FLAGS;
+		uint32_t skip = c->rwalk_valid ? c->rwalk.off : (uint32_t)c->meta->reader_read;
+		struct pmt_walk w;
+		struct pmt_walk_ev ev;
+		const char *why;
+
+		if (len <= rb->cap) {
+			pmt_walk_init(&w, r->addr + PMT_RB_PAGE_DATA_OFFSET(8), len,
+				      pmt_pg_time_stamp(r));
+			while (pmt_walk_next_data(&w, &ev, &why) == 1)
+				if (ev.off >= skip)
+					unread_reader++;
+		}
+	}
+	st->entries += entries + unread_reader;
 	st->overrun += c->overrun;
-	st->read += c->read + (entries_tp_valid(c) ? c->tp_count : 0);
+	st->read += c->read + (entries_tp_valid(c) ? c->tp_count : 0) - unread_reader;
 	st->committed += entries + c->overrun + c->read + (entries_tp_valid(c) ? c->tp_count : 0);
 	st->lost += PMT_LOAD(&c->lost, RELAXED);
 	st->pages_touched += c->pages_touched;

@@ -25,7 +25,11 @@
 # and "# pmt-needs-config: CONFIG_FOO" (skipped when the kernel's config says
 # "# CONFIG_FOO is not set"; an absent option counts as present, as options
 # that became unconditional vanish, e.g. X86_5LEVEL in 6.16); elsewhere it is
-# skipped (reported on stderr, no directory).
+# skipped (reported on stderr, no directory); likewise
+# "# pmt-needs-symbol: NAME" when the kernel's vmlinux lacks the symbol.
+# "# pmt-opt-in: 1" keeps a scenario out of the default list (it runs only
+# when named in --scenarios); "# pmt-key-files: GLOB..." adds those
+# repository files to the cell's key.
 #
 # Defaults: all four suites, all scenarios in vmcores/scenarios/.
 # --list      print the cells that would be produced, generate nothing.
@@ -51,7 +55,8 @@ while [ $# -gt 0 ]; do
 	esac
 done
 if [ -z "$SCENARIOS" ]; then
-	SCENARIOS=$(cd "$HERE/scenarios" && ls *.sh | sed 's/\.sh$//' | paste -sd, -)
+	# scenarios marked "# pmt-opt-in: 1" (the kernel-module ones) only when named
+	SCENARIOS=$(cd "$HERE/scenarios" && { grep -L '^# pmt-opt-in: *1' *.sh || true; } | sed 's/\.sh$//' | paste -sd, -)
 fi
 
 log() { echo "corpus: $*" >&2; }
@@ -88,6 +93,22 @@ write_manifest() { # dir release scenario
 	mv "$dir/manifest.tsv.tmp" "$dir/manifest.tsv"
 }
 
+# has_symbol release name: the kernel's vmlinux defines the symbol (nm; the
+# answer is remembered in $CACHE/corpus/<release>/.symbol.<name>, as cached
+# kernels never change)
+has_symbol() {
+	local memo=$CACHE/corpus/$1/.symbol.$2 ans
+	if [ ! -f "$memo" ]; then
+		[ -s "$CACHE/kernels/$1/vmlinux" ] || return 1
+		ans=0
+		nm "$CACHE/kernels/$1/vmlinux" 2>/dev/null |
+			awk -v s="$2" '$3 == s { f = 1 } END { exit !f }' && ans=1
+		mkdir -p "$CACHE/corpus/$1"
+		echo "$ans" >"$memo.tmp.$$" && mv "$memo.tmp.$$" "$memo"
+	fi
+	[ "$(cat "$memo")" = 1 ]
+}
+
 ensure_cell() { # release scenario -> prints dir (or nothing when skipped)
 	local rel=$1 scen=$2 script=$HERE/scenarios/$2.sh min opt key dir new t0
 	[ -f "$script" ] || die "unknown scenario $scen (no $script)"
@@ -102,7 +123,20 @@ ensure_cell() { # release scenario -> prints dir (or nothing when skipped)
 			return 0
 		fi
 	done
-	key=$( (echo "$rel" && cat "$script" && echo "$gen_hash") | sha256sum | cut -d' ' -f1)
+	for opt in $(sed -n 's/^# pmt-needs-symbol: *\([A-Za-z0-9_.]*\).*/\1/p' "$script"); do
+		if ! has_symbol "$rel" "$opt"; then
+			log "skip $rel/$scen: its vmlinux has no symbol $opt"
+			return 0
+		fi
+	done
+	# "# pmt-key-files: GLOB..." (repository-relative): sources that shape
+	# the cell besides the generator, e.g. a kernel module the guest loads
+	key_files=$(sed -n 's/^# pmt-key-files: *//p' "$script" | tr '\n' ' ')
+	key=$( (echo "$rel" && cat "$script" && echo "$gen_hash" &&
+		if [ -n "$key_files" ]; then
+			(cd "$HERE/.." && for g in $key_files; do ls -d $g 2>/dev/null; done | sort -u |
+				xargs -r sha256sum)
+		fi) | sha256sum | cut -d' ' -f1)
 	dir=$CACHE/corpus/$rel/$scen
 	if [ "$LIST" = 1 ]; then
 		echo "$dir"

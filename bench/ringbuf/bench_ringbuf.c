@@ -7,7 +7,11 @@
  *   mutex ring   a global pthread mutex around "stamp + length + memcpy" in
  *                one shared byte ring (the obvious lock-based design);
  *   memcpy       plain memcpy of the same payloads into a streaming buffer,
- *                and bulk memcpy bandwidth: the physical limit.
+ *                and bulk memcpy bandwidth: the physical limit;
+ *   lttng-ust    (when built with LTTng-UST and a session records the
+ *                pmt_bench:* events: bench/ringbuf/run.sh sets one up) the
+ *                same payload through an LTTng-UST tracepoint (16 and 64
+ *                bytes), into LTTng's per-CPU ring buffers.
  *
  * usage: bench_ringbuf [events-per-thread]   (default 4,000,000)
  * Numbers on a shared 2-CPU machine are noisy; run it more than once.
@@ -21,6 +25,9 @@
 #include <time.h>
 
 #include "pmtrace/ringbuf.h"
+#ifdef PMT_HAVE_LTTNG
+#include "lttng_tp.h"
+#endif
 
 static uint64_t nevents;
 
@@ -51,7 +58,7 @@ static void pin(int cpu)
 
 /* ---- the contenders ---- */
 
-enum kind { K_RB_WRITE, K_RB_RESERVE, K_MUTEX, K_MEMCPY };
+enum kind { K_RB_WRITE, K_RB_RESERVE, K_MUTEX, K_MEMCPY, K_LTTNG };
 
 struct mutex_ring {
 	pthread_mutex_t lock;
@@ -118,6 +125,14 @@ static void *run(void *arg)
 				pos = 0;
 			memcpy(j->sink + pos, pay, j->len);
 			pos += (j->len + 3) & ~3u;
+			break;
+		case K_LTTNG:
+#ifdef PMT_HAVE_LTTNG
+			if (j->len == 16)
+				lttng_ust_tracepoint(pmt_bench, ev16, pay);
+			else
+				lttng_ust_tracepoint(pmt_bench, ev64, pay);
+#endif
 			break;
 		}
 	}
@@ -263,6 +278,32 @@ int main(int argc, char **argv)
 			       2 * n1 / n2, m2 / m1);
 		}
 	}
+#ifdef PMT_HAVE_LTTNG
+	if (lttng_ust_tracepoint_enabled(pmt_bench, ev16) &&
+	    lttng_ust_tracepoint_enabled(pmt_bench, ev64)) {
+		static const uint32_t lsz[] = { 16, 64 };
+
+		for (unsigned s = 0; s < 2; s++) {
+			double m1, m2, w1, w2, r1, r2, rw1, rw2, x1, x2;
+			double n1 = measure(K_LTTNG, 1, lsz[s], PMT_CLOCK_TSC, &m1, &w1);
+			double n2 = measure(K_LTTNG, 2, lsz[s], PMT_CLOCK_TSC, &m2, &w2);
+			double p1 = measure(K_RB_WRITE, 1, lsz[s], PMT_CLOCK_TSC, &r1, &rw1);
+			double p2 = measure(K_RB_WRITE, 2, lsz[s], PMT_CLOCK_TSC, &r2, &rw2);
+			double q1 = measure(K_MUTEX, 1, lsz[s], PMT_CLOCK_TSC, &x1, &x2);
+
+			printf("%-16s %5u %9.1f %9.1f %9.1f %9.1f %7.2fx %7.2fx\n", "lttng-ust",
+			       lsz[s], n1, w1, n2, w2, 2 * n1 / n2, m2 / m1);
+			printf("ratio %3u B, CPU time: pmt_rb_write / lttng-ust = %.2f (1T) %.2f "
+			       "(2T); "
+			       "pmt_rb_write / mutex ring = %.2f (1T)\n",
+			       lsz[s], p1 / n1, p2 / n2, p1 / q1);
+		}
+	} else {
+		printf("lttng-ust: no session records pmt_bench:* (run bench/ringbuf/run.sh)\n");
+	}
+#else
+	printf("lttng-ust: not built (no liblttng-ust-dev)\n");
+#endif
 	for (unsigned s = 0; s < 4; s++)
 		consume_bench(sizes[s]);
 	bulk_memcpy();

@@ -19,8 +19,17 @@
 #ifndef PMTRACE_ERROR_H
 #define PMTRACE_ERROR_H
 
+#ifdef __KERNEL__
+#if __has_include(<linux/stdarg.h>)
+#include <linux/stdarg.h> /* 5.15+ */
+#else
+#include <stdarg.h>
+#endif
+#include <linux/types.h>
+#else
 #include <stdarg.h>
 #include <stdint.h>
+#endif
 
 enum pmt_err_code {
 	PMT_ERR_NOMEM = 1,   /* allocation failed */

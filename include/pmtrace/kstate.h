@@ -18,6 +18,17 @@
 #include <linux/types.h>
 #else
 #include <stdint.h>
+/*
+ * mmap of /sys/kernel/debug/pmtrace/per_cpu/cpuN/trace_pipe_raw (read-only,
+ * offset 0): the CPU's meta area (meta_page_size bytes) followed by its data
+ * pages (data page id i at meta_page_size + i * page_size). This ioctl on the
+ * same file swaps the reader page (the oldest full page comes out of the
+ * ring; with argument 1 also a partly filled tail page) and returns the new
+ * reader page id (also in the meta area's reader_id), -EAGAIN when there is
+ * nothing to hand over. _IO('P', 1).
+ */
+#define PMT_IOC_GET_READER 0x5001u
+
 #endif
 
 #define PMT_KSTATE_MAGIC   0x54415453544b4d50ull /* "PMTKSTAT" as LE u64 */
@@ -46,5 +57,16 @@ struct pmtrace_kstate {
 	struct pmtrace_kregion cur;
 	struct pmtrace_kregion prev;
 };
+
+/*
+ * mmap of /sys/kernel/debug/pmtrace/per_cpu/cpuN/trace_pipe_raw (read-only,
+ * offset 0): the CPU's meta area (meta_page_size bytes) followed by its data
+ * pages (data page id i at meta_page_size + i * page_size). This ioctl on the
+ * same file swaps the reader page (the oldest full page comes out of the
+ * ring; with argument 1 also a partly filled tail page) and returns the new
+ * reader page id (also in the meta area's reader_id), -EAGAIN when there is
+ * nothing to hand over. _IO('P', 1).
+ */
+#define PMT_IOC_GET_READER 0x5001u
 
 #endif

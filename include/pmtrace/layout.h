@@ -153,11 +153,11 @@
 #define PMT_REGION_F_ENTRIES   0x4u /* every event starts with struct pmt_entry (part 3) */
 
 /* pmt_region_hdr.clock_id: the unit of every time stamp in the region */
-#define PMT_CLOCK_MONO_NS  0u /* CLOCK_MONOTONIC nanoseconds */
-#define PMT_CLOCK_TSC	   1u /* x86 time-stamp counter cycles */
-#define PMT_CLOCK_LOCAL_NS 2u /* the kernel's local_clock() ns (ftrace "local"); restarts at boot \
-			       */
-#define PMT_CLOCK_MAX PMT_CLOCK_LOCAL_NS
+#define PMT_CLOCK_MONO_NS 0u /* CLOCK_MONOTONIC nanoseconds */
+#define PMT_CLOCK_TSC	  1u /* x86 time-stamp counter cycles */
+/* the kernel's trace_clock_local() ns (ftrace "local"); restarts at boot */
+#define PMT_CLOCK_LOCAL_NS 2u
+#define PMT_CLOCK_MAX	   PMT_CLOCK_LOCAL_NS
 
 struct pmt_region_hdr {
 	uint64_t magic;	      /* +0   ~PMT_REGION_MAGIC_NOT */

@@ -165,7 +165,7 @@ void pmt_rb_discard(struct pmt_rb *rb, struct pmt_rb_res *res);
 bool pmt_rb_write(struct pmt_rb *rb, const void *data, uint32_t len);
 bool pmt_rb_write_cpu(struct pmt_rb *rb, uint32_t cpu, const void *data, uint32_t len);
 
-#define PMT_RB_THIS_CPU UINT32_MAX
+#define PMT_RB_THIS_CPU 0xffffffffu
 
 /*
  * Write one pmtrace event (layout.h part 3): `hdr` gives type, flags,

@@ -75,6 +75,9 @@ struct pmt_load_opts {
 	 * are read lazily, so this may also happen while writing output */
 	void (*on_diag)(void *arg, const struct pmt_diag *d);
 	void *diag_arg;
+	/* raw persistent ranges (pmt_trace_load_range()): event formats from
+	 * tracefs format files under this directory (NULL: events print raw) */
+	const char *formats_dir;
 	/* progress 0..100, for long runs (may be NULL) */
 	void (*on_progress)(void *arg, const char *what, unsigned int pct);
 	void *progress_arg;
@@ -87,6 +90,19 @@ struct pmt_filter;
 
 struct pmt_err *pmt_trace_load(struct pmt_target *t, const struct pmt_load_opts *opts,
 			       struct pmt_trace **out);
+/*
+ * A raw image of a persistent ring buffer's reserved range (Linux 6.12+
+ * boot-mapped ftrace instances; lib/persistent.h): `t` reads the range at
+ * [phys, phys + size), and may hold types (DWARF, a profile) and a vmlinux's
+ * static data at link-time addresses (kaslr_offset 0): then the previous
+ * boot's addresses, clock and event formats are resolved. Without types the
+ * range is recognised by its own description and its events print raw.
+ * One buffer, named `name` (NULL: "range@PHYS"), holding the previous
+ * boot's data.
+ */
+struct pmt_err *pmt_trace_load_range(struct pmt_target *t, uint64_t phys, uint64_t size,
+				     const char *name, const struct pmt_load_opts *opts,
+				     struct pmt_trace **out);
 /* A trace of opts->region_files alone: no dump, no kernel, no debuginfo. */
 struct pmt_err *pmt_trace_load_files(const struct pmt_load_opts *opts, struct pmt_trace **out);
 void pmt_trace_free(struct pmt_trace *tr);

@@ -28,7 +28,7 @@ while read -r cell; do
 		failed=$((failed + 1))
 		continue
 	fi
-	rel=$(cat "$cell/truth/uname")
+	rel=$(cat "$cell/truth/uname" 2>/dev/null || cat "$cell/truth/boot2/uname")
 	while IFS=$'\t' read -r _ _ fmt file _ _ kaslr; do
 		dump=$cell/$file
 		if [ "$fmt" = kdump-zlib-flat ]; then

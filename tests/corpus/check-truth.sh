@@ -15,6 +15,10 @@
 #    its "entries-in-buffer" header says the same;
 #  - every event in a buffer's set_event has its events/<sys>/<event>/format;
 #  - the guest CPU offered la57 exactly in the la57 scenario;
+#  - warm-reboot cells (truth/boot1, truth/boot2): the checks above on boot
+#    2, the dumped kernel, and for persist boot 1's markers in `boot`, boot
+#    2 keeping all of them as the previous boot's, distinct KASLR offsets and
+#    the saved ranges;
 #  - scenario specifics: basic, la57 and subbuf keep all 10/5/15 marker rounds
 #    per CPU on that CPU with nothing overwritten; instances has buffers
 #    foo and bar with their clocks and sizes, start markers and no overrun;
@@ -54,7 +58,7 @@ check_buffer() { # buffer-dir live(0|1)
 	[ "$(ls -d "$b"/per_cpu/cpu* 2>/dev/null | wc -l)" = 2 ] ||
 		err "${b#$cell/}: expected per_cpu/cpu0 and cpu1"
 	for f in $(sed 's/:/\//' "$b/set_event"); do
-		[ -s "$cell/truth/events/$f/format" ] || err "no events/$f/format"
+		[ -s "${ev:-$t/events}/$f/format" ] || err "no events/$f/format"
 	done
 	[ "$live" = 1 ] && return
 	n=$(events_in "$b/trace")
@@ -76,6 +80,8 @@ check_markers() { # buffer-dir tag rounds
 while read -r cell; do
 	problems=0
 	t=$cell/truth
+	# warm-reboot cells: truth/boot1 and truth/boot2, the dumped kernel's
+	[ -d "$t/boot2" ] && t=$t/boot2
 	scen=${cell##*/}
 	rel=${cell%/*}
 	rel=${rel##*/}
@@ -140,6 +146,25 @@ while read -r cell; do
 			for c in "$t/$i"/per_cpu/cpu*; do
 				[ "$(stat_of "$c/stats" overrun)" = 0 ] || err "${c#$cell/}: overrun"
 			done
+		done
+		;;
+	persist)
+		# boot 1 traced into `boot`, every marker round on each CPU; boot 2
+		# kept all of it (the kernel's own view) and says it is the
+		# previous boot's; both ranges were saved
+		b1=$cell/truth/boot1
+		ev=$b1/events check_buffer "$b1/instances/boot" 0
+		check_markers "$b1/instances/boot" boot1 5
+		[ "$(events_in "$t/instances/boot/trace")" = "$(events_in "$b1/instances/boot/trace")" ] ||
+			err "persist: boot 2 shows $(events_in "$t/instances/boot/trace") of boot 1's $(events_in "$b1/instances/boot/trace") events"
+		grep -q '\[kernel\]' "$t/instances/boot/last_boot_info" ||
+			awk '/^text delta:/ && $3 != 0 { f = 1 } END { exit !f }' "$t/instances/boot/last_boot_info" ||
+			err "persist: boot 2's last_boot_info does not name a previous boot"
+		[ "$(cat "$cell/kaslr_offset")" != "$(cat "$cell/kaslr_offset.boot1")" ] ||
+			err "persist: both boots have the KASLR offset $(cat "$cell/kaslr_offset")"
+		for r in boot1 boot2; do
+			[ "$(stat -c %s "$cell/range.$r.raw" 2>/dev/null)" = $((0x400000)) ] ||
+				err "persist: range.$r.raw is not the 4 MiB range"
 		done
 		;;
 	overwrite)

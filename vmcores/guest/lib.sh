@@ -12,7 +12,8 @@
 #   global/ and instances/<name>/   one per ring buffer:
 #       trace, buffer_size_kb, buffer_total_size_kb, current_tracer,
 #       trace_clock, trace_options, tracing_on, set_event, set_ftrace_filter,
-#       buffer_subbuf_size_kb (6.8+), per_cpu/cpuN/{trace,stats,buffer_size_kb}
+#       buffer_subbuf_size_kb (6.8+), last_boot_info (boot-mapped instances,
+#       6.12+), per_cpu/cpuN/{trace,stats,buffer_size_kb}
 #   events/<sys>/<event>/format     every event enabled in any buffer, plus
 #                                   all of events/ftrace/ (function, print...)
 #   events/header_page, events/header_event, saved_cmdlines
@@ -84,7 +85,7 @@ truth_buffer() { # tracefs-buffer-dir out-dir
 	local src=$1 dst=$2 f c se
 	for f in trace buffer_size_kb buffer_total_size_kb buffer_subbuf_size_kb \
 		current_tracer trace_clock trace_options tracing_on set_event \
-		set_ftrace_filter; do
+		set_ftrace_filter last_boot_info; do
 		[ -e "$src/$f" ] && truth_cp "$src/$f" "$dst/$f"
 	done
 	for c in "$src"/per_cpu/cpu*; do
@@ -140,4 +141,74 @@ truth_send() {
 		printf '\nPMTRACE-TRUTH-END\n'
 	} >/dev/ttyS1 || return 1
 	echo "pmtrace-guest: sent $size bytes of ground truth"
+}
+
+# ---- pmtrace's own ring buffer (pmtrace.ko; scenarios pmring*) ----------
+# pmt_load ARGS...: mount debugfs, insmod /modules/pmtrace.ko with this boot's
+# id and ARGS; pmt_truth DIR: copy what the module prints (trace, stats,
+# per_cpu/cpuN/{trace,stats}, and previous/{trace,stats,region} when there is
+# a previous region) into $TRUTH_EXTRA/DIR; pmt_workload CPU ROUNDS TAG: like
+# workload, with the markers written to the module's marker file.
+PMT=/sys/kernel/debug/pmtrace
+
+pmt_load() {
+	grep -q ' /sys/kernel/debug ' /proc/mounts ||
+		mount -t debugfs debugfs /sys/kernel/debug || return 1
+	insmod /modules/pmtrace.ko boot_id="$(cat /proc/sys/kernel/random/boot_id)" "$@" || {
+		echo "pmtrace-guest: insmod pmtrace.ko $* failed"
+		dmesg | tail -n 20
+		return 1
+	}
+	[ -d $PMT ] || return 1
+}
+
+pmt_truth() { # out-dir (relative to the truth)
+	local d=$TRUTH_EXTRA/$1 c
+	mkdir -p "$d" || return 1
+	cat $PMT/trace >"$d/trace" || return 1
+	cat $PMT/stats >"$d/stats" || return 1
+	for c in $PMT/per_cpu/cpu*; do
+		mkdir -p "$d/per_cpu/${c##*/}"
+		cat "$c/trace" >"$d/per_cpu/${c##*/}/trace" || return 1
+		cat "$c/stats" >"$d/per_cpu/${c##*/}/stats" || return 1
+	done
+	if [ -d $PMT/previous ]; then
+		mkdir -p "$d/previous"
+		cat $PMT/previous/trace >"$d/previous/trace" || return 1
+		cat $PMT/previous/stats >"$d/previous/stats" || return 1
+		gzip -1 <$PMT/previous/region >"$d/previous/region.gz" || return 1
+	fi
+	dmesg | grep 'pmtrace' >"$d/dmesg"
+	return 0
+}
+
+pmt_workload() {
+	local cpu=$1 rounds=$2 tag=$3
+	taskset -c "$cpu" sh -c '
+		i=0
+		while [ $i -lt '"$rounds"' ]; do
+			echo "pmtrace '"$tag"' cpu'"$cpu"' round $i" >'"$PMT"'/marker
+			dd if=/dev/zero of=/tmp/wl.'"$cpu"' bs=4k count=16 2>/dev/null
+			cat /tmp/wl.'"$cpu"' | md5sum >/dev/null
+			ls /proc/self/ /sys/kernel >/dev/null
+			sleep 0.01
+			i=$((i + 1))
+		done
+		rm -f /tmp/wl.'"$cpu"'
+	'
+}
+
+pmt_workload_all() { # ROUNDS TAG
+	local cpu=0 n pids=
+	n=$(nproc)
+	while [ $cpu -lt "$n" ]; do
+		pmt_workload $cpu "$1" "$2" &
+		pids="$pids $!"
+		cpu=$((cpu + 1))
+	done
+	wait $pids
+}
+
+pmt_stat() { # file key
+	sed -n "s/^$2: *//p" "$1"
 }
