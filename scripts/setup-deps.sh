@@ -15,6 +15,8 @@ PKGS=(
 	# to build crash 9 from Debian's source package (vmcores/build-crash.sh)
 	g++ bison flex gawk texinfo binutils-dev zlib1g-dev libncurses-dev
 	liblzo2-dev libsnappy-dev libzstd-dev libmpfr-dev libgmp-dev
+	# LTTng-UST: the reference writer of bench/ringbuf (run.sh records a session)
+	liblttng-ust-dev lttng-tools
 )
 
 missing=()

@@ -8,7 +8,8 @@ Each CELL is a corpus cell directory; its scenario (truth/scenario) decides:
 
 pmring
   - the module's trace: the header's entries == its event lines == the sum of
-    the per-CPU traces; each CPU's stats `entries` == its event lines
+    the per-CPU traces; each CPU's stats `entries` == its event lines; cpu0
+    overwrote its oldest pages and entries-written == entries + overrun
   - the mmap reader (meta area + pages, reader-page ioctl) decoded events,
     every checksum right, no seq twice
   - trace_pipe_raw: the second long read took no page from the pool
@@ -180,6 +181,10 @@ def check_pmring(cell, tool, tmp):
     d = os.path.join(t, "pmtrace")
     what = os.path.relpath(cell, os.path.dirname(os.path.dirname(cell)))
     cpus = check_trace_dir(d, what)
+    e, w = header_entries(os.path.join(d, "trace"))
+    ovr = [int(stat(os.path.join(d, "per_cpu", c, "stats"), "overrun")) for c in cpus]
+    ok(ovr[0] > 0 and w == e + sum(ovr),
+       "%s: flight recorder: overrun %s, entries-written %s == entries %s + overrun" % (what, ovr, w, e))
     mm = read(os.path.join(d, "mmap")).decode().strip()
     m = re.match(r"mmap cpu0: swaps (\d+) pages (\d+) events (\d+) bad_csum (\d+) duplicates (\d+)", mm)
     ok(m and int(m.group(3)) > 0 and m.group(4) == "0" and m.group(5) == "0",

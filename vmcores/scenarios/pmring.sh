@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Scenario "pmring": pmtrace's own ring buffer (pmtrace.ko, page-allocator
-# memory) traces the workload: sched_switch, sched_wakeup, irq_handler_entry,
+# memory, 128 KiB per CPU: small enough that cpu0 overwrites its oldest
+# pages, so overrun > 0 there) traces the workload: sched_switch, sched_wakeup, irq_handler_entry,
 # irq_handler_exit and markers from every CPU. The kernel's ftrace records the
 # same four tracepoints into its global buffer at the same time (truth/global/,
 # a cross-check: both probes see the same tracepoint hits).
@@ -48,7 +49,7 @@ scenario_run() {
 	tr_events $TRACEFS sched/sched_switch sched/sched_wakeup irq/irq_handler_entry \
 		irq/irq_handler_exit || return 1
 	tr_set 1 tracing_on || return 1
-	pmt_load buffer_kb=512 || return 1
+	pmt_load buffer_kb=128 || return 1
 	mkdir -p $r || return 1
 	pmt_workload 0 20 mmap &
 	/bin/pmt_mmap_read 0 80 >$TRUTH_EXTRA/pmtrace/mmap || {
