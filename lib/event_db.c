@@ -28,6 +28,7 @@
 #include "event_db.h"
 #include "kallsyms.h"
 #include "print_fmt.h"
+#include "print_internal.h"
 #include "trace_internal.h"
 
 #define MAX_EVENTS 65536
@@ -121,6 +122,10 @@ static struct pmt_err *read_fields(struct pmt_trace *tr, uint64_t head, struct e
 		if (!err)
 			err = read_field_val(t, fa, &L->field_is_signed, &v);
 		f[n - 1].is_signed = v != 0;
+		f[n - 1].filter_type = -1;
+		if (!err && L->field_filter_type.ok &&
+		    !pmt_read_member(t, fa, &L->field_filter_type.m, &v))
+			f[n - 1].filter_type = (int)v;
 		/* `len` (6.0+): the element count of fixed arrays, printed as name[len] */
 		if (!err && L->field_len.ok) {
 			err = read_field_val(t, fa, &L->field_len, &v);
@@ -187,18 +192,42 @@ static char *format_text(const struct event_db *db, const struct event_fmt *e)
 	return buf;
 }
 
+/* The ftrace entries (kernel/trace/trace_entries.h), by their event names. */
+static const struct {
+	const char *name;
+	enum event_kind kind;
+} ftrace_kinds[] = {
+	{ "function", EV_FUNCTION },
+	{ "print", EV_PRINT },
+	{ "bputs", EV_BPUTS },
+	{ "bprint", EV_BPRINT },
+	{ "funcgraph_entry", EV_FUNCGRAPH_ENTRY },
+	{ "fgraph_retaddr_entry", EV_FGRAPH_RETADDR },
+	{ "funcgraph_exit", EV_FUNCGRAPH_EXIT },
+	{ "context_switch", EV_CONTEXT_SWITCH },
+	{ "wakeup", EV_WAKEUP },
+	{ "kernel_stack", EV_KERNEL_STACK },
+	{ "user_stack", EV_USER_STACK },
+	{ "raw_data", EV_RAW_DATA },
+	{ "hwlat", EV_HWLAT },
+	{ "osnoise", EV_OSNOISE },
+	{ "timerlat", EV_TIMERLAT },
+	{ "func_repeats", EV_FUNC_REPEATS },
+	{ "branch", EV_BRANCH },
+	{ "mmiotrace_rw", EV_MMIO_RW },
+	{ "mmiotrace_map", EV_MMIO_MAP },
+};
+
 static void classify(struct event_fmt *e)
 {
-	if (!strcmp(e->system, "ftrace")) {
-		if (!strcmp(e->name, "function"))
-			e->kind = EV_FUNCTION;
-		else if (!strcmp(e->name, "print"))
-			e->kind = EV_PRINT;
-		else if (!strcmp(e->name, "bputs"))
-			e->kind = EV_BPUTS;
-		else if (!strcmp(e->name, "bprint"))
-			e->kind = EV_BPRINT;
-	}
+	if (strcmp(e->system, "ftrace"))
+		return;
+	/* an ftrace entry is printed by C code in the kernel, never from its
+	 * print_fmt: one we do not know prints raw, with a warning */
+	e->kind = EV_FTRACE_UNKNOWN;
+	for (size_t i = 0; i < sizeof(ftrace_kinds) / sizeof(ftrace_kinds[0]); i++)
+		if (!strcmp(e->name, ftrace_kinds[i].name))
+			e->kind = ftrace_kinds[i].kind;
 }
 
 /* Syscall events keep their fields and names in struct syscall_metadata. */
@@ -248,7 +277,76 @@ static struct pmt_err *read_syscall(struct pmt_trace *tr, uint64_t call, uint64_
 	err = pmt_read_ulong(t, meta + L->sm_args.m.offset, &args);
 	for (int i = 0; !err && i < e->sc_nb_args; i++)
 		err = read_ptr_str(t, args + (uint64_t)i * t->word_size, &e->sc_args[i]);
-	return err;
+	if (err)
+		return err;
+	/* argument types, for the verbose option: optional */
+	if (L->sm_types.ok && !pmt_read_ulong(t, meta + L->sm_types.m.offset, &args) && args &&
+	    (e->sc_types = calloc((size_t)e->sc_nb_args, sizeof(char *)))) {
+		for (int i = 0; i < e->sc_nb_args; i++) {
+			struct pmt_err *terr =
+				read_ptr_str(t, args + (uint64_t)i * t->word_size, &e->sc_types[i]);
+
+			if (terr) {
+				pmt_err_free(terr);
+				break;
+			}
+		}
+	}
+	/* user-space data recorded with the arguments (7.x) */
+	if (e->kind == EV_SYSCALL_ENTER && L->sm_user_mask.ok && L->sm_user_arg_size.ok) {
+		err = read_field_val(t, meta, &L->sm_user_mask, &v);
+		if (err)
+			return err;
+		e->sc_has_user = true;
+		e->sc_user_mask = (unsigned int)(uint16_t)v;
+		err = read_field_val(t, meta, &L->sm_user_arg_size, &v);
+		if (err)
+			return err;
+		e->sc_user_arg_size = (int)(int8_t)v; /* s8 */
+		if (L->sm_user_arg_is_str.ok) {
+			err = read_field_val(t, meta, &L->sm_user_arg_is_str, &v);
+			if (err)
+				return err;
+			e->sc_user_arg_is_str = v != 0;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * sys_enter_openat's own printer (7.x) decodes the flags; its print_fmt says
+ * so ("flags: %s%s" with a __print_flags() table) and holds the table:
+ * { 0x1, "O_WRONLY" }, ... which we take as the kernel's flag values.
+ */
+static void parse_openat(struct event_fmt *e)
+{
+	const char *p;
+
+	if (e->kind != EV_SYSCALL_ENTER || !e->sc_has_user || !e->print_fmt ||
+	    strcmp(e->sc_name, "sys_openat") || !strstr(e->print_fmt, "flags: %s%s") ||
+	    !(p = strstr(e->print_fmt, "__print_flags(")))
+		return;
+	while ((p = strchr(p, '{'))) {
+		char *end, name[32];
+		unsigned long long mask;
+		struct event_flag *nf;
+		int n = 0;
+
+		mask = strtoull(p + 1, &end, 0);
+		if (end == p + 1 || sscanf(end, " , \"%31[A-Z_]\" }%n", name, &n) != 1 || !n)
+			break;
+		nf = realloc(e->sc_flags, (e->sc_nflags + 1) * sizeof(*nf));
+		if (!nf)
+			break;
+		e->sc_flags = nf;
+		nf[e->sc_nflags].mask = mask;
+		nf[e->sc_nflags].name = strdup(name);
+		if (!nf[e->sc_nflags].name)
+			break;
+		e->sc_nflags++;
+		p = end;
+	}
+	e->sc_openat = e->sc_nflags > 0;
 }
 
 static struct pmt_err *read_event(struct pmt_trace *tr, uint64_t call, struct event_fmt *e)
@@ -321,6 +419,7 @@ static struct pmt_err *read_event(struct pmt_trace *tr, uint64_t call, struct ev
 	err = read_fields(tr, fields_head, &e->fields, &e->nfields);
 	if (err)
 		return pmt_err_prefix(err, "%s:%s fields", e->system, e->name);
+	parse_openat(e);
 	return NULL;
 }
 
@@ -336,6 +435,12 @@ static void free_event(struct event_fmt *e)
 	for (int i = 0; e->sc_args && i < e->sc_nb_args; i++)
 		free(e->sc_args[i]);
 	free(e->sc_args);
+	for (int i = 0; e->sc_types && i < e->sc_nb_args; i++)
+		free(e->sc_types[i]);
+	free(e->sc_types);
+	for (size_t i = 0; i < e->sc_nflags; i++)
+		free(e->sc_flags[i].name);
+	free(e->sc_flags);
 	free(e->hash_fields);
 	free_fields(e->fields, e->nfields);
 }
@@ -357,6 +462,7 @@ void event_db_free(struct event_db *db)
 	}
 	if (db->tep)
 		tep_free(db->tep);
+	print_opts_free(db);
 	free(db);
 }
 

@@ -24,19 +24,37 @@ struct tep_event;
 struct enum_cache;
 
 enum event_kind {
-	EV_GENERIC = 0,	 /* printed from print_fmt by libtraceevent */
-	EV_FUNCTION,	 /* ftrace:function: "ip <-parent_ip" */
-	EV_PRINT,	 /* ftrace:print (trace_marker): "ip: buf" */
-	EV_BPUTS,	 /* ftrace:bputs: "ip: *str" */
-	EV_BPRINT,	 /* ftrace:bprint: "ip: vbin_printf(fmt, buf)" */
+	EV_GENERIC = 0,	  /* printed from print_fmt by libtraceevent */
+	EV_FUNCTION,	  /* ftrace:function: "ip <-parent_ip" */
+	EV_PRINT,	  /* ftrace:print (trace_marker): "ip: buf" */
+	EV_BPUTS,	  /* ftrace:bputs: "ip: *str" */
+	EV_BPRINT,	  /* ftrace:bprint: "ip: vbin_printf(fmt, buf)" */
 	EV_SYSCALL_ENTER, /* syscalls:sys_enter_*: "sys_x(arg: %lx, ...)" */
 	EV_SYSCALL_EXIT,  /* syscalls:sys_exit_*: "sys_x -> 0x%lx" */
+	/* the other entries of kernel/trace/trace_entries.h (ftrace:*) */
+	EV_FUNCGRAPH_ENTRY, /* funcgraph_entry */
+	EV_FGRAPH_RETADDR,  /* fgraph_retaddr_entry (7.x) */
+	EV_FUNCGRAPH_EXIT,  /* funcgraph_exit */
+	EV_CONTEXT_SWITCH,  /* context_switch (sched_switch tracer, wakeup tracers) */
+	EV_WAKEUP,	    /* wakeup */
+	EV_KERNEL_STACK,    /* kernel_stack: "<stack trace>" + " => sym" lines */
+	EV_USER_STACK,	    /* user_stack */
+	EV_RAW_DATA,	    /* raw_data (trace_marker_raw) */
+	EV_HWLAT,	    /* hwlat */
+	EV_OSNOISE,	    /* osnoise */
+	EV_TIMERLAT,	    /* timerlat */
+	EV_FUNC_REPEATS,    /* func_repeats */
+	EV_BRANCH,	    /* branch */
+	EV_MMIO_RW,	    /* mmiotrace_rw */
+	EV_MMIO_MAP,	    /* mmiotrace_map */
+	EV_FTRACE_UNKNOWN,  /* an ftrace entry this version of pmtrace does not know */
 };
 
 struct event_field {
 	char *name, *type;
 	uint32_t offset, size;
 	bool is_signed;
+	int filter_type; /* enum filter_type of the dump (fields option), -1 if unknown */
 };
 
 struct event_fmt {
@@ -48,12 +66,27 @@ struct event_fmt {
 	struct event_field *fields; /* in definition order, common fields excluded */
 	size_t nfields;
 	/* syscalls */
-	char *sc_name;	 /* "sys_openat" */
+	char *sc_name; /* "sys_openat" */
 	int sc_nb_args;
 	char **sc_args;	 /* argument names */
+	char **sc_types; /* argument types (the verbose option), NULL if unknown */
+	/* 7.x: arguments whose user-space data the event holds (bit i: args[i]),
+	 * the argument giving its length (-1: a string) and is-a-string */
+	bool sc_has_user; /* the kernel has user_mask (the new printer) */
+	unsigned int sc_user_mask;
+	int sc_user_arg_size;
+	bool sc_user_arg_is_str;
+	/* sys_enter_openat with its own printer (decoded flags): the flag
+	 * names and values, parsed from its print_fmt */
+	bool sc_openat;
+	size_t sc_nflags;
+	struct event_flag {
+		uint64_t mask;
+		char *name;
+	} * sc_flags;
 	struct tep_event *tep; /* NULL until event_db_tep() parsed it */
 	char *tep_text;	       /* format text for libtraceevent, until parsed */
-	char *code_func; /* the class's probe function: where its print code was compiled */
+	char *code_func;       /* the class's probe function: where its print code was compiled */
 	/* fields printed with plain %p: hashed before libtraceevent sees them */
 	const struct event_field **hash_fields;
 	size_t nhash;
@@ -75,6 +108,15 @@ struct event_db {
 	uint64_t ptr_key[2];
 	/* enumerators already asked for (name -> value, or absent) */
 	struct enum_cache *enums;
+	/* printing state kept with the formats (print_opts.c): the options of
+	 * each buffer, by index in pmt_trace.bufs, and the warnings given */
+	struct print_opts **opts;
+	size_t nopts;
+	struct print_warned *warned;
+	/* tgid_map, read on first use (record-tgid) */
+	bool tgid_loaded;
+	uint64_t tgid_map_addr; /* int tgid_map[tgid_max + 1] in the dump */
+	size_t tgid_max;
 };
 
 struct pmt_err *event_db_resolve_types(struct pmt_target *t);

@@ -129,8 +129,8 @@ static struct pmt_err *names_ensure(struct names_reader *r, size_t need)
  * Read the names stream in 64 KiB steps until `num` entries have been seen
  * (its total size is not recorded anywhere we can trust).
  */
-static struct pmt_err *read_names(struct pmt_target *t, uint64_t addr, uint32_t num,
-				  uint8_t **out, size_t *len_out)
+static struct pmt_err *read_names(struct pmt_target *t, uint64_t addr, uint32_t num, uint8_t **out,
+				  size_t *len_out)
 {
 	struct names_reader r = { .t = t, .addr = addr };
 	struct pmt_err *err = NULL;
@@ -300,9 +300,9 @@ struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *
 		break;
 	}
 	for (uint32_t i = 0; i < num; i++)
-		ks->syms[i].addr = relative ? ks_address(mode, raw[i], base, text,
-							 L->sym_ks_offsets.addr, i)
-					    : (uint64_t)raw[i];
+		ks->syms[i].addr =
+			relative ? ks_address(mode, raw[i], base, text, L->sym_ks_offsets.addr, i)
+				 : (uint64_t)raw[i];
 	qsort(ks->syms, ks->n, sizeof(*ks->syms), by_addr);
 	ks->lo = 0;
 	ks->hi = UINT64_MAX;
@@ -365,6 +365,36 @@ const char *kallsyms_lookup(const struct kallsyms *ks, uint64_t addr, uint64_t *
 	if (offset)
 		*offset = addr - ks->syms[lo].addr;
 	return ks->strtab + ks->syms[lo].name;
+}
+
+const char *kallsyms_lookup_size(const struct kallsyms *ks, uint64_t addr, uint64_t *offset,
+				 uint64_t *size)
+{
+	uint64_t off;
+	const char *name = kallsyms_lookup(ks, addr, &off);
+	uint64_t start = addr - off, end = ks ? ks->hi : 0;
+	size_t lo = 0, hi;
+
+	if (!name)
+		return NULL;
+	/* get_symbol_pos(): the size runs to the next symbol at a higher
+	 * address (the end of the image for the last one) */
+	hi = ks->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ks->syms[mid].addr <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < ks->n)
+		end = ks->syms[lo].addr;
+	if (offset)
+		*offset = off;
+	if (size)
+		*size = end > start ? end - start : 0;
+	return name;
 }
 
 void kallsyms_write(const struct kallsyms *ks, FILE *out)

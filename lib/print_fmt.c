@@ -296,7 +296,8 @@ static char *rewrite_arg(const char *a, size_t n, print_fmt_enum_fn lookup, void
 			while (*close && *close != ')' && *close != '(') {
 				if (strchr("|&<>~", *close))
 					has_op = true;
-				else if (!isxdigit((unsigned char)*close) && !isspace((unsigned char)*close) &&
+				else if (!isxdigit((unsigned char)*close) &&
+					 !isspace((unsigned char)*close) &&
 					 !strchr("xXuUlL", *close))
 					pure = false;
 				close++;
@@ -311,7 +312,8 @@ static char *rewrite_arg(const char *a, size_t n, print_fmt_enum_fn lookup, void
 				continue;
 			char *ns;
 
-			if (asprintf(&ns, "%.*s0x%" PRIx64 "%s", (int)(open - s), s, v, close + 1) < 0) {
+			if (asprintf(&ns, "%.*s0x%" PRIx64 "%s", (int)(open - s), s, v, close + 1) <
+			    0) {
 				free(s);
 				return NULL;
 			}
@@ -333,9 +335,8 @@ void print_fmt_result_free(struct print_fmt_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-struct pmt_err *print_fmt_rewrite(const char *pf, unsigned int word_size,
-				  print_fmt_enum_fn lookup, void *arg,
-				  struct print_fmt_result *out)
+struct pmt_err *print_fmt_rewrite(const char *pf, unsigned int word_size, print_fmt_enum_fn lookup,
+				  void *arg, struct print_fmt_result *out)
 {
 	size_t len = strlen(pf), lit_end, argi = 0, nargs;
 	size_t starts[MAX_ARGS], ends[MAX_ARGS];
@@ -376,8 +377,8 @@ struct pmt_err *print_fmt_rewrite(const char *pf, unsigned int word_size,
 		j = i + 1;
 		while (j < lit_end - 1 && strchr("-+ #0", pf[j]))
 			j++;
-		while (j < lit_end - 1 && (isdigit((unsigned char)pf[j]) || pf[j] == '*' ||
-					   pf[j] == '.')) {
+		while (j < lit_end - 1 &&
+		       (isdigit((unsigned char)pf[j]) || pf[j] == '*' || pf[j] == '.')) {
 			if (pf[j] == '*')
 				argi++;
 			j++;
@@ -391,8 +392,8 @@ struct pmt_err *print_fmt_rewrite(const char *pf, unsigned int word_size,
 			char *name = bare_field(rest + 1 + starts[argi], ends[argi] - starts[argi]);
 
 			if (name) {
-				char **nh = realloc(out->hash_fields,
-						    (out->nhash + 1) * sizeof(*nh));
+				char **nh =
+					realloc(out->hash_fields, (out->nhash + 1) * sizeof(*nh));
 
 				if (!nh) {
 					free(name);

@@ -30,7 +30,7 @@
 typedef int (*print_fmt_enum_fn)(void *arg, const char *name, int64_t *value);
 
 struct print_fmt_result {
-	char *fmt;	   /* the rewritten print_fmt (malloc'd) */
+	char *fmt;	    /* the rewritten print_fmt (malloc'd) */
 	char **hash_fields; /* names of fields printed with plain %p */
 	size_t nhash;
 };
