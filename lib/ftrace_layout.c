@@ -353,6 +353,8 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 	symbol(&r, &L->sym_sched_clock_register, "sched_clock_register", false);
 	symbol(&r, &L->sym_timerlat_lat_context, "timerlat_lat_context", false);
 	L->has_trace_osnoise = absorb(&r, pmt_enumerator(t, "TRACE_OSNOISE", &v));
+	if (!absorb(&r, pmt_enumerator(t, "__TRACE_LAST_TYPE", &L->trace_last_type)))
+		L->trace_last_type = -1;
 
 	member(&r, &L->sc_map_pid_to_cmdline, sc, "map_pid_to_cmdline", false);
 	member(&r, &L->sc_map_cmdline_to_pid, sc, "map_cmdline_to_pid", false);

@@ -142,6 +142,8 @@ struct ftrace_layout {
 	/* enum trace_type has TRACE_OSNOISE (5.14+): the release that also
 	 * added the migrate-disable column to the latency flags */
 	bool has_trace_osnoise;
+	/* __TRACE_LAST_TYPE: ids up to it are the kernel's own entries; -1 if unknown */
+	int64_t trace_last_type;
 	/* the kernel's irq entry text: function_graph marks calls into it */
 	struct fl_sym sym_irqentry_start, sym_irqentry_end;
 	/* only with CONFIG_GENERIC_SCHED_CLOCK (hwlat prints no nmi-total) */

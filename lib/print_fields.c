@@ -96,7 +96,11 @@ static void print_field(const struct pmt_trace *tr, const struct event_view *v,
 		 * iterator buffer, which the dump does not have */
 		uint64_t p = pmt_get_uint(tr->t, pos, tr->t->word_size);
 		char *text = NULL;
-		struct pmt_err *err = pmt_read_string(tr->t, p, 4096, &text);
+		/* strncpy_from_kernel_nofault() refuses user addresses (the
+		 * lower half of a 64-bit address space) */
+		bool kernel = tr->t->word_size != 8 || (p >> 63);
+		struct pmt_err *err = kernel ? pmt_read_string(tr->t, p, 4096, &text)
+					     : pmt_err_new(PMT_ERR_INVALID, "user address");
 
 		print_warn_once(tr, "fields %px",
 				"option fields: string pointers print the string's address, "
@@ -162,7 +166,27 @@ void print_event_fields(const struct pmt_trace *tr, const struct event_view *v, 
 {
 	const struct event_fmt *e = v->fmt;
 	bool newer = tr->L.sym_trace_adjust_address.ok;
+	int64_t last = tr->L.trace_last_type;
 
+	/* the kernel's own entries: their call is looked up in ftrace_events,
+	 * but only up to the first event of a higher id */
+	if (last >= 0 && v->type <= last && tr->events) {
+		const struct event_db *db = tr->events;
+		bool found = false;
+
+		for (size_t i = 0; i < db->n; i++) {
+			if (db->ev[i].id == v->type) {
+				found = true;
+				break;
+			}
+			if (db->ev[i].id > last)
+				break;
+		}
+		if (!found) {
+			trace_seq_printf(s, "UNKNOWN TYPE %d\n", v->type);
+			return;
+		}
+	}
 	trace_seq_printf(s, "%s:", e->name);
 	if (!e->nfields) {
 		trace_seq_puts(s, "No fields found\n");
