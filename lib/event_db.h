@@ -57,8 +57,16 @@ struct event_field {
 	int filter_type; /* enum filter_type of the dump (fields option), -1 if unknown */
 };
 
+enum event_fmt_state {
+	EVF_UNREAD = 0, /* only the id and the call address are known yet */
+	EVF_LOADED,	/* everything below is filled */
+	EVF_BAD,	/* could not be read (diagnosed): events of this id print raw */
+};
+
 struct event_fmt {
 	int id;
+	uint64_t call; /* struct trace_event_call */
+	enum event_fmt_state state;
 	char *system, *name;
 	char *print_fmt;
 	char *format_text; /* the tracefs format file */
@@ -92,8 +100,15 @@ struct event_fmt {
 	size_t nhash;
 };
 
+/*
+ * Formats are read lazily: loading walks the event list for ids only; an
+ * event's name, fields and print format are read from the dump when an event
+ * of its id is first printed (a trace uses a few dozen of ~1500). Writers that
+ * need every format (the tree, trace.dat) call event_db_load_all() first.
+ */
 struct event_db {
-	struct event_fmt *ev; /* in ftrace_events list order */
+	struct pmt_trace *tr; /* for reading details and reporting problems */
+	struct event_fmt *ev; /* in ftrace_events list order; see state */
 	size_t n;
 	struct event_fmt **by_id; /* index by id, NULL where unused */
 	size_t max_id;
@@ -125,7 +140,11 @@ void event_db_free(struct event_db *db);
 /* The event parsed by libtraceevent, parsing it on first use (NULL if it
  * does not parse). */
 struct tep_event *event_db_tep(struct event_db *db, struct event_fmt *e);
+/* The format of id, read on first use; NULL if unknown or unreadable.
+ * (const: reading a detail lazily does not change what the db describes) */
 const struct event_fmt *event_db_find(const struct event_db *db, int id);
+/* Read every format now (writers that list them all). */
+void event_db_load_all(struct event_db *db);
 /* Look up "sys:name" or "name"; NULL if none. */
 const struct event_fmt *event_db_lookup(const struct event_db *db, const char *spec);
 
