@@ -16,6 +16,7 @@
  * order is found by walking `prev` from the head — as f_next() does when
  * tracefs prints a format file.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -430,6 +431,7 @@ static void free_event(struct event_fmt *e)
 	free(e->print_fmt);
 	free(e->format_text);
 	free(e->tep_text);
+	free(e->tep_nohash_text);
 	free(e->sc_name);
 	free(e->code_func);
 	for (int i = 0; e->sc_args && i < e->sc_nb_args; i++)
@@ -462,6 +464,8 @@ void event_db_free(struct event_db *db)
 	}
 	if (db->tep)
 		tep_free(db->tep);
+	if (db->tep_nohash)
+		tep_free(db->tep_nohash);
 	print_opts_free(db);
 	free(db);
 }
@@ -560,6 +564,15 @@ static struct pmt_err *prepare_tep(struct pmt_trace *tr, struct event_db *db, st
 		return err;
 	copy.print_fmt = r.fmt;
 	*text = format_text(db, &copy);
+	if (tr->L.sym_trace_check_vprintf.ok) {
+		char *q = print_fmt_drop_first_s(r.fmt);
+
+		if (q) {
+			copy.print_fmt = q;
+			e->tep_nohash_text = format_text(db, &copy);
+			free(q);
+		}
+	}
 	if (r.nhash) {
 		e->hash_fields = calloc(r.nhash, sizeof(*e->hash_fields));
 		for (size_t i = 0; e->hash_fields && i < r.nhash; i++) {
@@ -735,6 +748,34 @@ struct tep_event *event_db_tep(struct event_db *db, struct event_fmt *e)
 	free(e->tep_text);
 	e->tep_text = NULL; /* tried once, whatever the outcome */
 	return e->tep;
+}
+
+struct tep_event *event_db_tep_nohash(struct event_db *db, struct event_fmt *e)
+{
+	struct pmt_target *t = db->tr->t;
+
+	if (!e->tep_nohash_text)
+		return e->tep_nohash ? e->tep_nohash : event_db_tep(db, e);
+	if (!db->tep_nohash) {
+		db->tep_nohash = tep_alloc();
+		if (!db->tep_nohash)
+			return event_db_tep(db, e);
+		tep_set_file_bigendian(db->tep_nohash,
+				       t->big_endian ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+		tep_set_local_bigendian(db->tep_nohash, __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+								? TEP_BIG_ENDIAN
+								: TEP_LITTLE_ENDIAN);
+		tep_set_long_size(db->tep_nohash, (int)t->word_size);
+		tep_set_page_size(db->tep_nohash, (int)t->page_size);
+		if (db->tr->ksyms)
+			tep_set_function_resolver(db->tep_nohash, resolve_function, db->tr->ksyms);
+	}
+	if (tep_parse_event(db->tep_nohash, e->tep_nohash_text, strlen(e->tep_nohash_text),
+			    e->system) == 0)
+		e->tep_nohash = tep_find_event(db->tep_nohash, e->id);
+	free(e->tep_nohash_text);
+	e->tep_nohash_text = NULL;
+	return e->tep_nohash ? e->tep_nohash : event_db_tep(db, e);
 }
 
 const struct event_fmt *event_db_find(const struct event_db *db, int id)

@@ -94,7 +94,11 @@ struct event_fmt {
 	} * sc_flags;
 	struct tep_event *tep; /* NULL until event_db_tep() parsed it */
 	char *tep_text;	       /* format text for libtraceevent, until parsed */
-	char *code_func;       /* the class's probe function: where its print code was compiled */
+	/* the same with the first %s emptied, for the kernels whose
+	 * trace_check_vprintf() drops it without hash-ptr (event_db_tep_nohash) */
+	struct tep_event *tep_nohash;
+	char *tep_nohash_text;
+	char *code_func; /* the class's probe function: where its print code was compiled */
 	/* fields printed with plain %p: hashed before libtraceevent sees them */
 	const struct event_field **hash_fields;
 	size_t nhash;
@@ -118,6 +122,7 @@ struct event_db {
 	int common_type_off, common_type_size;
 	int common_flags_off, common_pc_off, common_pid_off;
 	struct tep_handle *tep;
+	struct tep_handle *tep_nohash; /* the second set of formats, made on first use */
 	/* %p hashing: the dump's ptr_key; hash_ptrs false prints raw values */
 	bool hash_ptrs;
 	uint64_t ptr_key[2];
@@ -140,6 +145,13 @@ void event_db_free(struct event_db *db);
 /* The event parsed by libtraceevent, parsing it on first use (NULL if it
  * does not parse). */
 struct tep_event *event_db_tep(struct event_db *db, struct event_fmt *e);
+/*
+ * The event as a kernel with trace_check_vprintf() (5.13 to 6.x) prints it
+ * when the hash-ptr option is off: trace_event_format() then hands it the
+ * format in iter->fmt, the buffer it also copies each piece into, and the
+ * first "%s" (digits, '.' and '*' allowed in between) prints as nothing.
+ */
+struct tep_event *event_db_tep_nohash(struct event_db *db, struct event_fmt *e);
 /* The format of id, read on first use; NULL if unknown or unreadable.
  * (const: reading a detail lazily does not change what the db describes) */
 const struct event_fmt *event_db_find(const struct event_db *db, int id);

@@ -404,8 +404,18 @@ static void print_generic(const struct pmt_trace *tr, const struct event_view *v
 	const struct event_fmt *e = v->fmt;
 
 	trace_seq_printf(s, "%s: ", e->name);
+	const struct print_opts *o = v->opts;
+	/* without hash-ptr, kernels with trace_check_vprintf() lose the first
+	 * %s of every event (see event_db_tep_nohash()) */
+	bool nohash = o && tr->L.iter_known[TI_HASH_PTR] && !o->on[TI_HASH_PTR] &&
+		      tr->L.sym_trace_check_vprintf.ok;
+	struct tep_event *te = NULL;
+
 	/* the lazily parsed libtraceevent event is a cache inside the trace */
-	if (tr->events && event_db_tep(tr->events, (struct event_fmt *)e)) {
+	if (tr->events)
+		te = nohash ? event_db_tep_nohash(tr->events, (struct event_fmt *)e)
+			    : event_db_tep(tr->events, (struct event_fmt *)e);
+	if (te) {
 		struct tep_record rec = {
 			.ts = v->ts,
 			.cpu = v->cpu,
@@ -418,7 +428,7 @@ static void print_generic(const struct pmt_trace *tr, const struct event_view *v
 			copy = hash_pointers(tr, v);
 		if (copy)
 			rec.data = copy;
-		tep_print_event(tr->events->tep, s, &rec, "%s", TEP_PRINT_INFO);
+		tep_print_event(te->tep, s, &rec, "%s", TEP_PRINT_INFO);
 		free(copy);
 	} else {
 		print_warn_once(tr, e->name,

@@ -277,6 +277,7 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 		}
 	}
 	symbol(&r, &L->sym_trace_adjust_address, "trace_adjust_address", false);
+	symbol(&r, &L->sym_trace_check_vprintf, "trace_check_vprintf", false);
 	member(&r, &L->tp_name, "struct tracepoint", "name", false);
 	L->flag_tracepoint = -1;
 	if (absorb(&r, pmt_enumerator(t, "TRACE_EVENT_FL_TRACEPOINT", &v)))
@@ -352,6 +353,14 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 	symbol(&r, &L->sym_sched_clock_register, "sched_clock_register", false);
 	symbol(&r, &L->sym_timerlat_lat_context, "timerlat_lat_context", false);
 	L->has_trace_osnoise = absorb(&r, pmt_enumerator(t, "TRACE_OSNOISE", &v));
+	{
+		static const char *const mmio[] = { "MMIO_READ", "MMIO_WRITE", "MMIO_PROBE",
+						    "MMIO_UNPROBE", "MMIO_UNKNOWN_OP" };
+
+		for (int i = 0; i < 5; i++)
+			if (!absorb(&r, pmt_enumerator(t, mmio[i], &L->mmio_op[i])))
+				L->mmio_op[i] = i + 1;
+	}
 	if (!absorb(&r, pmt_enumerator(t, "__TRACE_LAST_TYPE", &L->trace_last_type)))
 		L->trace_last_type = -1;
 

@@ -107,6 +107,8 @@ struct ftrace_layout {
 	int64_t filter_static_string, filter_dyn_string, filter_rdyn_string, filter_ptr_string,
 		filter_trace_fn, filter_comm, filter_cpu, filter_other;
 	struct fl_sym sym_trace_adjust_address;
+	/* trace_check_vprintf() (5.13 to 6.x): see event_db_tep_nohash() */
+	struct fl_sym sym_trace_check_vprintf;
 	struct fl_field tp_name;
 	int64_t flag_tracepoint; /* TRACE_EVENT_FL_TRACEPOINT, -1 if unknown */
 
@@ -142,6 +144,9 @@ struct ftrace_layout {
 	/* enum trace_type has TRACE_OSNOISE (5.14+): the release that also
 	 * added the migrate-disable column to the latency flags */
 	bool has_trace_osnoise;
+	/* enum mm_io_opcode: MMIO_READ, _WRITE, _PROBE, _UNPROBE, _UNKNOWN_OP
+	 * (the kernel's values 1..5 where the dump does not say) */
+	int64_t mmio_op[5];
 	/* __TRACE_LAST_TYPE: ids up to it are the kernel's own entries; -1 if unknown */
 	int64_t trace_last_type;
 	/* the kernel's irq entry text: function_graph marks calls into it */
@@ -164,8 +169,8 @@ struct ftrace_layout {
 
 	/* symbols (run-time addresses) */
 	struct fl_sym sym_global_trace, sym_ftrace_trace_arrays, sym_ftrace_events,
-		sym_ftrace_common_fields, sym_savedcmd, sym_num_online_cpus, sym_text, sym_stext, sym_end,
-		sym_ptr_key, sym_no_hash_pointers, sym_trace_clocks, sym_nr_cpu_ids;
+		sym_ftrace_common_fields, sym_savedcmd, sym_num_online_cpus, sym_text, sym_stext,
+		sym_end, sym_ptr_key, sym_no_hash_pointers, sym_trace_clocks, sym_nr_cpu_ids;
 	struct fl_sym sym_ks_num_syms, sym_ks_names, sym_ks_token_table, sym_ks_token_index,
 		sym_ks_offsets, sym_ks_relative_base, sym_ks_addresses, sym_ks_markers;
 };

@@ -175,10 +175,9 @@ static void preempt_model(const struct pmt_trace *tr, char *out, size_t n)
 	} else if (full) {
 		snprintf(out, n, "preempt");
 	} else {
-		print_warn_once(tr, "preempt model",
-				"the preemption model (none or voluntary) is not recorded in the "
-				"dump: the latency header says desktop");
-		snprintf(out, n, "desktop");
+		/* none ("server") or voluntary ("desktop") is only in the
+		 * kernel's build config: the kernel's own fallback word */
+		snprintf(out, n, "unknown");
 	}
 	free(version);
 	free(mode_name);

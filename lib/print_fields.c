@@ -102,10 +102,14 @@ static void print_field(const struct pmt_trace *tr, const struct event_view *v,
 		struct pmt_err *err = kernel ? pmt_read_string(tr->t, p, 4096, &text)
 					     : pmt_err_new(PMT_ERR_INVALID, "user address");
 
-		print_warn_once(tr, "fields %px",
+		if (err && newer)
+			print_warn_once(
+				tr, "fields %px",
 				"option fields: string pointers print the string's address, "
 				"not the kernel's buffer address");
 		if (err) {
+			/* before 7.x the kernel itself printed the pointer here; 7.x
+			 * the field's address in its iterator buffer, which is gone */
 			pmt_err_free(err);
 			trace_seq_printf(s, "(0x%016" PRIx64 ")", p);
 		} else {

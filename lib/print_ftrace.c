@@ -264,17 +264,10 @@ void print_msg_only(const struct pmt_trace *tr, const struct event_view *v, stru
 	}
 }
 
-static const char *mmio_names[] = { "MMIO_READ", "MMIO_WRITE", "MMIO_PROBE", "MMIO_UNPROBE",
-				    "MMIO_UNKNOWN_OP" };
-
-/* enum mm_io_opcode from the dump, the kernel's values if absent */
+/* enum mm_io_opcode, from the dump (ftrace_layout.mmio_op) */
 static bool mmio_op(const struct pmt_trace *tr, uint64_t op, int which)
 {
-	int64_t val = which + 1;
-
-	if (pmt_enumerator(tr->t, mmio_names[which], &val) == NULL)
-		return op == (uint64_t)val;
-	return op == (uint64_t)(which + 1);
+	return op == (uint64_t)tr->L.mmio_op[which];
 }
 
 /* mmio_print_rw() / mmio_print_map(): the mmiotrace tracer's lines */

@@ -47,7 +47,7 @@ KNOWN_DIFFERENCES = [
     },
     {
         "name": "latency-preempt-model",
-        "kernel": r"^# latency: .*\(M:(server|desktop) ",
+        "kernel": r"^# latency: .*\(M:(server|desktop|NONE|VOLUNTARY) ",
         "pmtrace": r"^# latency: .*\(M:unknown ",
         "reason": "kernels without PREEMPT_DYNAMIC record the preemption model (none or "
                   "voluntary) nowhere in memory: pmtrace prints 'unknown'",
