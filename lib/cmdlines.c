@@ -17,13 +17,13 @@
 
 #include "cmdlines.h"
 
-#define NO_CMDLINE_MAP	UINT32_MAX
-#define MAX_CMDLINE_NUM (1u << 20)
+#define NO_CMDLINE_MAP	 UINT32_MAX
+#define MAX_CMDLINE_NUM	 (1u << 20)
 
 struct cmdlines {
-	uint32_t pid_max; /* PID_MAX_DEFAULT: map_pid_to_cmdline has pid_max + 1 entries */
+	uint32_t pid_max;  /* PID_MAX_DEFAULT: map_pid_to_cmdline has pid_max + 1 entries */
 	uint32_t *pid_to_slot;
-	uint32_t num; /* cmdline_num */
+	uint32_t num;	   /* cmdline_num */
 	uint32_t *slot_to_pid;
 	uint32_t comm_len; /* TASK_COMM_LEN */
 	char *comms;	   /* num * comm_len, each NUL-terminated by us */
@@ -64,9 +64,8 @@ struct pmt_err *cmdlines_load(struct pmt_target *t, const struct ftrace_layout *
 	if (!c)
 		return &pmt_err_nomem;
 	c->pid_max = (uint32_t)L->sc_map_pid_to_cmdline.m.array_len - 1;
-	c->comm_len = L->task_comm.ok && L->task_comm.m.array_len
-			      ? (uint32_t)L->task_comm.m.array_len
-			      : 16;
+	c->comm_len = L->task_comm.ok && L->task_comm.m.array_len ? (uint32_t)L->task_comm.m.array_len
+								  : 16;
 	err = pmt_read_uint(t, sc + L->sc_cmdline_num.m.offset, (size_t)L->sc_cmdline_num.m.size,
 			    &v);
 	if (err)

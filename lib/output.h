@@ -19,4 +19,5 @@ struct pmt_err *output_check_instance(struct pmt_trace *tr, const struct pmt_fil
 /* Write s as a JSON string literal (with quotes). */
 void output_json_string(FILE *out, const char *s, size_t len);
 
+
 #endif

@@ -91,7 +91,7 @@ struct pmt_trace {
 	struct kallsyms *ksyms;
 	struct cmdlines *cmds;
 	struct kmodules modules; /* the loaded modules */
-	int nr_online;		 /* #P in the header */
+	int nr_online; /* #P in the header */
 	struct pmt_diag *diags;
 	size_t ndiags, diags_cap;
 	bool partial;
