@@ -406,6 +406,15 @@ static void __attribute__((constructor)) pmtrace_crash_init(void)
 {
 	struct pmt_err *err;
 
+	/* This defs.h is PMTRACE_CRASH_BUILT's: later crashes keep what it
+	 * describes (they add to the end of their tables); an older one may
+	 * lack it, and misreading crash's own state could bring crash down. */
+	if (strverscmp(build_version, PMTRACE_CRASH_BUILT) < 0) {
+		fprintf(fp,
+			"pmtrace.so: built for crash %s or later, this is crash %s: not loaded\n",
+			PMTRACE_CRASH_BUILT, build_version);
+		return; /* not registered: crash unloads us */
+	}
 	err = crash_target_new(&session.target);
 	if (err) {
 		fprintf(fp, "pmtrace.so: %s\n", err->msg);

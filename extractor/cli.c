@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "btf_types.h"
 #include "cli.h"
 #include "dump.h"
 #include "dwarf_types.h"
@@ -23,6 +24,10 @@ enum {
 	OPT_NO_CACHE,
 	OPT_TAIL,
 	OPT_LAST,
+	OPT_FIND,
+	OPT_BOOT,
+	OPT_REGION,
+	OPT_TYPES,
 };
 
 static const struct option long_opts[] = {
@@ -36,7 +41,11 @@ static const struct option long_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "tail", required_argument, NULL, OPT_TAIL },
 	{ "last", required_argument, NULL, OPT_LAST },
+	{ "find", required_argument, NULL, OPT_FIND },
+	{ "boot", required_argument, NULL, OPT_BOOT },
+	{ "region", required_argument, NULL, OPT_REGION },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
+	{ "types", required_argument, NULL, OPT_TYPES },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -61,10 +70,9 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 	c->filter.events = NULL;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:qvh", long_opts, NULL)) != -1) {
-		bool common = opt >= OPT_VMLINUX && opt <= OPT_LAST && opt != OPT_JSON &&
-			      opt != OPT_TAIL && opt != OPT_LAST && opt != OPT_CPU &&
-			      opt != OPT_INSTANCE && opt != OPT_EVENT && opt != OPT_SINCE &&
-			      opt != OPT_UNTIL;
+		/* options every command takes; the others are in its `extra` */
+		bool common = opt == OPT_VMLINUX || opt == OPT_PROFILE || opt == OPT_NO_CACHE ||
+			      opt == OPT_TYPES;
 		char letter = opt == OPT_JSON	    ? 'j'
 			      : opt == OPT_CPU	    ? 'c'
 			      : opt == OPT_INSTANCE ? 'i'
@@ -73,6 +81,9 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 			      : opt == OPT_UNTIL    ? 'u'
 			      : opt == OPT_TAIL	    ? 't'
 			      : opt == OPT_LAST	    ? 'l'
+			      : opt == OPT_FIND	    ? 'F'
+			      : opt == OPT_BOOT	    ? 'B'
+			      : opt == OPT_REGION   ? 'R'
 			      : opt == 'o'	    ? 'o'
 						    : 0;
 
@@ -90,6 +101,14 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 			break;
 		case OPT_NO_CACHE:
 			c->sopts.no_cache = true;
+			break;
+		case OPT_TYPES:
+			if (!session_parse_types(optarg, &c->sopts.types)) {
+				fprintf(stderr, "pmtrace: --types %s: one of btf, dwarf, profile, "
+						"auto\n%s",
+					optarg, usage);
+				return -1;
+			}
 			break;
 		case OPT_CPU:
 			err = pmt_filter_parse_cpus(&c->filter, optarg);
@@ -141,6 +160,39 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 				return cli_fail(err, "--last"), -1;
 			c->filter.have_last = true;
 			break;
+		case OPT_FIND:
+			if (!strcmp(optarg, "symbol"))
+				c->find = PMT_LOAD_REGIONS_SYMBOL;
+			else if (!strcmp(optarg, "scan"))
+				c->find = PMT_LOAD_REGIONS_SCAN;
+			else if (!strcmp(optarg, "both"))
+				c->find = PMT_LOAD_REGIONS_SYMBOL | PMT_LOAD_REGIONS_SCAN;
+			else if (!strcmp(optarg, "auto"))
+				c->find = PMT_LOAD_REGIONS_AUTO;
+			else {
+				fprintf(stderr, "pmtrace: --find symbol|scan|both|auto, not '%s'\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case OPT_BOOT:
+			if (!strcmp(optarg, "current"))
+				c->filter.boot = PMT_BOOT_CURRENT;
+			else if (!strcmp(optarg, "previous"))
+				c->filter.boot = PMT_BOOT_PREVIOUS;
+			else {
+				fprintf(stderr, "pmtrace: --boot current|previous, not '%s'\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case OPT_REGION:
+			if (c->nregion_files == 16) {
+				fprintf(stderr, "pmtrace: at most 16 --region files\n");
+				return -1;
+			}
+			c->region_files[c->nregion_files++] = optarg;
+			break;
 		case 'o':
 			c->output = optarg;
 			break;
@@ -180,11 +232,15 @@ static void on_progress(void *arg, const char *what, unsigned int pct)
 
 struct pmt_err *cli_load_err(struct cli *c, struct session **sess, struct pmt_trace **out)
 {
-	struct pmt_load_opts lo = { .on_diag = on_diag, .diag_arg = c };
+	struct pmt_load_opts lo = {
+		.on_diag = on_diag, .diag_arg = c, .flags = c->find, .region_files = c->region_files
+	};
 	struct pmt_err *err;
 
 	*out = NULL;
 	*sess = NULL;
+	/* no debuginfo is fine when only a scan is asked for */
+	c->sopts.allow_no_types = (c->find & PMT_LOAD_REGIONS_SCAN) != 0;
 	if (isatty(STDERR_FILENO) && !c->quiet && !c->batch)
 		lo.on_progress = on_progress;
 	err = session_open(c->vmcore, &c->sopts, sess);
@@ -251,6 +307,21 @@ int cli_status(struct pmt_trace *tr, const struct pmt_filter *filter)
 	}
 }
 
+/* Module BTF the dump holds but that could not be used (read when an event
+ * format first needs it, so possibly while printing). */
+static void print_btf_notes(const struct cli *c, struct session *s)
+{
+	const char *notes = s->btf ? btf_types_notes(s->btf) : "";
+
+	for (const char *p = notes; !c->quiet && *p;) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+		fprintf(stderr, "pmtrace: warning: %.*s\n", len, p);
+		p += len + (nl ? 1 : 0);
+	}
+}
+
 static const char *status_word(int status)
 {
 	return status == EXIT_COMPLETE ? "complete" : status == EXIT_PARTIAL ? "partial" : "failed";
@@ -283,6 +354,7 @@ static int run_one_tagged(struct cli *c, const char *path, unsigned int flags,
 		return EXIT_FAILED;
 	}
 	err = emit(c, sess, tr);
+	print_btf_notes(c, sess);
 	if (err) {
 		fprintf(stderr, "pmtrace: %s: %s\n", path, err->msg);
 		pmt_err_free(err);
@@ -318,6 +390,13 @@ int cli_run(int argc, char **argv, const char *extra, const char *usage, unsigne
 	if (flags & CLI_QUIET)
 		c.quiet = true;
 	c.out = stdout;
+	/* pmtrace regions are looked for when asked about, or by info */
+	if (!c.find && ((flags & CLI_REGIONS) ||
+			(c.filter.instance && (!strncmp(c.filter.instance, "pmtrace", 7) ||
+					       !strcmp(c.filter.instance, "all")))))
+		c.find = PMT_LOAD_REGIONS_AUTO;
+	if (c.nregion_files && !c.filter.instance)
+		c.filter.instance = "pmtrace";
 	if (argc - i > 1 && (flags & CLI_BATCH)) {
 		int worst = EXIT_COMPLETE;
 
@@ -335,17 +414,32 @@ int cli_run(int argc, char **argv, const char *extra, const char *usage, unsigne
 		}
 		return worst;
 	}
-	if (argc - i != 1 || ((flags & CLI_NEEDS_OUTPUT) && !c.output)) {
+	if (argc - i > 1 || (argc - i == 0 && !c.nregion_files) ||
+	    ((flags & CLI_NEEDS_OUTPUT) && !c.output)) {
 		fputs(usage, stderr);
 		return EXIT_FAILED;
 	}
-	c.vmcore = argv[i];
-	tr = cli_load(&c, &sess);
-	if (!tr)
-		return EXIT_FAILED;
+	if (argc - i == 0) {
+		/* region images only: no dump, no kernel (the pstore-style use) */
+		struct pmt_load_opts lo = { .on_diag = on_diag,
+					    .diag_arg = &c,
+					    .region_files = c.region_files };
+
+		if (!c.filter.instance)
+			c.filter.instance = "pmtrace";
+		err = pmt_trace_load_files(&lo, &tr);
+		if (err)
+			return cli_fail(err, NULL);
+	} else {
+		c.vmcore = argv[i];
+		tr = cli_load(&c, &sess);
+		if (!tr)
+			return EXIT_FAILED;
+	}
 	err = emit(&c, sess, tr);
 	if (!err && fflush(stdout))
 		err = pmt_err_new(PMT_ERR_IO, "writing to stdout failed");
+	print_btf_notes(&c, sess);
 	status = err ? cli_fail(err, argv[0])
 		     : cli_status(tr, (flags & CLI_WHOLE_DUMP) ? NULL : &c.filter);
 	pmt_trace_free(tr);

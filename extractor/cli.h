@@ -27,6 +27,11 @@ struct cli {
 	bool batch;	    /* several dumps in one call (JSON only) */
 	bool json;
 	bool quiet;
+	/* pmtrace regions: how to find them (PMT_LOAD_REGIONS_*; 0 = the
+	 * command's default) and raw region images given with --region */
+	unsigned int find;
+	const char *region_files[17];
+	int nregion_files;
 };
 
 struct command {
@@ -48,6 +53,7 @@ enum cli_run_flags {
 	CLI_QUIET = 1 << 1,	   /* the command lists problems itself: none on stderr */
 	CLI_WHOLE_DUMP = 1 << 2,   /* the status is about the whole dump, not the filter */
 	CLI_BATCH = 1 << 3,	   /* several VMCOREs with --json */
+	CLI_REGIONS = 1 << 4,	   /* look for pmtrace regions even when not asked (info) */
 };
 
 /*

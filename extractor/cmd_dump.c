@@ -3,7 +3,8 @@
 #include "cli.h"
 
 static const char usage[] =
-	"usage: pmtrace dump [--vmlinux FILE | --profile FILE] -o DIR VMCORE\n"
+	"usage: pmtrace dump [--vmlinux FILE | --profile FILE] [--types btf|dwarf|profile|auto]\n"
+	"                    -o DIR VMCORE\n"
 	"  Write per_cpu/cpuN/trace_pipe_raw (unread data only), events/*/*/format,\n"
 	"  saved_cmdlines, kallsyms and the trace text, per instance, under DIR.\n";
 

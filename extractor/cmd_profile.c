@@ -7,6 +7,11 @@
  * With a VMCORE of the same kernel, the profile also holds what printing its
  * events needs (enum values named in print formats): those questions are only
  * known once the dump's event list has been read.
+ *
+ * `pmtrace profile -o FILE VMCORE` (no vmlinux): the answers come from the
+ * dump's own BTF and kallsyms (docs/btf.md), so a profile cache can be built
+ * from dumps alone. --types dwarf without --vmlinux looks for the vmlinux as
+ * `show` does.
  */
 #include <stdio.h>
 
@@ -15,7 +20,10 @@
 #include "profile.h"
 #include "vmlinux.h"
 
-static const char usage[] = "usage: pmtrace profile --vmlinux FILE -o FILE [VMCORE]\n";
+static const char usage[] =
+	"usage: pmtrace profile --vmlinux FILE -o FILE [VMCORE]\n"
+	"       pmtrace profile [--types btf|dwarf] -o FILE VMCORE\n"
+	"  Without --vmlinux, the types come from the BTF in the dump.\n";
 
 static int profile_from_dump(struct cli *c)
 {
@@ -50,12 +58,16 @@ int cmd_profile(int argc, char **argv)
 
 	if (i < 0)
 		return EXIT_FAILED;
-	if (argc - i > 1 || !c.output || !c.sopts.vmlinux || c.sopts.profile) {
+	if (argc - i > 1 || !c.output || c.sopts.profile ||
+	    (!c.sopts.vmlinux && argc - i == 0) || c.sopts.types == SESSION_TYPES_PROFILE ||
+	    (c.sopts.vmlinux && c.sopts.types == SESSION_TYPES_BTF)) {
 		fputs(usage, stderr);
 		return EXIT_FAILED;
 	}
 	if (argc - i == 1) {
 		c.vmcore = argv[i];
+		if (c.sopts.types == SESSION_TYPES_AUTO)
+			c.sopts.types = c.sopts.vmlinux ? SESSION_TYPES_DWARF : SESSION_TYPES_BTF;
 		return profile_from_dump(&c);
 	}
 	err = vmlinux_open(c.sopts.vmlinux, &vm);

@@ -6,9 +6,12 @@
 
 static const char usage[] =
 	"usage: pmtrace show [options] VMCORE\n"
+	"       pmtrace show --region FILE [options] [VMCORE]\n"
 	"       pmtrace show --json [options] VMCORE...   (a batch: one tagged stream)\n"
 	"  Print the trace as tracefs `trace` prints it, merged by time stamp.\n"
 	"  --vmlinux FILE | --profile FILE   types for the dumped kernel\n"
+	"  --types btf|dwarf|profile|auto   force where types come from (btf: the\n"
+	"                    dump's own BTF and kallsyms, no file needed)\n"
 	"  --cpu LIST        only these CPUs (e.g. 0,2-3); one CPU = per_cpu/cpuN/trace\n"
 	"  --instance NAME   an instance instead of the global buffer ('all' for every one)\n"
 	"  --event SYS:NAME  only this event (repeatable; SYS:* for a whole system)\n"
@@ -16,6 +19,11 @@ static const char usage[] =
 	"  --tail N          only the last N events of each CPU\n"
 	"  --last DURATION   only events within DURATION of the newest (e.g. 500ms, 2s)\n"
 	"  --json            one JSON object per event (docs/json.md)\n"
+	"  --instance pmtrace   pmtrace's own buffers (regions) instead of ftrace's\n"
+	"  --boot current|previous   which boot's data (regions recovered after a reboot)\n"
+	"  --find symbol|scan|both|auto   how to find pmtrace regions (auto: pmtrace.ko's\n"
+	"                    symbol, else a scan of physical memory; scan needs no debuginfo)\n"
+	"  --region FILE     read a raw region image (VMCORE is then optional)\n"
 	"  -q                no warnings on stderr\n";
 
 static struct pmt_err *emit(struct cli *c, struct session *s, struct pmt_trace *tr)
@@ -32,5 +40,5 @@ static struct pmt_err *emit(struct cli *c, struct session *s, struct pmt_trace *
 
 int cmd_show(int argc, char **argv)
 {
-	return cli_run(argc, argv, "jcieustl", usage, CLI_BATCH, emit);
+	return cli_run(argc, argv, "jcieustlFBR", usage, CLI_BATCH, emit);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "btf_dump.h"
 #include "dump_target.h"
 #include "dwarf_types.h"
 #include "profile.h"
@@ -69,6 +70,7 @@ static struct pmt_err *types_from_profile(struct session *s, const char *path,
 		return err;
 	}
 	snprintf(s->types_source, sizeof(s->types_source), "profile %s", path);
+	s->types_kind = "profile";
 	return NULL;
 }
 
@@ -78,7 +80,7 @@ static struct pmt_err *types_from_profile(struct session *s, const char *path,
  */
 static struct pmt_err *types_from_vmlinux(struct session *s, const char *path,
 					  const struct session_opts *o, const char *cache,
-					  struct pmt_target **types)
+					  bool use_cached, struct pmt_target **types)
 {
 	struct pmt_target *dwarf = NULL, *rec = NULL, *prof = NULL;
 	struct vmlinux *vm;
@@ -94,17 +96,18 @@ static struct pmt_err *types_from_vmlinux(struct session *s, const char *path,
 		struct pmt_err *perr = pmt_profile_cache_path(cache, vmlinux_build_id(vm), &cached);
 
 		pmt_err_free(perr);
-		if (cached && readable(cached)) {
+		if (cached && readable(cached) && use_cached) {
 			err = types_from_profile(s, cached, &prof);
 			/* a profile cached by an older pmtrace may lack questions we
 			 * ask now: then it is stale and rebuilt from the vmlinux */
 			if (!err) {
 				err = pmt_trace_resolve_types(prof);
 				if (!err && pmt_profile_misses(prof))
-					err = pmt_err_new(PMT_ERR_ABSENT,
-							  "cached profile %s is stale (%zu questions "
-							  "missing)",
-							  cached, pmt_profile_misses(prof));
+					err = pmt_err_new(
+						PMT_ERR_ABSENT,
+						"cached profile %s is stale (%zu questions "
+						"missing)",
+						cached, pmt_profile_misses(prof));
 				if (err) {
 					pmt_target_destroy(prof);
 					prof = NULL;
@@ -150,6 +153,7 @@ static struct pmt_err *types_from_vmlinux(struct session *s, const char *path,
 	s->pending_profile = cached;
 	cached = NULL;
 	snprintf(s->types_source, sizeof(s->types_source), "vmlinux %s", path);
+	s->types_kind = "dwarf";
 out:
 	pmt_target_destroy(rec);
 	pmt_target_destroy(dwarf);
@@ -165,8 +169,8 @@ static char *find_by_build_id(const char *build_id)
 {
 	char *path;
 
-	if (!build_id || strlen(build_id) < 3 || strspn(build_id, "0123456789abcdef") !=
-							  strlen(build_id))
+	if (!build_id || strlen(build_id) < 3 ||
+	    strspn(build_id, "0123456789abcdef") != strlen(build_id))
 		return NULL;
 	if (asprintf(&path, "/usr/lib/debug/.build-id/%.2s/%s.debug", build_id, build_id + 2) < 0)
 		return NULL;
@@ -178,8 +182,9 @@ static char *find_by_build_id(const char *build_id)
 
 static char *find_vmlinux(const char *release, const char *cache)
 {
-	const char *fmts[] = { "/usr/lib/debug/boot/vmlinux-%s", "/usr/lib/debug/lib/modules/%s/vmlinux",
-			       "%2$s/kernels/%1$s/vmlinux", NULL };
+	const char *fmts[] = { "/usr/lib/debug/boot/vmlinux-%s",
+			       "/usr/lib/debug/lib/modules/%s/vmlinux", "%2$s/kernels/%1$s/vmlinux",
+			       NULL };
 
 	if (!release)
 		return NULL;
@@ -193,6 +198,122 @@ static char *find_vmlinux(const char *release, const char *cache)
 		free(path);
 	}
 	return NULL;
+}
+
+bool session_parse_types(const char *s, enum session_types *out)
+{
+	static const char *const names[] = {
+		[SESSION_TYPES_AUTO] = "auto",
+		[SESSION_TYPES_BTF] = "btf",
+		[SESSION_TYPES_DWARF] = "dwarf",
+		[SESSION_TYPES_PROFILE] = "profile",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(s, names[i])) {
+			*out = (enum session_types)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+void session_describe_types(struct session *s)
+{
+	if (s->btf)
+		btf_dump_describe(s->btf, s->types_source, sizeof(s->types_source));
+}
+
+/*
+ * Types from the dump itself: BTF and kallsyms (btf_dump.h), behind a
+ * recorder like DWARF, so the answers are cached as a profile of the dump's
+ * build-id (and `pmtrace profile` can write them).
+ */
+static struct pmt_err *types_from_btf(struct session *s, const struct session_opts *o,
+				      const char *cache, struct pmt_target **types)
+{
+	const char *bid = dump_vmcoreinfo(s->dump, "BUILD-ID");
+	const char *rel = dump_vmcoreinfo(s->dump, "OSRELEASE");
+	struct pmt_target *btf = NULL, *rec = NULL;
+	struct pmt_err *err = btf_dump_types(s->dump, &btf);
+
+	if (err)
+		return err;
+	err = pmt_profile_recorder(btf, &rec);
+	if (!err)
+		err = pmt_trace_resolve_types(rec);
+	if (err) {
+		pmt_target_destroy(rec);
+		pmt_target_destroy(btf);
+		return pmt_err_prefix(err, "types from the dump's BTF");
+	}
+	*types = rec;
+	s->recorder = rec;
+	s->btf = btf;
+	snprintf(s->profile_release, sizeof(s->profile_release), "%s", rel ? rel : "");
+	snprintf(s->profile_build_id, sizeof(s->profile_build_id), "%s", bid ? bid : "");
+	if (!o->no_cache && cache && bid && *bid)
+		pmt_err_free(pmt_profile_cache_path(cache, bid, &s->pending_profile));
+	s->types_kind = "btf";
+	session_describe_types(s);
+	return NULL;
+}
+
+static char *find_debuginfo(struct dump *d, const char *cache)
+{
+	char *vml = find_by_build_id(dump_vmcoreinfo(d, "BUILD-ID"));
+
+	return vml ? vml : find_vmlinux(dump_vmcoreinfo(d, "OSRELEASE"), cache);
+}
+
+/* The source --types names, alone. */
+static struct pmt_err *forced_types(struct session *s, const struct session_opts *o,
+				    const char *cache, struct pmt_target **types)
+{
+	const char *bid = dump_vmcoreinfo(s->dump, "BUILD-ID");
+	const char *rel = dump_vmcoreinfo(s->dump, "OSRELEASE");
+	struct pmt_err *err;
+	char *path = NULL;
+
+	switch (o->types) {
+	case SESSION_TYPES_BTF:
+		if (o->vmlinux || o->profile)
+			return pmt_err_new(PMT_ERR_INVALID, "--types btf reads the types from the "
+							    "dump: it takes no --vmlinux or --profile");
+		return types_from_btf(s, o, cache, types);
+	case SESSION_TYPES_PROFILE:
+		if (o->vmlinux)
+			return pmt_err_new(PMT_ERR_INVALID, "--types profile takes no --vmlinux");
+		if (o->profile)
+			return types_from_profile(s, o->profile, types);
+		if (bid && cache)
+			pmt_err_free(pmt_profile_cache_path(cache, bid, &path));
+		if (!path || !readable(path))
+			err = pmt_err_new(PMT_ERR_ABSENT,
+					  "--types profile: no profile of build-id %s in the cache%s%s",
+					  or_unknown(bid), path ? " at " : "", path ? path : "");
+		else
+			err = types_from_profile(s, path, types);
+		free(path);
+		return err;
+	case SESSION_TYPES_DWARF:
+		if (o->profile)
+			return pmt_err_new(PMT_ERR_INVALID, "--types dwarf takes no --profile");
+		if (o->vmlinux)
+			return types_from_vmlinux(s, o->vmlinux, o, cache, false, types);
+		path = find_debuginfo(s->dump, cache);
+		if (!path)
+			return pmt_err_new(PMT_ERR_ABSENT,
+					   "--types dwarf: no vmlinux for kernel %s (build-id %s) "
+					   "under /usr/lib/debug or the cache: give --vmlinux",
+					   or_unknown(rel), or_unknown(bid));
+		err = types_from_vmlinux(s, path, o, cache, false, types);
+		free(path);
+		return err;
+	case SESSION_TYPES_AUTO:
+		break;
+	}
+	return pmt_err_new(PMT_ERR_INVALID, "bad --types");
 }
 
 struct pmt_err *session_open(const char *vmcore, const struct session_opts *o,
@@ -211,10 +332,12 @@ struct pmt_err *session_open(const char *vmcore, const struct session_opts *o,
 	err = dump_open(vmcore, &s->dump);
 	if (err)
 		goto fail;
-	if (o->profile) {
+	if (o->types != SESSION_TYPES_AUTO) {
+		err = forced_types(s, o, cache, &types);
+	} else if (o->profile) {
 		err = types_from_profile(s, o->profile, &types);
 	} else if (o->vmlinux) {
-		err = types_from_vmlinux(s, o->vmlinux, o, cache, &types);
+		err = types_from_vmlinux(s, o->vmlinux, o, cache, true, &types);
 	} else {
 		const char *bid = dump_vmcoreinfo(s->dump, "BUILD-ID");
 		const char *rel = dump_vmcoreinfo(s->dump, "OSRELEASE");
@@ -227,18 +350,30 @@ struct pmt_err *session_open(const char *vmcore, const struct session_opts *o,
 		}
 		free(cached);
 		if (!types && !err) {
-			vml = find_by_build_id(bid);
-			if (!vml)
-				vml = find_vmlinux(rel, cache);
+			vml = find_debuginfo(s->dump, cache);
 			if (vml)
-				err = types_from_vmlinux(s, vml, o, cache, &types);
+				err = types_from_vmlinux(s, vml, o, cache, true, &types);
 			else
-				err = pmt_err_new(PMT_ERR_ABSENT,
-						  "no debuginfo for kernel %s (build-id %s): give "
-						  "--vmlinux or --profile, or install its -dbg package",
-						  or_unknown(rel), or_unknown(bid));
+				err = types_from_btf(s, o, cache, &types);
+			if (!vml && err)
+				err = pmt_err_prefix(err,
+						     "no debuginfo for kernel %s (build-id %s): no "
+						     "profile cached, no vmlinux found (give --vmlinux "
+						     "or --profile, or install its -dbg package), and "
+						     "the dump's own types cannot be used",
+						     or_unknown(rel), or_unknown(bid));
 			free(vml);
 		}
+	}
+	/* no type source at all (5.10 without debuginfo, damaged BTF): with a
+	 * scan asked for, go on without types; the auto search only */
+	if (err && o->allow_no_types && o->types == SESSION_TYPES_AUTO && !o->vmlinux &&
+	    !o->profile && err->code != PMT_ERR_MISMATCH && err->code != PMT_ERR_IO) {
+		pmt_err_free(err);
+		err = pmt_target_none(&types);
+		snprintf(s->types_source, sizeof(s->types_source),
+			 "none (no debuginfo: only what needs no types, e.g. pmtrace regions found "
+			 "by the physical scan)");
 	}
 	if (err)
 		goto fail;
@@ -275,6 +410,7 @@ void session_close(struct session *s)
 		return;
 	pmt_target_destroy(s->target);
 	pmt_target_destroy(s->dwarf);
+	pmt_target_destroy(s->btf);
 	if (s->vm)
 		vmlinux_close(s->vm);
 	free(s->pending_profile);

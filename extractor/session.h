@@ -9,8 +9,12 @@
  *   3. the profile cache, by the dump's BUILD-ID
  *   4. a vmlinux found by build-id (/usr/lib/debug/.build-id/) or by release
  *      (/usr/lib/debug/boot, /usr/lib/debug/lib/modules, the cache)
+ *   5. the kernel's own BTF and kallsyms in the dump (btf_dump.h; Linux
+ *      6.0+ built with CONFIG_DEBUG_INFO_BTF), no file at all; its answers
+ *      are cached as a profile like DWARF's
  * A profile or vmlinux whose release or build-id differs from the dump's is
- * refused with both values in the message.
+ * refused with both values in the message. --types forces one source:
+ * btf (5 only), dwarf (2 or 4, never a cached profile), profile (1 or 3).
  */
 #ifndef PMTRACE_EXTRACTOR_SESSION_H
 #define PMTRACE_EXTRACTOR_SESSION_H
@@ -22,10 +26,21 @@
 struct dump;
 struct vmlinux;
 
+enum session_types {
+	SESSION_TYPES_AUTO = 0,
+	SESSION_TYPES_BTF,
+	SESSION_TYPES_DWARF,
+	SESSION_TYPES_PROFILE,
+};
+
 struct session_opts {
+	enum session_types types;
 	const char *vmlinux;
 	const char *profile;
 	bool no_cache;	/* neither read nor write the profile cache */
+	/* without any debuginfo, open the dump anyway with no types (for what
+	 * needs none: pmtrace regions found by the physical scan) */
+	bool allow_no_types;
 	bool verbose;
 };
 
@@ -35,11 +50,17 @@ struct session {
 	struct vmlinux *vm;	  /* kept only while DWARF answers (no profile) */
 	struct pmt_target *dwarf; /* borrowed by the recorder inside target */
 	struct pmt_target *recorder; /* inside target (owned by it), when types are DWARF */
+	struct pmt_target *btf;	  /* BTF types, behind the recorder (owned), or NULL */
+	const char *types_kind;	  /* "btf", "dwarf" or "profile" */
 	char *pending_profile;	  /* cache path to write after the load, or NULL */
 	char profile_release[65], profile_build_id[129];
 	char types_source[512]; /* what the types came from, for messages */
 };
 
+/* Parse a --types argument; false if it is none of btf|dwarf|profile|auto. */
+bool session_parse_types(const char *s, enum session_types *out);
+/* Refresh types_source (for BTF: how many module BTFs were read so far). */
+void session_describe_types(struct session *s);
 /* The cache directory: $PMTRACE_CACHE or $HOME/.cache/pmtrace (malloc'd). */
 char *session_cache_dir(void);
 struct pmt_err *session_open(const char *vmcore, const struct session_opts *o,

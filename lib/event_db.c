@@ -467,6 +467,7 @@ void event_db_free(struct event_db *db)
 	if (db->tep_nohash)
 		tep_free(db->tep_nohash);
 	print_opts_free(db);
+	modsym_free(db);
 	free(db);
 }
 

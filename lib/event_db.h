@@ -133,6 +133,8 @@ struct event_db {
 	struct print_opts **opts;
 	size_t nopts;
 	struct print_warned *warned;
+	/* module symbols, read on first use (print_modsyms.c) */
+	struct modsym_cache *modsyms;
 	/* tgid_map, read on first use (record-tgid) */
 	bool tgid_loaded;
 	uint64_t tgid_map_addr; /* int tgid_map[tgid_max + 1] in the dump */

@@ -302,10 +302,12 @@ const char *print_sym_lookup(const struct pmt_trace *tr, uint64_t addr, uint64_t
 			     uint64_t *size, const char **mod)
 {
 	uint64_t o = 0, sz = 0;
-	const char *name = kallsyms_lookup_size(tr->ksyms, addr, &o, &sz);
+	const char *name = kallsyms_lookup_size(tr->ksyms, addr, &o, &sz), *m = NULL;
 
+	if (!name)
+		name = modsym_lookup(tr, addr, &o, &sz, &m);
 	if (mod)
-		*mod = NULL;
+		*mod = m;
 	if (off)
 		*off = o;
 	if (size)

@@ -361,6 +361,12 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 			if (!absorb(&r, pmt_enumerator(t, mmio[i], &L->mmio_op[i])))
 				L->mmio_op[i] = i + 1;
 	}
+	{
+		static const char *const sz[] = { "mem.size", "core_layout.text_size",
+						   "core_layout.size", "core_text_size", NULL };
+
+		member_alt(&r, &L->mod_text_size, "struct module", sz, false);
+	}
 	if (!absorb(&r, pmt_enumerator(t, "__TRACE_LAST_TYPE", &L->trace_last_type)))
 		L->trace_last_type = -1;
 

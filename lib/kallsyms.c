@@ -217,10 +217,32 @@ static bool sorted(const struct ksym *s, size_t n)
 struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *L,
 			      struct kallsyms **out)
 {
+#define KS_ADDR(f) (L->f.ok ? L->f.addr : 0)
+	struct kallsyms_tables tab = {
+		.num_syms = KS_ADDR(sym_ks_num_syms),
+		.names = KS_ADDR(sym_ks_names),
+		.token_table = KS_ADDR(sym_ks_token_table),
+		.token_index = KS_ADDR(sym_ks_token_index),
+		.offsets = KS_ADDR(sym_ks_offsets),
+		.relative_base = KS_ADDR(sym_ks_relative_base),
+		.addresses = KS_ADDR(sym_ks_addresses),
+		.anchor = "_text",
+		.anchor_addr = KS_ADDR(sym_text),
+		.stext = L->sym_stext.ok && L->sym_end.ok ? L->sym_stext.addr : 0,
+		.end = L->sym_stext.ok && L->sym_end.ok ? L->sym_end.addr : 0,
+	};
+#undef KS_ADDR
+
+	return kallsyms_load_tables(t, &tab, out);
+}
+
+struct pmt_err *kallsyms_load_tables(struct pmt_target *t, const struct kallsyms_tables *tab,
+				     struct kallsyms **out)
+{
 	uint8_t *tidx = NULL, *offs = NULL;
 	uint64_t base = 0, text = 0;
 	/* relative offsets (see enum ks_mode); else absolute kallsyms_addresses */
-	bool relative = L->sym_ks_offsets.ok;
+	bool relative = tab->offsets != 0;
 	struct kallsyms *ks = NULL;
 	struct pmt_err *err;
 	uint32_t num;
@@ -229,10 +251,10 @@ struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *
 	long text_idx = -1;
 
 	*out = NULL;
-	if (!L->sym_ks_num_syms.ok || !L->sym_ks_names.ok || !L->sym_ks_token_table.ok ||
-	    !L->sym_ks_token_index.ok || (!relative && !L->sym_ks_addresses.ok))
+	if (!tab->num_syms || !tab->names || !tab->token_table || !tab->token_index ||
+	    (!relative && !tab->addresses))
 		return pmt_err_new(PMT_ERR_ABSENT, "kernel has no kallsyms tables");
-	err = pmt_read_u32(t, L->sym_ks_num_syms.addr, &num);
+	err = pmt_read_u32(t, tab->num_syms, &num);
 	if (err)
 		return pmt_err_prefix(err, "kallsyms_num_syms");
 	if (num == 0 || num > MAX_SYMS)
@@ -241,7 +263,7 @@ struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *
 	if (!ks)
 		return &pmt_err_nomem;
 
-	err = read_array(t, L->sym_ks_token_index.addr, sizeof(ks->token_off), &tidx);
+	err = read_array(t, tab->token_index, sizeof(ks->token_off), &tidx);
 	if (err)
 		goto fail;
 	for (int i = 0; i < 256; i++) {
@@ -250,19 +272,19 @@ struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *
 			ks->ttab_len = ks->token_off[i] + 1u;
 	}
 	ks->ttab_len += 256; /* room for the last token's text */
-	err = read_array(t, L->sym_ks_token_table.addr, ks->ttab_len, (uint8_t **)&ks->ttab);
+	err = read_array(t, tab->token_table, ks->ttab_len, (uint8_t **)&ks->ttab);
 	if (err)
 		goto fail;
 	ks->ttab[ks->ttab_len - 1] = '\0';
-	err = read_names(t, L->sym_ks_names.addr, num, &ks->names, &ks->names_len);
+	err = read_names(t, tab->names, num, &ks->names, &ks->names_len);
 	if (err)
 		goto fail;
 	if (relative) {
-		err = read_array(t, L->sym_ks_offsets.addr, (size_t)num * 4, &offs);
-		if (!err && L->sym_ks_relative_base.ok)
-			err = pmt_read_ulong(t, L->sym_ks_relative_base.addr, &base);
+		err = read_array(t, tab->offsets, (size_t)num * 4, &offs);
+		if (!err && tab->relative_base)
+			err = pmt_read_ulong(t, tab->relative_base, &base);
 	} else {
-		err = read_array(t, L->sym_ks_addresses.addr, (size_t)num * t->word_size, &offs);
+		err = read_array(t, tab->addresses, (size_t)num * t->word_size, &offs);
 	}
 	if (err)
 		goto fail;
@@ -291,27 +313,26 @@ struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *
 			raw[i] = (int64_t)pmt_get_ulong(t, offs + (size_t)i * t->word_size);
 	}
 
-	/* Pick the offset encoding by where it puts _text (near the start of
-	 * the table: expanding names until it is found is cheap). */
-	if (L->sym_text.ok)
-		text = L->sym_text.addr;
-	enum ks_mode mode = L->sym_ks_relative_base.ok ? KS_ABS_PERCPU : KS_PLACE_REL;
+	/* Pick the offset encoding by where it puts the anchor, _text (near
+	 * the start of the table: expanding names until it is found is cheap). */
+	text = tab->anchor ? tab->anchor_addr : 0;
+	enum ks_mode mode = tab->relative_base ? KS_ABS_PERCPU : KS_PLACE_REL;
 
 	for (uint32_t i = 0; relative && text && i < num && text_idx < 0; i++)
-		if (!strcmp(ks_name(ks, i) + 1, "_text"))
+		if (!strcmp(ks_name(ks, i) + 1, tab->anchor))
 			text_idx = (long)i;
 	for (enum ks_mode m = KS_ABS_PERCPU; text_idx >= 0 && m <= KS_TEXT_REL; m++) {
-		if ((m == KS_ABS_PERCPU || m == KS_BASE_REL) && !L->sym_ks_relative_base.ok)
+		if ((m == KS_ABS_PERCPU || m == KS_BASE_REL) && !tab->relative_base)
 			continue;
-		if (ks_address(m, raw[text_idx], base, text, L->sym_ks_offsets.addr,
-			       (uint32_t)text_idx) == text) {
+		if (ks_address(m, raw[text_idx], base, text, tab->offsets, (uint32_t)text_idx) ==
+		    text) {
 			mode = m;
 			break;
 		}
 	}
 	for (uint32_t i = 0; i < num; i++)
 		ks->syms[i].addr =
-			relative ? ks_address(mode, raw[i], base, text, L->sym_ks_offsets.addr, i)
+			relative ? ks_address(mode, raw[i], base, text, tab->offsets, i)
 				 : (uint64_t)raw[i];
 	if (!sorted(ks->syms, ks->n))
 		qsort(ks->syms, ks->n, sizeof(*ks->syms), by_addr);
@@ -319,10 +340,10 @@ struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *
 	 * _stext and _end (run-time addresses); else find them by name */
 	ks->lo = 0;
 	ks->hi = UINT64_MAX;
-	if (L->sym_stext.ok && L->sym_end.ok) {
-		ks->lo = L->sym_stext.addr;
-		ks->hi = L->sym_end.addr;
-	} else {
+	if (tab->stext && tab->end) {
+		ks->lo = tab->stext;
+		ks->hi = tab->end;
+	} else if (!tab->bounds_later) {
 		for (size_t i = 0; i < ks->n; i++) {
 			const char *name = ks_name(ks, ks->syms[i].order) + 1;
 
@@ -415,6 +436,53 @@ const char *kallsyms_lookup_size(const struct kallsyms *ks, uint64_t addr, uint6
 	if (size)
 		*size = end > start ? end - start : 0;
 	return name;
+}
+
+void kallsyms_each(const struct kallsyms *ks,
+		   bool (*fn)(void *arg, const char *name, uint64_t addr, char type), void *arg)
+{
+	char buf[1024];
+
+	for (size_t i = 0; ks && i < ks->n; i++) {
+		uint32_t order = ks->syms[i].order;
+		const uint8_t *p = ks->names + ks->name_pos[order];
+		size_t len = *p++, total = 0;
+
+		if (len & 0x80)
+			len = (len & 0x7f) | ((size_t)*p++ << 7);
+		for (size_t k = 0; k < len; k++) {
+			const char *tok = ks->ttab + ks->token_off[p[k]];
+			size_t tl = strnlen(tok, ks->ttab_len - ks->token_off[p[k]]);
+
+			if (tl > sizeof(buf) - 1 - total) /* longer than any kernel name */
+				tl = sizeof(buf) - 1 - total;
+			memcpy(buf + total, tok, tl);
+			total += tl;
+		}
+		if (!total)
+			buf[total++] = '?';
+		buf[total] = '\0';
+		if (!fn(arg, buf + 1, ks->syms[i].addr, buf[0]))
+			return;
+	}
+}
+
+void kallsyms_set_bounds(struct kallsyms *ks, uint64_t lo, uint64_t hi)
+{
+	if (ks) {
+		ks->lo = lo;
+		ks->hi = hi;
+	}
+}
+
+uint64_t kallsyms_names_len(const struct kallsyms *ks)
+{
+	return ks ? ks->names_len : 0;
+}
+
+uint32_t kallsyms_name_offset(const struct kallsyms *ks, size_t index)
+{
+	return ks && index < ks->n ? ks->name_pos[index] : 0;
 }
 
 void kallsyms_write(const struct kallsyms *ks, FILE *out)

@@ -9,6 +9,7 @@
 #include "event_db.h"
 #include "kallsyms.h"
 #include "output.h"
+#include "region_trace.h"
 #include "stream.h"
 
 static const char *status_name(enum pmt_status st)
@@ -63,6 +64,7 @@ static void info_text(struct pmt_trace *tr, FILE *out)
 			fprintf(out, ")%s\n", cs->damaged ? ", DAMAGED" : "");
 		}
 	}
+	region_write_info(tr, false, out);
 	if (tr->ndiags) {
 		fprintf(out, "could not read (%zu):\n", tr->ndiags);
 		for (size_t i = 0; i < tr->ndiags; i++)
@@ -118,6 +120,7 @@ static void info_json(struct pmt_trace *tr, FILE *out)
 				cs->lost_pages, cs->missed_pages, cs->damaged ? "true" : "false");
 		}
 	}
+	region_write_info(tr, true, out);
 	for (size_t i = 0; i < tr->ndiags; i++)
 		pmt_write_json_diag(out, &tr->diags[i]);
 }

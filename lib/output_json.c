@@ -10,6 +10,7 @@
 #include "event_print.h"
 #include "merge.h"
 #include "output.h"
+#include "region_trace.h"
 
 void output_json_string(FILE *out, const char *s, size_t len)
 {
@@ -160,6 +161,9 @@ struct pmt_err *pmt_write_json(struct pmt_trace *tr, const struct pmt_filter *fi
 		merge_free(&m);
 	}
 	trace_seq_destroy(&s);
+	for (size_t i = 0; !err && i < tr->nregions; i++)
+		if (region_selected(filter, &tr->regions[i]))
+			err = region_write_json(tr, &tr->regions[i], filter, out);
 	if (!err && ferror(out))
 		err = pmt_err_new(PMT_ERR_IO, "writing JSON failed");
 	return err;

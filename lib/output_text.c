@@ -14,6 +14,7 @@
 #include "output.h"
 #include "print_graph.h"
 #include "print_internal.h"
+#include "region_trace.h"
 
 /* get_total_entries(): always the whole buffer, even in per_cpu/cpuN/trace. */
 static void entry_counts(const struct trace_buf *b, uint64_t *entries, uint64_t *total)
@@ -358,6 +359,14 @@ struct pmt_err *output_check_instance(struct pmt_trace *tr, const struct pmt_fil
 	for (size_t i = 0; i < tr->nbufs; i++)
 		if (output_buffer_selected(filter, &tr->bufs[i]))
 			return NULL;
+	for (size_t i = 0; i < tr->nregions; i++)
+		if (region_selected(filter, &tr->regions[i]))
+			return NULL;
+	if (filter && filter->instance && !strncmp(filter->instance, "pmtrace", 7))
+		return pmt_err_new(
+			PMT_ERR_NODATA,
+			"no pmtrace region of the %s boot was found (%zu region(s) in all)",
+			filter->boot == PMT_BOOT_PREVIOUS ? "previous" : "current", tr->nregions);
 	return pmt_err_new(PMT_ERR_INVALID, "no trace instance named '%s' in this dump",
 			   filter->instance);
 }
@@ -458,6 +467,13 @@ struct pmt_err *pmt_write_text(struct pmt_trace *tr, const struct pmt_filter *fi
 	}
 	free(copy);
 	trace_seq_destroy(&s);
+	for (size_t i = 0; !err && i < tr->nregions; i++) {
+		if (!region_selected(filter, &tr->regions[i]))
+			continue;
+		if (all)
+			fprintf(out, "# instance: %s\n", tr->regions[i].label);
+		err = region_write_text(tr, &tr->regions[i], filter, out);
+	}
 	if (!err && ferror(out))
 		err = pmt_err_new(PMT_ERR_IO, "writing the trace text failed");
 	return err;

@@ -90,6 +90,10 @@ uint64_t ev_u0(const struct pmt_trace *tr, const struct event_view *v, const cha
  */
 const char *print_sym_lookup(const struct pmt_trace *tr, uint64_t addr, uint64_t *off,
 			     uint64_t *size, const char **mod);
+/* The module symbol holding addr (print_modsyms.c). */
+const char *modsym_lookup(const struct pmt_trace *tr, uint64_t addr, uint64_t *off,
+			  uint64_t *size, const char **mod);
+void modsym_free(struct event_db *db);
 /* seq_print_ip_sym(): "0", the symbol ("name+0x1c/0x80" with sym-offset,
  * " <addr>" after it with sym-addr) or "0x%08lx". */
 void print_ip_sym(const struct pmt_trace *tr, struct trace_seq *s, uint64_t ip, unsigned int symf);

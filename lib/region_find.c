@@ -26,7 +26,7 @@
 #include "pmtrace/region.h"
 #include "region_find.h"
 
-#define SCAN_RUN   (256u * 1024)
+#define SCAN_RUN    (256u * 1024)
 #define MAX_REGIONS 64
 
 static uint64_t le(const uint8_t *p, unsigned int n)
@@ -62,14 +62,13 @@ static struct pmt_err *hdr_facts(const uint8_t *h, struct hdr_facts *f)
 	if (f->page_size < PMT_REGION_MIN_PAGE || f->page_size > PMT_REGION_MAX_PAGE ||
 	    (f->page_size & (f->page_size - 1)))
 		return pmt_err_new(PMT_ERR_CORRUPT, "region page size %u", f->page_size);
-	if (!f->nr_cpus || f->nr_cpus > PMT_REGION_MAX_CPUS ||
-	    f->nr_chunks > PMT_REGION_MAX_CHUNKS)
+	if (!f->nr_cpus || f->nr_cpus > PMT_REGION_MAX_CPUS || f->nr_chunks > PMT_REGION_MAX_CHUNKS)
 		return pmt_err_new(PMT_ERR_CORRUPT, "region with %u CPUs, %u chunks", f->nr_cpus,
 				   f->nr_chunks);
 	if (f->chunks_off != PMT_REGION_HDR_FIXED + 8 * f->nr_cpus ||
 	    f->hdr_size != f->chunks_off + 16 * f->nr_chunks)
-		return pmt_err_new(PMT_ERR_CORRUPT, "region header size %u does not match its tables",
-				   f->hdr_size);
+		return pmt_err_new(PMT_ERR_CORRUPT,
+				   "region header size %u does not match its tables", f->hdr_size);
 	if (!f->total_size || f->total_size % f->page_size || f->total_size > REGION_MAX_SIZE ||
 	    f->total_size < f->hdr_size)
 		return pmt_err_new(PMT_ERR_CORRUPT, "region size %" PRIu64, f->total_size);
@@ -154,8 +153,8 @@ struct pmt_err *region_scan(struct pmt_target *t, struct region_loc **locs, size
 
 static struct pmt_err *image_alloc(struct region_image *img, uint64_t size, uint32_t page)
 {
-	void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-		       -1, 0);
+	void *m = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 	if (m == MAP_FAILED)
 		return pmt_err_new(PMT_ERR_NOMEM, "cannot map %" PRIu64 " bytes for a region: %s",
@@ -176,11 +175,11 @@ static int by_page(const void *a, const void *b)
 /* Chunks may come in any physical order, not region order: sort for lookups. */
 static void sort_missing(struct region_image *img)
 {
-	qsort(img->missing, img->nmissing, sizeof(*img->missing), by_page);
+	if (img->nmissing > 1)
+		qsort(img->missing, img->nmissing, sizeof(*img->missing), by_page);
 }
 
-static struct pmt_err *note_missing(struct region_image *img, uint64_t page,
-				    enum pmt_err_code code)
+static struct pmt_err *note_missing(struct region_image *img, uint64_t page, enum pmt_err_code code)
 {
 	struct region_missing *m;
 
@@ -238,7 +237,8 @@ struct pmt_err *region_copy(struct pmt_target *t, const struct region_loc *loc,
 		err = hdr_facts(h, &f);
 	if (!err && loc->size && loc->size != f.total_size)
 		err = pmt_err_new(PMT_ERR_CORRUPT,
-				  "region at %#" PRIx64 ": %" PRIu64 " bytes, its header says %" PRIu64,
+				  "region at %#" PRIx64 ": %" PRIu64
+				  " bytes, its header says %" PRIu64,
 				  base, loc->size, f.total_size);
 	if (!err)
 		err = image_alloc(out, f.total_size, f.page_size);
@@ -251,18 +251,18 @@ struct pmt_err *region_copy(struct pmt_target *t, const struct region_loc *loc,
 		 * reserved range without a table: one run */
 		if (phys && f.phys_addr != PMT_NO_PHYS && f.phys_addr != base)
 			return pmt_err_new(PMT_ERR_CORRUPT,
-					   "region at physical %#" PRIx64 " says it is at %#" PRIx64,
+					   "region at physical %#" PRIx64
+					   " says it is at %#" PRIx64,
 					   base, f.phys_addr);
 		return copy_range(t, out, 0, f.total_size, base, phys);
 	}
 	/* physically in chunks: first the static area (in chunk 0, which
 	 * starts here), then every chunk from the table it holds */
-	err = copy_range(t, out, 0, (f.hdr_size + f.page_size - 1) / f.page_size * f.page_size, base,
-			 true);
+	err = copy_range(t, out, 0, (f.hdr_size + f.page_size - 1) / f.page_size * f.page_size,
+			 base, true);
 	if (err)
 		return err;
-	if (region_page_missing(out, 0) ||
-	    region_page_missing(out, (f.hdr_size - 1) / f.page_size))
+	if (region_page_missing(out, 0) || region_page_missing(out, (f.hdr_size - 1) / f.page_size))
 		return pmt_err_new(PMT_ERR_NODATA,
 				   "pmtrace region at physical %#" PRIx64
 				   ": its chunk table is not in the dump",
@@ -313,8 +313,8 @@ struct pmt_err *region_copy_file(const char *path, struct region_image *out)
 	if (fd < 0)
 		return pmt_err_new(PMT_ERR_IO, "%s: %s", path, strerror(errno));
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || pread(fd, h, sizeof(h), 0) != sizeof(h)) {
-		err = pmt_err_new(PMT_ERR_FORMAT, "%s: not a region image (too short or not a file)",
-				  path);
+		err = pmt_err_new(PMT_ERR_FORMAT,
+				  "%s: not a region image (too short or not a file)", path);
 		goto out;
 	}
 	if (!is_magic(h)) {
@@ -329,8 +329,9 @@ struct pmt_err *region_copy_file(const char *path, struct region_image *out)
 	out->loc.size = f.total_size;
 	out->loc.phys = f.phys_addr == PMT_NO_PHYS ? UINT64_MAX : f.phys_addr;
 	for (uint64_t o = 0; o < f.total_size; o += f.page_size) {
-		ssize_t got = (uint64_t)st.st_size > o ? pread(fd, out->mem + o, f.page_size, (off_t)o)
-						       : 0;
+		ssize_t got = (uint64_t)st.st_size > o
+				      ? pread(fd, out->mem + o, f.page_size, (off_t)o)
+				      : 0;
 
 		if (got != (ssize_t)f.page_size) {
 			err = note_missing(out, o / f.page_size, PMT_ERR_TRUNCATED);

@@ -59,7 +59,7 @@ struct region_image {
 	struct region_missing {
 		uint64_t page;		/* index */
 		enum pmt_err_code code; /* FILTERED, TRUNCATED, NODATA, CORRUPT, IO */
-	} *missing;
+	} * missing;
 };
 
 /*

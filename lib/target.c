@@ -155,6 +155,61 @@ struct pmt_err *pmt_symbol_plus_kaslr(struct pmt_target *t, const char *name, ui
 	return err;
 }
 
+/* ---- the empty target ---------------------------------------------------- */
+
+static struct pmt_err *none_read(struct pmt_target *t, uint64_t addr, void *buf, size_t len)
+{
+	return pmt_err_addr(PMT_ERR_NODATA, addr, "no memory: nothing at %#" PRIx64, addr);
+}
+
+static struct pmt_err *none_symbol(struct pmt_target *t, const char *name, uint64_t *addr)
+{
+	return pmt_err_new(PMT_ERR_ABSENT, "no debuginfo: no symbol %s", name);
+}
+
+static struct pmt_err *none_size(struct pmt_target *t, const char *type, uint64_t *size)
+{
+	return pmt_err_new(PMT_ERR_ABSENT, "no debuginfo: no type %s", type);
+}
+
+static struct pmt_err *none_member(struct pmt_target *t, const char *type, const char *path,
+				   struct pmt_member *m)
+{
+	return pmt_err_new(PMT_ERR_ABSENT, "no debuginfo: no %s.%s", type, path);
+}
+
+static struct pmt_err *none_enum(struct pmt_target *t, const char *name, int64_t *v)
+{
+	return pmt_err_new(PMT_ERR_ABSENT, "no debuginfo: no enumerator %s", name);
+}
+
+static void none_destroy(struct pmt_target *t)
+{
+	free(t);
+}
+
+static const struct pmt_target_ops none_ops = {
+	.read = none_read,
+	.symbol = none_symbol,
+	.type_size = none_size,
+	.member = none_member,
+	.enumerator = none_enum,
+	.destroy = none_destroy,
+};
+
+struct pmt_err *pmt_target_none(struct pmt_target **out)
+{
+	struct pmt_target *t = calloc(1, sizeof(*t));
+
+	*out = t;
+	if (!t)
+		return &pmt_err_nomem;
+	t->ops = &none_ops;
+	t->word_size = 8;
+	t->page_size = 4096;
+	return NULL;
+}
+
 /* ---- integers in the target's byte order --------------------------------- */
 
 static uint64_t load_le(const uint8_t *p, size_t n)

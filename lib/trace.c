@@ -19,6 +19,7 @@
 #include "kallsyms.h"
 #include "merge.h"
 #include "output.h"
+#include "region_trace.h"
 #include "stream.h"
 #include "trace_internal.h"
 
@@ -49,6 +50,35 @@ static void read_online_cpus(struct pmt_trace *tr)
 	tr->nr_online = (int)n;
 }
 
+/* Does the target have no kernel types at all (no debuginfo)? Then there is
+ * no ftrace to read, which is not a problem of the dump. */
+static bool no_types(struct pmt_target *t)
+{
+	uint64_t size;
+	struct pmt_err *err = pmt_type_size(t, "struct list_head", &size);
+	bool none = err && err->code == PMT_ERR_ABSENT;
+
+	pmt_err_free(err);
+	return none;
+}
+
+/* pmtrace's own buffers: found in the dump as asked, plus the given files. */
+static void load_regions(struct pmt_trace *tr)
+{
+	unsigned int how = tr->opts.flags & PMT_LOAD_REGIONS_AUTO;
+
+	if (tr->no_ftrace)
+		how &= ~(unsigned int)(PMT_LOAD_REGIONS_SYMBOL | PMT_LOAD_REGIONS_SCAN_IF_NONE);
+	if (how)
+		region_trace_find(tr, how);
+	for (const char *const *f = tr->opts.region_files; f && *f; f++) {
+		struct pmt_err *err = region_trace_add_file(tr, *f);
+
+		if (err)
+			diag_err(tr, err, DIAG_NOWHERE, "region file");
+	}
+}
+
 struct pmt_err *pmt_trace_load(struct pmt_target *t, const struct pmt_load_opts *opts,
 			       struct pmt_trace **out)
 {
@@ -65,6 +95,15 @@ struct pmt_err *pmt_trace_load(struct pmt_target *t, const struct pmt_load_opts 
 	if (opts)
 		tr->opts = *opts;
 	err = ftrace_layout_resolve(t, &tr->L);
+	if (err && (tr->opts.flags & PMT_LOAD_REGIONS_SCAN) && no_types(t)) {
+		/* no kernel types at all (no debuginfo): pmtrace's own buffers are
+		 * still found by the scan; there is no ftrace to read */
+		tr->no_ftrace = true;
+		pmt_err_free(err);
+		load_regions(tr);
+		*out = tr;
+		return NULL;
+	}
 	if (err) {
 		pmt_trace_free(tr);
 		return err;
@@ -95,8 +134,37 @@ struct pmt_err *pmt_trace_load(struct pmt_target *t, const struct pmt_load_opts 
 		if (err)
 			diag_degraded(tr, err, "event formats (events print raw)");
 	}
+	load_regions(tr);
 	if (tr->opts.flags & PMT_LOAD_SCAN)
 		pmt_trace_scan(tr);
+	*out = tr;
+	return NULL;
+}
+
+struct pmt_err *pmt_trace_load_files(const struct pmt_load_opts *opts, struct pmt_trace **out)
+{
+	struct pmt_trace *tr = calloc(1, sizeof(*tr));
+	struct pmt_err *err;
+
+	*out = NULL;
+	if (!tr)
+		return &pmt_err_nomem;
+	err = pmt_target_none(&tr->own_target);
+	if (err) {
+		free(tr);
+		return err;
+	}
+	tr->t = tr->own_target;
+	tr->no_ftrace = true;
+	if (opts)
+		tr->opts = *opts;
+	tr->opts.flags &= ~(unsigned int)PMT_LOAD_REGIONS_AUTO;
+	load_regions(tr);
+	if (!tr->nregions) {
+		pmt_trace_free(tr);
+		return pmt_err_new(PMT_ERR_FORMAT,
+				   "no pmtrace region could be read from the files");
+	}
 	*out = tr;
 	return NULL;
 }
@@ -123,7 +191,9 @@ void pmt_trace_free(struct pmt_trace *tr)
 	kallsyms_free(tr->ksyms);
 	cmdlines_free(tr->cmds);
 	modules_free(&tr->modules);
+	region_trace_free(tr);
 	diag_free_all(tr);
+	pmt_target_destroy(tr->own_target);
 	free(tr);
 }
 
@@ -146,6 +216,10 @@ static bool diag_selected(const struct pmt_trace *tr, const struct pmt_diag *d,
 {
 	if (!d->buffer || !filter)
 		return true;
+	for (size_t i = 0; i < tr->nregions; i++)
+		if (!strcmp(tr->regions[i].label, d->buffer))
+			return region_selected(filter, &tr->regions[i]) &&
+			       (d->cpu < 0 || filter_has_cpu(filter, d->cpu));
 	for (size_t i = 0; i < tr->nbufs; i++) {
 		const struct trace_buf *b = &tr->bufs[i];
 

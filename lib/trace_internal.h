@@ -21,6 +21,7 @@
 struct event_db;
 struct kallsyms;
 struct cmdlines;
+struct region_buf;
 
 /*
  * Where one data page of a CPU's unread data is. Loading a trace records
@@ -91,6 +92,10 @@ struct pmt_trace {
 	struct kallsyms *ksyms;
 	struct cmdlines *cmds;
 	struct kmodules modules; /* the loaded modules */
+	struct region_buf *regions; /* pmtrace's own buffers found (region_trace.h) */
+	size_t nregions;
+	bool no_ftrace; /* no kernel types: only regions (found by scan or given as files) */
+	struct pmt_target *own_target; /* pmt_trace_load_files()'s empty target */
 	int nr_online; /* #P in the header */
 	struct pmt_diag *diags;
 	size_t ndiags, diags_cap;

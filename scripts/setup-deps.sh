@@ -8,10 +8,10 @@ set -euo pipefail
 
 PKGS=(
 	build-essential cmake pkg-config clang git ca-certificates curl
-	libkdumpfile-dev libdwarf-dev libelf-dev libtraceevent-dev libcmocka-dev
+	libkdumpfile-dev libdwarf-dev libelf-dev libtraceevent-dev libcmocka-dev libbpf-dev
 	crash trace-cmd makedumpfile qemu-system-x86 busybox-static
 	cpio xz-utils zstd binutils python3 libclang-rt-14-dev bc parallel
-	debootstrap kmod
+	debootstrap kmod scdoc man-db groff-base debhelper fakeroot lintian
 	# to build crash 9 from Debian's source package (vmcores/build-crash.sh)
 	dpkg-dev g++ bison flex gawk texinfo binutils-dev zlib1g-dev libncurses-dev
 	liblzo2-dev libsnappy-dev libzstd-dev libmpfr-dev libgmp-dev

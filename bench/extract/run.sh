@@ -7,6 +7,9 @@
 # seconds, release build):
 #   cold    pmtrace show > /dev/null with an empty cache (types from DWARF)
 #   warm    the same with the profile cache filled by the cold run
+#   btf     pmtrace show --types btf --no-cache: no vmlinux, no profile
+#           (--types btf looks for neither); types from the dump's own BTF,
+#           symbols from its kallsyms
 #   crash   crash -s vmlinux vmcore doing only `quit` (the floor any crash
 #           extension pays before it can run)
 #   io      reading only the ring-buffer pages through libkdumpfile
@@ -38,19 +41,24 @@ t() { # seconds taken by "$@"
 median() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
 
 cat "$dump" >/dev/null # the dump in the page cache for everyone alike
-cold=() warm=() crash=() io=()
+cold=() warm=() btf=() crash=() io=()
 for i in 1 2 3; do
 	rm -rf "$tmp/cache"
 	cold+=("$(PMTRACE_CACHE=$tmp/cache t "$P" show --vmlinux "$vmlinux" "$dump")")
 	warm+=("$(PMTRACE_CACHE=$tmp/cache t "$P" show --vmlinux "$vmlinux" "$dump")")
+	btf+=("$(PMTRACE_CACHE=$tmp/cache t "$P" show --types btf --no-cache "$dump")")
 	crash+=("$(echo quit | t crash -s --no_crashrc "$vmlinux" "$dump")")
 	"$P" profile --vmlinux "$vmlinux" -o "$tmp/prof" "$dump" 2>/dev/null
 	io+=("$("$BUILD/bench/extract/bench_io" "$dump" "$tmp/prof" | cut -d' ' -f1)")
 done
 c=$(median "${cold[@]}") w=$(median "${warm[@]}") k=$(median "${crash[@]}") o=$(median "${io[@]}")
+b=$(median "${btf[@]}")
 printf '%s %s %s (%s)\n' "$release" "$SCENARIO" "$FORMAT" "$(du -h "$dump" | cut -f1)"
 printf '  %-34s %8.3f s\n' "pmtrace show, cold (DWARF)" "$c" "pmtrace show, warm (profile cache)" "$w" \
 	"crash -s vmlinux vmcore; quit" "$k" "read the buffer pages (libkdumpfile)" "$o"
 printf '  cold / crash = %.3f (goal <= 0.200)\n' "$(echo "$c / $k" | bc -l)"
 printf '  warm / crash = %.3f (goal <= 0.050)\n' "$(echo "$w / $k" | bc -l)"
 printf '  warm / io    = %.1f   (goal <= 2)\n' "$(echo "$w / $o" | bc -l)"
+printf '  %-34s %8.3f s\n' "pmtrace show --types btf (no file)" "$b"
+printf '  btf / cold   = %.3f\n' "$(echo "$b / $c" | bc -l)"
+printf '  btf / warm   = %.3f\n' "$(echo "$b / $w" | bc -l)"

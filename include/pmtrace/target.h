@@ -161,6 +161,9 @@ struct pmt_err *pmt_target_stack(struct pmt_target *inner, bool own_inner,
 				 struct pmt_target **out);
 void *pmt_target_data(struct pmt_target *t);
 struct pmt_target *pmt_target_inner(struct pmt_target *t);
+/* A target that knows nothing: every question ABSENT, every read NODATA.
+ * The types under a dump when there is no debuginfo at all. */
+struct pmt_err *pmt_target_none(struct pmt_target **out);
 /* A replacement symbol op for layers over link-time types: inner's answer
  * plus t->kaslr_offset. */
 struct pmt_err *pmt_symbol_plus_kaslr(struct pmt_target *t, const char *name, uint64_t *addr);

@@ -59,6 +59,14 @@ enum pmt_load_flags {
 	/* decode every data page during the load (counts and diagnostics are
 	 * then complete before any output; `info` and tests want this) */
 	PMT_LOAD_SCAN = 1 << 2,
+	/* pmtrace's own buffers (regions): through pmtrace.ko's pmtrace_kstate,
+	 * and/or by scanning physical memory (no debuginfo needed); with
+	 * SCAN_IF_NONE the scan runs only when the symbol found nothing */
+	PMT_LOAD_REGIONS_SYMBOL = 1 << 3,
+	PMT_LOAD_REGIONS_SCAN = 1 << 4,
+	PMT_LOAD_REGIONS_SCAN_IF_NONE = 1 << 5,
+	PMT_LOAD_REGIONS_AUTO =
+		PMT_LOAD_REGIONS_SYMBOL | PMT_LOAD_REGIONS_SCAN | PMT_LOAD_REGIONS_SCAN_IF_NONE,
 };
 
 struct pmt_load_opts {
@@ -70,12 +78,17 @@ struct pmt_load_opts {
 	/* progress 0..100, for long runs (may be NULL) */
 	void (*on_progress)(void *arg, const char *what, unsigned int pct);
 	void *progress_arg;
+	/* raw images of pmtrace regions to add (a copy of the module's
+	 * previous/region, reserved RAM saved with QMP pmemsave...), NULL-terminated */
+	const char *const *region_files;
 };
 
 struct pmt_filter;
 
 struct pmt_err *pmt_trace_load(struct pmt_target *t, const struct pmt_load_opts *opts,
 			       struct pmt_trace **out);
+/* A trace of opts->region_files alone: no dump, no kernel, no debuginfo. */
+struct pmt_err *pmt_trace_load_files(const struct pmt_load_opts *opts, struct pmt_trace **out);
 void pmt_trace_free(struct pmt_trace *tr);
 /* Read every event format now (they are otherwise read when first printed):
  * before a recorded type profile is saved, so that it holds every answer
@@ -100,9 +113,19 @@ const struct pmt_diag *pmt_trace_diag(const struct pmt_trace *tr, size_t i);
  */
 struct pmt_err *pmt_trace_resolve_types(struct pmt_target *t);
 
+/* Which boot's data: the running kernel's, or what the previous boot left
+ * (pmtrace regions recovered from reserved memory; persistent ftrace
+ * instances). */
+enum pmt_boot {
+	PMT_BOOT_CURRENT = 0,
+	PMT_BOOT_PREVIOUS,
+};
+
 /* Which events to write. Zero-initialised = everything of the global buffer. */
 struct pmt_filter {
-	const char *instance; /* NULL or "" = global buffer, "all" = every buffer */
+	const char *instance; /* NULL or "" = global buffer, "all" = every buffer,
+			       * "pmtrace" = pmtrace's own buffers (regions) */
+	enum pmt_boot boot;
 	uint64_t cpu_mask[8]; /* CPUs 0..511; all zero = every CPU */
 	const char **events;  /* NULL-terminated "sys:name" / "name" list, NULL = all */
 	bool have_since, have_until;

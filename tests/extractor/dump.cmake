@@ -5,7 +5,11 @@
 foreach(t test_dump_flattened test_dump_synthetic test_dump_corpus)
 	add_executable(${t} ${CMAKE_CURRENT_LIST_DIR}/${t}.c)
 	target_link_libraries(${t} PRIVATE pmt_dump PkgConfig::CMOCKA)
-	add_test(NAME extractor.${t} COMMAND ${t})
+	if(t STREQUAL "test_dump_corpus")
+		add_test(NAME extractor.${t} COMMAND ${t} ${CMAKE_CURRENT_BINARY_DIR}/corpus-cells.txt)
+	else()
+		add_test(NAME extractor.${t} COMMAND ${t})
+	endif()
 	set_tests_properties(extractor.${t} PROPERTIES TIMEOUT 120 SKIP_RETURN_CODE 77
 		ENVIRONMENT "PMTRACE_CACHE_DEFAULT=${PMTRACE_CACHE_DEFAULT};LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_LIST_DIR}/lsan-libkdumpfile.supp")
 endforeach()
@@ -14,5 +18,10 @@ set(_pmt_corpus_fixtures corpus61)
 if(PMTRACE_CORPUS_MATRIX)
 	list(APPEND _pmt_corpus_fixtures corpus_matrix)
 endif()
+# only the cells of this tree's own scenarios (others' may share the cache)
+add_test(NAME extractor.test_dump_corpus_list COMMAND sh -c
+	"${PROJECT_SOURCE_DIR}/vmcores/corpus.sh --list > ${CMAKE_CURRENT_BINARY_DIR}/corpus-cells.txt")
+set_tests_properties(extractor.test_dump_corpus_list PROPERTIES FIXTURES_SETUP corpus_cells
+	FIXTURES_REQUIRED "${_pmt_corpus_fixtures}" ENVIRONMENT "PMTRACE_CACHE=${PMTRACE_CACHE_DEFAULT}")
 set_tests_properties(extractor.test_dump_corpus PROPERTIES TIMEOUT 600
-	FIXTURES_REQUIRED "${_pmt_corpus_fixtures}" LABELS corpus)
+	FIXTURES_REQUIRED "${_pmt_corpus_fixtures};corpus_cells" LABELS corpus)

@@ -554,7 +554,7 @@ out:
 	free(ktext);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const char *env = getenv("PMTRACE_CACHE");
 	char cache[4096], status[4200], line[8192], cmd[4200];
@@ -568,7 +568,12 @@ int main(void)
 		snprintf(cache, sizeof(cache), "%s", env);
 	else
 		snprintf(cache, sizeof(cache), "%s/.cache/pmtrace", getenv("HOME") ?: "/root");
-	snprintf(status, sizeof(status), "%s/corpus/STATUS", cache);
+	/* the cells of this tree's scenarios (corpus.sh --list), or else every
+	 * cell the cache's STATUS log names */
+	if (argc > 1)
+		snprintf(status, sizeof(status), "%s", argv[1]);
+	else
+		snprintf(status, sizeof(status), "%s/corpus/STATUS", cache);
 	f = fopen(status, "r");
 	if (!f) {
 		printf("SKIP: no corpus (%s: %s)\n", status, strerror(errno));
@@ -583,9 +588,13 @@ int main(void)
 		char rel[256], scen[256], state[64], dir[4096];
 		int dup = 0;
 
-		if (sscanf(line, "%255s %255s %63s %4095s", rel, scen, state, dir) != 4 ||
-		    strcmp(state, "ok"))
+		if (argc > 1) { /* a plain list of cell directories */
+			if (sscanf(line, "%4095s", dir) != 1)
+				continue;
+		} else if (sscanf(line, "%255s %255s %63s %4095s", rel, scen, state, dir) != 4 ||
+			   strcmp(state, "ok")) {
 			continue;
+		}
 		for (int i = 0; i < nseen; i++)
 			dup |= !strcmp(seen[i], dir);
 		if (dup || nseen == 64 || access(dir, R_OK))
