@@ -367,6 +367,9 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 
 		member_alt(&r, &L->mod_text_size, "struct module", sz, false);
 	}
+	symbol(&r, &L->sym_kptr_restrict, "kptr_restrict", false);
+	symbol(&r, &L->sym_errnames_0, "names_0", false);
+	symbol(&r, &L->sym_errnames_512, "names_512", false);
 	if (!absorb(&r, pmt_enumerator(t, "__TRACE_LAST_TYPE", &L->trace_last_type)))
 		L->trace_last_type = -1;
 

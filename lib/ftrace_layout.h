@@ -147,6 +147,8 @@ struct ftrace_layout {
 	/* enum mm_io_opcode: MMIO_READ, _WRITE, _PROBE, _UNPROBE, _UNKNOWN_OP
 	 * (the kernel's values 1..5 where the dump does not say) */
 	int64_t mmio_op[5];
+	/* %pK and %pe at print time: kptr_restrict, lib/errname.c's tables */
+	struct fl_sym sym_kptr_restrict, sym_errnames_0, sym_errnames_512;
 	/* struct module: the size of its text (mem[MOD_TEXT].size since 6.4) */
 	struct fl_field mod_text_size;
 	/* __TRACE_LAST_TYPE: ids up to it are the kernel's own entries; -1 if unknown */

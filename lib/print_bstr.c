@@ -17,9 +17,11 @@
  */
 #include <ctype.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "event_db.h"
+#include "kallsyms.h"
 #include "print_internal.h"
 #include "ptr_hash.h"
 
@@ -155,6 +157,36 @@ static void string(struct trace_seq *s, const char *str, size_t len, struct spec
 			trace_seq_putc(s, ' ');
 }
 
+/* errname(): "-EINVAL" from lib/errname.c's tables in the dump, NULL if none */
+static char *errname(const struct pmt_trace *tr, int64_t err)
+{
+	const struct ftrace_layout *L = &tr->L;
+	uint64_t e = err < 0 ? (uint64_t)-err : (uint64_t)err, base, off = 0, size = 0, p;
+	const struct fl_sym *tab;
+	char *name = NULL;
+
+	if (e < 512) {
+		tab = &L->sym_errnames_0;
+		base = 0;
+	} else {
+		tab = &L->sym_errnames_512;
+		base = 512;
+	}
+	/* the array's length: up to the next symbol (kallsyms sizes) */
+	if (!tab->ok || !kallsyms_lookup_size(tr->ksyms, tab->addr, &off, &size) || off ||
+	    (e - base + 1) * tr->t->word_size > size)
+		return NULL;
+	if (pmt_read_ulong(tr->t, tab->addr + (e - base) * tr->t->word_size, &p) || !p)
+		return NULL;
+	if (pmt_read_string(tr->t, p, 32, &name) == NULL && name[0] == '-' && name[1] == 'E') {
+		if (err > 0)
+			memmove(name, name + 1, strlen(name));
+		return name;
+	}
+	free(name);
+	return NULL;
+}
+
 /* pointer() for the formats bstr_printf() renders at print time */
 static void pointer(const struct pmt_trace *tr, struct trace_seq *s, const char *f, uint64_t ptr,
 		    struct spec spec)
@@ -168,9 +200,23 @@ static void pointer(const struct pmt_trace *tr, struct trace_seq *s, const char 
 		/* symbol_string(): %ps name, %pS name+off/size */
 		print_ps(tr, s, ptr, *f == 'S');
 		return;
+	case 'K': {
+		/* restricted_pointer(): kptr_restrict 0 hashes as %p; 1 shows the
+		 * value to a reader with CAP_SYSLOG (tracefs readers are root); 2
+		 * prints zeros */
+		uint32_t kr = 0;
+
+		if (tr->L.sym_kptr_restrict.ok)
+			pmt_read_u32(tr->t, tr->L.sym_kptr_restrict.addr, &kr);
+		if ((int32_t)kr == 0) {
+			pointer(tr, s, "", ptr, spec);
+			return;
+		}
+		if ((int32_t)kr != 1)
+			ptr = 0;
+	}
+		/* fall through */
 	case 'x':
-	case 'K':
-		/* %pK as %px: kptr_restrict is not in the dump's output rules */
 		spec.base = 16;
 		spec.flags |= SMALL;
 		if (spec.field_width == -1) {
@@ -179,10 +225,21 @@ static void pointer(const struct pmt_trace *tr, struct trace_seq *s, const char 
 		}
 		number(s, ptr, spec);
 		return;
-	case 'e':
-		/* error pointers print by number when the name table is unknown */
-		trace_seq_printf(s, "%" PRId64, (int64_t)ptr);
+	case 'e': {
+		/* err_ptr(): the error's name, else its number */
+		int64_t err = ws == 8 ? (int64_t)ptr : (int64_t)(int32_t)ptr;
+		char *name = errname(tr, (int32_t)err);
+
+		if (name) {
+			string(s, name, strlen(name), spec);
+			free(name);
+			return;
+		}
+		spec.flags |= SIGN;
+		spec.base = 10;
+		number(s, (uint64_t)(int64_t)(int32_t)err, spec);
 		return;
+	}
 	default:
 		/* plain %p: ptr_to_id(), the 32-bit SipHash of the value */
 		if (!db || !db->hash_ptrs) {

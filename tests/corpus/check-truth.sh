@@ -159,7 +159,7 @@ while read -r cell; do
 	vocab)
 		grep -qx function_graph "$t/global/current_tracer" || err "vocab: global tracer"
 		grep -q '\[tai\]\|\[mono\]' "$t/global/trace_clock" || err "vocab: global clock"
-		grep -q '^ [0-9]) .*|  [a-z_0-9]*() {$' "$t/global/trace" || err "vocab: no graph call"
+		grep -q '|  *[a-z_0-9]*() {$' "$t/global/trace" || err "vocab: no graph call"
 		grep -q '/\* # 3 buf: 76 6f 63 61 62' "$t/global/trace" || err "vocab: no raw_data"
 		grep -q '<stack trace>' "$t/global/trace" || err "vocab: no kernel stack"
 		grep -q '^ ----------' "$t/global/trace" || err "vocab: no task switch"
