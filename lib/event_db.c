@@ -16,6 +16,7 @@
  * order is found by walking `prev` from the head — as f_next() does when
  * tracefs prints a format file.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@
 #include "kallsyms.h"
 #include "persistent.h"
 #include "print_fmt.h"
+#include "print_internal.h"
 #include "trace_internal.h"
 
 #define MAX_EVENTS 65536
@@ -122,6 +124,10 @@ static struct pmt_err *read_fields(struct pmt_trace *tr, uint64_t head, struct e
 		if (!err)
 			err = read_field_val(t, fa, &L->field_is_signed, &v);
 		f[n - 1].is_signed = v != 0;
+		f[n - 1].filter_type = -1;
+		if (!err && L->field_filter_type.ok &&
+		    !pmt_read_member(t, fa, &L->field_filter_type.m, &v))
+			f[n - 1].filter_type = (int)v;
 		/* `len` (6.0+): the element count of fixed arrays, printed as name[len] */
 		if (!err && L->field_len.ok) {
 			err = read_field_val(t, fa, &L->field_len, &v);
@@ -188,18 +194,42 @@ static char *format_text(const struct event_db *db, const struct event_fmt *e)
 	return buf;
 }
 
+/* The ftrace entries (kernel/trace/trace_entries.h), by their event names. */
+static const struct {
+	const char *name;
+	enum event_kind kind;
+} ftrace_kinds[] = {
+	{ "function", EV_FUNCTION },
+	{ "print", EV_PRINT },
+	{ "bputs", EV_BPUTS },
+	{ "bprint", EV_BPRINT },
+	{ "funcgraph_entry", EV_FUNCGRAPH_ENTRY },
+	{ "fgraph_retaddr_entry", EV_FGRAPH_RETADDR },
+	{ "funcgraph_exit", EV_FUNCGRAPH_EXIT },
+	{ "context_switch", EV_CONTEXT_SWITCH },
+	{ "wakeup", EV_WAKEUP },
+	{ "kernel_stack", EV_KERNEL_STACK },
+	{ "user_stack", EV_USER_STACK },
+	{ "raw_data", EV_RAW_DATA },
+	{ "hwlat", EV_HWLAT },
+	{ "osnoise", EV_OSNOISE },
+	{ "timerlat", EV_TIMERLAT },
+	{ "func_repeats", EV_FUNC_REPEATS },
+	{ "branch", EV_BRANCH },
+	{ "mmiotrace_rw", EV_MMIO_RW },
+	{ "mmiotrace_map", EV_MMIO_MAP },
+};
+
 static void classify(struct event_fmt *e)
 {
-	if (!strcmp(e->system, "ftrace")) {
-		if (!strcmp(e->name, "function"))
-			e->kind = EV_FUNCTION;
-		else if (!strcmp(e->name, "print"))
-			e->kind = EV_PRINT;
-		else if (!strcmp(e->name, "bputs"))
-			e->kind = EV_BPUTS;
-		else if (!strcmp(e->name, "bprint"))
-			e->kind = EV_BPRINT;
-	}
+	if (strcmp(e->system, "ftrace"))
+		return;
+	/* an ftrace entry is printed by C code in the kernel, never from its
+	 * print_fmt: one we do not know prints raw, with a warning */
+	e->kind = EV_FTRACE_UNKNOWN;
+	for (size_t i = 0; i < sizeof(ftrace_kinds) / sizeof(ftrace_kinds[0]); i++)
+		if (!strcmp(e->name, ftrace_kinds[i].name))
+			e->kind = ftrace_kinds[i].kind;
 }
 
 /* Syscall events keep their fields and names in struct syscall_metadata. */
@@ -249,7 +279,76 @@ static struct pmt_err *read_syscall(struct pmt_trace *tr, uint64_t call, uint64_
 	err = pmt_read_ulong(t, meta + L->sm_args.m.offset, &args);
 	for (int i = 0; !err && i < e->sc_nb_args; i++)
 		err = read_ptr_str(t, args + (uint64_t)i * t->word_size, &e->sc_args[i]);
-	return err;
+	if (err)
+		return err;
+	/* argument types, for the verbose option: optional */
+	if (L->sm_types.ok && !pmt_read_ulong(t, meta + L->sm_types.m.offset, &args) && args &&
+	    (e->sc_types = calloc((size_t)e->sc_nb_args, sizeof(char *)))) {
+		for (int i = 0; i < e->sc_nb_args; i++) {
+			struct pmt_err *terr =
+				read_ptr_str(t, args + (uint64_t)i * t->word_size, &e->sc_types[i]);
+
+			if (terr) {
+				pmt_err_free(terr);
+				break;
+			}
+		}
+	}
+	/* user-space data recorded with the arguments (7.x) */
+	if (e->kind == EV_SYSCALL_ENTER && L->sm_user_mask.ok && L->sm_user_arg_size.ok) {
+		err = read_field_val(t, meta, &L->sm_user_mask, &v);
+		if (err)
+			return err;
+		e->sc_has_user = true;
+		e->sc_user_mask = (unsigned int)(uint16_t)v;
+		err = read_field_val(t, meta, &L->sm_user_arg_size, &v);
+		if (err)
+			return err;
+		e->sc_user_arg_size = (int)(int8_t)v; /* s8 */
+		if (L->sm_user_arg_is_str.ok) {
+			err = read_field_val(t, meta, &L->sm_user_arg_is_str, &v);
+			if (err)
+				return err;
+			e->sc_user_arg_is_str = v != 0;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * sys_enter_openat's own printer (7.x) decodes the flags; its print_fmt says
+ * so ("flags: %s%s" with a __print_flags() table) and holds the table:
+ * { 0x1, "O_WRONLY" }, ... which we take as the kernel's flag values.
+ */
+static void parse_openat(struct event_fmt *e)
+{
+	const char *p;
+
+	if (e->kind != EV_SYSCALL_ENTER || !e->sc_has_user || !e->print_fmt ||
+	    strcmp(e->sc_name, "sys_openat") || !strstr(e->print_fmt, "flags: %s%s") ||
+	    !(p = strstr(e->print_fmt, "__print_flags(")))
+		return;
+	while ((p = strchr(p, '{'))) {
+		char *end, name[32];
+		unsigned long long mask;
+		struct event_flag *nf;
+		int n = 0;
+
+		mask = strtoull(p + 1, &end, 0);
+		if (end == p + 1 || sscanf(end, " , \"%31[A-Z_]\" }%n", name, &n) != 1 || !n)
+			break;
+		nf = realloc(e->sc_flags, (e->sc_nflags + 1) * sizeof(*nf));
+		if (!nf)
+			break;
+		e->sc_flags = nf;
+		nf[e->sc_nflags].mask = mask;
+		nf[e->sc_nflags].name = strdup(name);
+		if (!nf[e->sc_nflags].name)
+			break;
+		e->sc_nflags++;
+		p = end;
+	}
+	e->sc_openat = e->sc_nflags > 0;
 }
 
 static struct pmt_err *read_event(struct pmt_trace *tr, uint64_t call, struct event_fmt *e)
@@ -322,6 +421,7 @@ static struct pmt_err *read_event(struct pmt_trace *tr, uint64_t call, struct ev
 	err = read_fields(tr, fields_head, &e->fields, &e->nfields);
 	if (err)
 		return pmt_err_prefix(err, "%s:%s fields", e->system, e->name);
+	parse_openat(e);
 	return NULL;
 }
 
@@ -332,11 +432,18 @@ static void free_event(struct event_fmt *e)
 	free(e->print_fmt);
 	free(e->format_text);
 	free(e->tep_text);
+	free(e->tep_nohash_text);
 	free(e->sc_name);
 	free(e->code_func);
 	for (int i = 0; e->sc_args && i < e->sc_nb_args; i++)
 		free(e->sc_args[i]);
 	free(e->sc_args);
+	for (int i = 0; e->sc_types && i < e->sc_nb_args; i++)
+		free(e->sc_types[i]);
+	free(e->sc_types);
+	for (size_t i = 0; i < e->sc_nflags; i++)
+		free(e->sc_flags[i].name);
+	free(e->sc_flags);
 	free(e->hash_fields);
 	free_fields(e->fields, e->nfields);
 }
@@ -358,6 +465,10 @@ void event_db_free(struct event_db *db)
 	}
 	if (db->tep)
 		tep_free(db->tep);
+	if (db->tep_nohash)
+		tep_free(db->tep_nohash);
+	print_opts_free(db);
+	modsym_free(db);
 	free(db);
 }
 
@@ -461,6 +572,15 @@ static struct pmt_err *prepare_tep(struct pmt_trace *tr, struct event_db *db, st
 		return err;
 	copy.print_fmt = r.fmt;
 	*text = format_text(db, &copy);
+	if (tr->L.sym_trace_check_vprintf.ok) {
+		char *q = print_fmt_drop_first_s(r.fmt);
+
+		if (q) {
+			copy.print_fmt = q;
+			e->tep_nohash_text = format_text(db, &copy);
+			free(q);
+		}
+	}
 	if (r.nhash) {
 		e->hash_fields = calloc(r.nhash, sizeof(*e->hash_fields));
 		for (size_t i = 0; e->hash_fields && i < r.nhash; i++) {
@@ -636,6 +756,34 @@ struct tep_event *event_db_tep(struct event_db *db, struct event_fmt *e)
 	free(e->tep_text);
 	e->tep_text = NULL; /* tried once, whatever the outcome */
 	return e->tep;
+}
+
+struct tep_event *event_db_tep_nohash(struct event_db *db, struct event_fmt *e)
+{
+	struct pmt_target *t = db->tr->t;
+
+	if (!e->tep_nohash_text)
+		return e->tep_nohash ? e->tep_nohash : event_db_tep(db, e);
+	if (!db->tep_nohash) {
+		db->tep_nohash = tep_alloc();
+		if (!db->tep_nohash)
+			return event_db_tep(db, e);
+		tep_set_file_bigendian(db->tep_nohash,
+				       t->big_endian ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+		tep_set_local_bigendian(db->tep_nohash, __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+								? TEP_BIG_ENDIAN
+								: TEP_LITTLE_ENDIAN);
+		tep_set_long_size(db->tep_nohash, (int)t->word_size);
+		tep_set_page_size(db->tep_nohash, (int)t->page_size);
+		if (db->tr->ksyms)
+			tep_set_function_resolver(db->tep_nohash, resolve_function, db->tr->ksyms);
+	}
+	if (tep_parse_event(db->tep_nohash, e->tep_nohash_text, strlen(e->tep_nohash_text),
+			    e->system) == 0)
+		e->tep_nohash = tep_find_event(db->tep_nohash, e->id);
+	free(e->tep_nohash_text);
+	e->tep_nohash_text = NULL;
+	return e->tep_nohash ? e->tep_nohash : event_db_tep(db, e);
 }
 
 const struct event_fmt *event_db_find(const struct event_db *db, int id)

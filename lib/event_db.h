@@ -31,12 +31,30 @@ enum event_kind {
 	EV_BPRINT,	  /* ftrace:bprint: "ip: vbin_printf(fmt, buf)" */
 	EV_SYSCALL_ENTER, /* syscalls:sys_enter_*: "sys_x(arg: %lx, ...)" */
 	EV_SYSCALL_EXIT,  /* syscalls:sys_exit_*: "sys_x -> 0x%lx" */
+	/* the other entries of kernel/trace/trace_entries.h (ftrace:*) */
+	EV_FUNCGRAPH_ENTRY, /* funcgraph_entry */
+	EV_FGRAPH_RETADDR,  /* fgraph_retaddr_entry (7.x) */
+	EV_FUNCGRAPH_EXIT,  /* funcgraph_exit */
+	EV_CONTEXT_SWITCH,  /* context_switch (sched_switch tracer, wakeup tracers) */
+	EV_WAKEUP,	    /* wakeup */
+	EV_KERNEL_STACK,    /* kernel_stack: "<stack trace>" + " => sym" lines */
+	EV_USER_STACK,	    /* user_stack */
+	EV_RAW_DATA,	    /* raw_data (trace_marker_raw) */
+	EV_HWLAT,	    /* hwlat */
+	EV_OSNOISE,	    /* osnoise */
+	EV_TIMERLAT,	    /* timerlat */
+	EV_FUNC_REPEATS,    /* func_repeats */
+	EV_BRANCH,	    /* branch */
+	EV_MMIO_RW,	    /* mmiotrace_rw */
+	EV_MMIO_MAP,	    /* mmiotrace_map */
+	EV_FTRACE_UNKNOWN,  /* an ftrace entry this version of pmtrace does not know */
 };
 
 struct event_field {
 	char *name, *type;
 	uint32_t offset, size;
 	bool is_signed;
+	int filter_type; /* enum filter_type of the dump (fields option), -1 if unknown */
 };
 
 enum event_fmt_state {
@@ -58,10 +76,29 @@ struct event_fmt {
 	/* syscalls */
 	char *sc_name; /* "sys_openat" */
 	int sc_nb_args;
-	char **sc_args;	       /* argument names */
+	char **sc_args;	 /* argument names */
+	char **sc_types; /* argument types (the verbose option), NULL if unknown */
+	/* 7.x: arguments whose user-space data the event holds (bit i: args[i]),
+	 * the argument giving its length (-1: a string) and is-a-string */
+	bool sc_has_user; /* the kernel has user_mask (the new printer) */
+	unsigned int sc_user_mask;
+	int sc_user_arg_size;
+	bool sc_user_arg_is_str;
+	/* sys_enter_openat with its own printer (decoded flags): the flag
+	 * names and values, parsed from its print_fmt */
+	bool sc_openat;
+	size_t sc_nflags;
+	struct event_flag {
+		uint64_t mask;
+		char *name;
+	} * sc_flags;
 	struct tep_event *tep; /* NULL until event_db_tep() parsed it */
 	char *tep_text;	       /* format text for libtraceevent, until parsed */
-	char *code_func;       /* the class's probe function: where its print code was compiled */
+	/* the same with the first %s emptied, for the kernels whose
+	 * trace_check_vprintf() drops it without hash-ptr (event_db_tep_nohash) */
+	struct tep_event *tep_nohash;
+	char *tep_nohash_text;
+	char *code_func; /* the class's probe function: where its print code was compiled */
 	/* fields printed with plain %p: hashed before libtraceevent sees them */
 	const struct event_field **hash_fields;
 	size_t nhash;
@@ -90,11 +127,23 @@ struct event_db {
 	int common_type_off, common_type_size;
 	int common_flags_off, common_pc_off, common_pid_off;
 	struct tep_handle *tep;
+	struct tep_handle *tep_nohash; /* the second set of formats, made on first use */
 	/* %p hashing: the dump's ptr_key; hash_ptrs false prints raw values */
 	bool hash_ptrs;
 	uint64_t ptr_key[2];
 	/* enumerators already asked for (name -> value, or absent) */
 	struct enum_cache *enums;
+	/* printing state kept with the formats (print_opts.c): the options of
+	 * each buffer, by index in pmt_trace.bufs, and the warnings given */
+	struct print_opts **opts;
+	size_t nopts;
+	struct print_warned *warned;
+	/* module symbols, read on first use (print_modsyms.c) */
+	struct modsym_cache *modsyms;
+	/* tgid_map, read on first use (record-tgid) */
+	bool tgid_loaded;
+	uint64_t tgid_map_addr; /* int tgid_map[tgid_max + 1] in the dump */
+	size_t tgid_max;
 };
 
 struct pmt_err *event_db_resolve_types(struct pmt_target *t);
@@ -116,6 +165,13 @@ void event_db_free(struct event_db *db);
 /* The event parsed by libtraceevent, parsing it on first use (NULL if it
  * does not parse). */
 struct tep_event *event_db_tep(struct event_db *db, struct event_fmt *e);
+/*
+ * The event as a kernel with trace_check_vprintf() (5.13 to 6.x) prints it
+ * when the hash-ptr option is off: trace_event_format() then hands it the
+ * format in iter->fmt, the buffer it also copies each piece into, and the
+ * first "%s" (digits, '.' and '*' allowed in between) prints as nothing.
+ */
+struct tep_event *event_db_tep_nohash(struct event_db *db, struct event_fmt *e);
 /* The format of id, read on first use; NULL if unknown or unreadable.
  * (const: reading a detail lazily does not change what the db describes) */
 const struct event_fmt *event_db_find(const struct event_db *db, int id);

@@ -16,9 +16,12 @@
 #include "event_db.h"
 #include "trace_internal.h"
 
+struct print_opts;
+
 struct event_view {
 	const struct trace_buf *buf;
-	const struct event_fmt *fmt; /* NULL for an unknown type */
+	const struct event_fmt *fmt;   /* NULL for an unknown type */
+	const struct print_opts *opts; /* the buffer's trace options */
 	int type;
 	int pid;
 	unsigned int flags, preempt_count;
@@ -26,6 +29,11 @@ struct event_view {
 	uint32_t len;
 	uint64_t ts;
 	int cpu;
+	/* for latency-format: the next event's time stamp (as
+	 * trace_find_next_entry() gives it) and the event's index */
+	bool have_next;
+	uint64_t next_ts, idx;
+	uint64_t time_start; /* the buffer's array_buffer.time_start */
 };
 
 void event_view_init(const struct pmt_trace *tr, const struct trace_buf *b,
@@ -38,14 +46,23 @@ void event_format_ts(const struct event_view *v, char *out, size_t size);
 /* "comm-pid [cpu] flags ts: " */
 void event_print_context(const struct pmt_trace *tr, const struct event_view *v,
 			 struct trace_seq *s);
-/* The body, ending with the kernel's newline. */
+/* trace_print_lat_context(): the latency-format context columns. */
+void event_print_lat_context(const struct pmt_trace *tr, const struct event_view *v,
+			     struct trace_seq *s);
+/* The body, ending with the kernel's newline: what follows the context in
+ * print_trace_fmt() (the event's own printer, or the fields option). */
 void event_print_body(const struct pmt_trace *tr, const struct event_view *v, struct trace_seq *s);
+/* One whole line as print_trace_line() writes it, for the buffer's options
+ * (raw, hex, bin, printk-msg-only, context-info, latency-format...), the
+ * function_graph tracer's layout excepted (print_graph.c). */
+void event_print_line(const struct pmt_trace *tr, const struct event_view *v, struct trace_seq *s);
 /* The comm for a pid (never NULL). */
 const char *event_comm(const struct pmt_trace *tr, int pid);
 /* The same for an event of buffer b: a previous boot's buffer names its
  * tasks from its own events (persist_comm()), others use the saved cmdlines. */
 const char *event_buf_comm(const struct pmt_trace *tr, const struct trace_buf *b, int pid);
-/* Whether the kernel's trace output has the migrate-disable column (5.14+). */
+/* Whether the kernel's trace output has the migrate-disable column: derived
+ * from the dump (see ftrace_layout.has_trace_osnoise), not from a release. */
 bool trace_has_migrate_column(const struct pmt_trace *tr);
 
 #endif

@@ -8,6 +8,7 @@
  * reported together, so a user sees every gap in one message.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,54 @@ static void iter_option(struct resolver *r, uint64_t *out, const char *name)
 	enumerator(r, &bit, bitname);
 	if (bit && bit < 64)
 		*out = 1ULL << bit;
+}
+
+const struct trace_iter_info trace_iter_info[TI_COUNT] = {
+	[TI_PRINT_PARENT] = { "print-parent", "PRINT_PARENT", true },
+	[TI_SYM_OFFSET] = { "sym-offset", "SYM_OFFSET", false },
+	[TI_SYM_ADDR] = { "sym-addr", "SYM_ADDR", false },
+	[TI_VERBOSE] = { "verbose", "VERBOSE", false },
+	[TI_RAW] = { "raw", "RAW", false },
+	[TI_HEX] = { "hex", "HEX", false },
+	[TI_BIN] = { "bin", "BIN", false },
+	[TI_FIELDS] = { "fields", "FIELDS", false },
+	[TI_PRINTK] = { "trace_printk", "PRINTK", true },
+	[TI_ANNOTATE] = { "annotate", "ANNOTATE", true },
+	[TI_USERSTACKTRACE] = { "userstacktrace", "USERSTACKTRACE", false },
+	[TI_SYM_USEROBJ] = { "sym-userobj", "SYM_USEROBJ", false },
+	[TI_PRINTK_MSGONLY] = { "printk-msg-only", "PRINTK_MSGONLY", false },
+	[TI_CONTEXT_INFO] = { "context-info", "CONTEXT_INFO", true },
+	[TI_LATENCY_FMT] = { "latency-format", "LATENCY_FMT", false },
+	[TI_RECORD_TGID] = { "record-tgid", "RECORD_TGID", false },
+	[TI_IRQ_INFO] = { "irq-info", "IRQ_INFO", true },
+	[TI_HASH_PTR] = { "hash-ptr", "HASH_PTR", true },
+	[TI_DISPLAY_GRAPH] = { "display-graph", "DISPLAY_GRAPH", false },
+	[TI_FUNC_ARGS] = { "func-args", "FUNC_ARGS", false },
+};
+
+/*
+ * A trace option's mask. Kernels before 7.x have both TRACE_ITER_<X> (the
+ * mask) and TRACE_ITER_<X>_BIT as enumerators; 7.x only the bit number,
+ * negative for an option compiled out. Unknown (neither found): not known.
+ */
+static void iter_mask(struct resolver *r, const char *stem, uint64_t *mask, bool *known)
+{
+	char name[64];
+	int64_t v;
+
+	*mask = 0;
+	*known = false;
+	snprintf(name, sizeof(name), "TRACE_ITER_%s", stem);
+	if (absorb(r, pmt_enumerator(r->t, name, &v))) {
+		*mask = (uint64_t)v;
+		*known = true;
+		return;
+	}
+	snprintf(name, sizeof(name), "TRACE_ITER_%s_BIT", stem);
+	if (absorb(r, pmt_enumerator(r->t, name, &v))) {
+		*mask = v >= 0 && v < 64 ? 1ULL << v : 0;
+		*known = true;
+	}
 }
 
 /*
@@ -202,6 +251,33 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 	member(&r, &L->field_size, fld, "size", false);
 	member(&r, &L->field_is_signed, fld, "is_signed", false);
 	member(&r, &L->field_len, fld, "len", false);
+	member(&r, &L->field_filter_type, fld, "filter_type", false);
+	{
+		static const struct {
+			const char *name;
+			size_t off;
+		} ft[] = {
+			{ "FILTER_STATIC_STRING",
+			  offsetof(struct ftrace_layout, filter_static_string) },
+			{ "FILTER_DYN_STRING", offsetof(struct ftrace_layout, filter_dyn_string) },
+			{ "FILTER_RDYN_STRING",
+			  offsetof(struct ftrace_layout, filter_rdyn_string) },
+			{ "FILTER_PTR_STRING", offsetof(struct ftrace_layout, filter_ptr_string) },
+			{ "FILTER_TRACE_FN", offsetof(struct ftrace_layout, filter_trace_fn) },
+			{ "FILTER_COMM", offsetof(struct ftrace_layout, filter_comm) },
+			{ "FILTER_CPU", offsetof(struct ftrace_layout, filter_cpu) },
+			{ "FILTER_OTHER", offsetof(struct ftrace_layout, filter_other) },
+		};
+
+		for (size_t i = 0; i < sizeof(ft) / sizeof(ft[0]); i++) {
+			int64_t *dst = (int64_t *)((char *)L + ft[i].off);
+
+			if (!absorb(&r, pmt_enumerator(t, ft[i].name, dst)))
+				*dst = -1;
+		}
+	}
+	symbol(&r, &L->sym_trace_adjust_address, "trace_adjust_address", false);
+	symbol(&r, &L->sym_trace_check_vprintf, "trace_check_vprintf", false);
 	member(&r, &L->tp_name, "struct tracepoint", "name", false);
 	L->flag_tracepoint = -1;
 	if (absorb(&r, pmt_enumerator(t, "TRACE_EVENT_FL_TRACEPOINT", &v)))
@@ -227,6 +303,75 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 	member(&r, &L->sm_exit_fields, sm, "exit_fields", false);
 	member(&r, &L->sm_enter_event, sm, "enter_event", false);
 	member(&r, &L->sm_exit_event, sm, "exit_event", false);
+	member(&r, &L->sm_syscall_nr, sm, "syscall_nr", false);
+	member(&r, &L->sm_user_mask, sm, "user_mask", false);
+	member(&r, &L->sm_user_arg_size, sm, "user_arg_size", false);
+	member(&r, &L->sm_user_arg_is_str, sm, "user_arg_is_str", false);
+
+	for (int i = 0; i < TI_COUNT; i++)
+		iter_mask(&r, trace_iter_info[i].stem, &L->iter[i], &L->iter_known[i]);
+	{
+		static const char *const ts[] = { "array_buffer.time_start",
+						  "trace_buffer.time_start", NULL };
+
+		member_alt(&r, &L->ta_time_start, "struct trace_array", ts, false);
+	}
+	{
+		static const char *const d[] = { "array_buffer.data", "trace_buffer.data", NULL };
+		static const char *const c[] = { "array_buffer.cpu", "trace_buffer.cpu", NULL };
+		const char *tac = "struct trace_array_cpu";
+
+		member_alt(&r, &L->ta_buf_data, "struct trace_array", d, false);
+		member_alt(&r, &L->ta_buf_cpu, "struct trace_array", c, false);
+		member(&r, &L->tac_saved_latency, tac, "saved_latency", false);
+		member(&r, &L->tac_critical_start, tac, "critical_start", false);
+		member(&r, &L->tac_critical_end, tac, "critical_end", false);
+		member(&r, &L->tac_nice, tac, "nice", false);
+		member(&r, &L->tac_policy, tac, "policy", false);
+		member(&r, &L->tac_rt_priority, tac, "rt_priority", false);
+		member(&r, &L->tac_pid, tac, "pid", false);
+		member(&r, &L->tac_uid, tac, "uid", false);
+		member(&r, &L->tac_comm, tac, "comm", false);
+		member(&r, &L->uts_version, "struct uts_namespace", "name.version", false);
+		symbol(&r, &L->sym_per_cpu_offset, "__per_cpu_offset", false);
+		symbol(&r, &L->sym_preempt_dynamic_mode, "preempt_dynamic_mode", false);
+		symbol(&r, &L->sym_preempt_modes, "preempt_modes", false);
+		symbol(&r, &L->sym_preempt_model_str, "preempt_model_str", false);
+		symbol(&r, &L->sym_init_uts_ns, "init_uts_ns", false);
+	}
+	member(&r, &L->ta_current_trace_flags, "struct trace_array", "current_trace_flags", false);
+	member(&r, &L->tracer_flags, "struct tracer", "flags", false);
+	member(&r, &L->tflags_val, "struct tracer_flags", "val", false);
+	member(&r, &L->tflags_opts, "struct tracer_flags", "opts", false);
+	member(&r, &L->topt_name, "struct tracer_opt", "name", false);
+	member(&r, &L->topt_bit, "struct tracer_opt", "bit", false);
+	structure(&r, &L->topt, "struct tracer_opt", false);
+	symbol(&r, &L->sym_tgid_map, "tgid_map", false);
+	symbol(&r, &L->sym_tgid_map_max, "tgid_map_max", false);
+	symbol(&r, &L->sym_irqentry_start, "__irqentry_text_start", false);
+	symbol(&r, &L->sym_irqentry_end, "__irqentry_text_end", false);
+	symbol(&r, &L->sym_sched_clock_register, "sched_clock_register", false);
+	symbol(&r, &L->sym_timerlat_lat_context, "timerlat_lat_context", false);
+	L->has_trace_osnoise = absorb(&r, pmt_enumerator(t, "TRACE_OSNOISE", &v));
+	{
+		static const char *const mmio[] = { "MMIO_READ", "MMIO_WRITE", "MMIO_PROBE",
+						    "MMIO_UNPROBE", "MMIO_UNKNOWN_OP" };
+
+		for (int i = 0; i < 5; i++)
+			if (!absorb(&r, pmt_enumerator(t, mmio[i], &L->mmio_op[i])))
+				L->mmio_op[i] = i + 1;
+	}
+	{
+		static const char *const sz[] = { "mem.size", "core_layout.text_size",
+						   "core_layout.size", "core_text_size", NULL };
+
+		member_alt(&r, &L->mod_text_size, "struct module", sz, false);
+	}
+	symbol(&r, &L->sym_kptr_restrict, "kptr_restrict", false);
+	symbol(&r, &L->sym_errnames_0, "names_0", false);
+	symbol(&r, &L->sym_errnames_512, "names_512", false);
+	if (!absorb(&r, pmt_enumerator(t, "__TRACE_LAST_TYPE", &L->trace_last_type)))
+		L->trace_last_type = -1;
 
 	member(&r, &L->sc_map_pid_to_cmdline, sc, "map_pid_to_cmdline", false);
 	member(&r, &L->sc_map_cmdline_to_pid, sc, "map_cmdline_to_pid", false);

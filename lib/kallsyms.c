@@ -408,6 +408,36 @@ const char *kallsyms_lookup(const struct kallsyms *ks, uint64_t addr, uint64_t *
 	return ks_name((struct kallsyms *)ks, ks->syms[lo].order) + 1;
 }
 
+const char *kallsyms_lookup_size(const struct kallsyms *ks, uint64_t addr, uint64_t *offset,
+				 uint64_t *size)
+{
+	uint64_t off;
+	const char *name = kallsyms_lookup(ks, addr, &off);
+	uint64_t start = addr - off, end = ks ? ks->hi : 0;
+	size_t lo = 0, hi;
+
+	if (!name)
+		return NULL;
+	/* get_symbol_pos(): the size runs to the next symbol at a higher
+	 * address (the end of the image for the last one) */
+	hi = ks->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ks->syms[mid].addr <= start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < ks->n)
+		end = ks->syms[lo].addr;
+	if (offset)
+		*offset = off;
+	if (size)
+		*size = end > start ? end - start : 0;
+	return name;
+}
+
 void kallsyms_each(const struct kallsyms *ks,
 		   bool (*fn)(void *arg, const char *name, uint64_t addr, char type), void *arg)
 {

@@ -41,6 +41,9 @@ void kallsyms_free(struct kallsyms *ks);
 /* The symbol containing addr (the kernel's rule: last symbol at or below it,
  * first of its aliases), or NULL outside the kernel image. */
 const char *kallsyms_lookup(const struct kallsyms *ks, uint64_t addr, uint64_t *offset);
+/* The same with the symbol's size, as kallsyms_lookup_size_offset() gives it. */
+const char *kallsyms_lookup_size(const struct kallsyms *ks, uint64_t addr, uint64_t *offset,
+				 uint64_t *size);
 size_t kallsyms_count(const struct kallsyms *ks);
 /* Call fn for every symbol in address order with its name (expanded into a
  * buffer valid only during the call; nothing is cached), run-time address and

@@ -56,6 +56,11 @@ struct merge_src *merge_heap_top(struct merge_heap *h)
 	return h->n ? &h->src[0] : NULL;
 }
 
+void merge_heap_sift_top(struct merge_heap *h)
+{
+	sift_down(h, 0);
+}
+
 void merge_heap_pop(struct merge_heap *h)
 {
 	if (!h->n)
@@ -142,8 +147,23 @@ bool merge_next(struct merge *m, struct cpu_stream **cs, const struct cpu_event 
 
 	/* the previous event's cursor moves on only now: its payload was
 	 * valid until this call */
-	if (m->started)
+	if (m->started && m->lookahead == 1) {
+		/* the cursor already stands on its next event */
+		struct merge_heap *h = &m->heap;
+
+		if (m->lookahead_end)
+			h->src[0] = h->src[--h->n];
+		else
+			h->src[0].ts = ((struct cpu_cursor *)h->src[0].arg)->ev.ts;
+		if (h->n)
+			merge_heap_sift_top(h);
+	} else if (m->started && m->lookahead == 2) {
 		merge_heap_pop(&m->heap);
+	} else if (m->started) {
+		merge_heap_pop(&m->heap);
+	}
+	m->lookahead = 0;
+	m->lookahead_end = false;
 	m->started = true;
 	top = merge_heap_top(&m->heap);
 	if (!top)
@@ -162,4 +182,54 @@ void merge_free(struct merge *m)
 	m->cursors = NULL;
 	m->heap.src = NULL;
 	m->heap.n = m->ncursors = 0;
+}
+
+const struct cpu_event *merge_lookahead(struct merge *m)
+{
+	struct cpu_cursor *c;
+
+	if (!m->started || !m->heap.n)
+		return NULL;
+	c = m->heap.src[0].arg;
+	if (m->lookahead == 0) {
+		m->lookahead = 1;
+		m->lookahead_end = !cpu_cursor_next(c);
+	}
+	if (m->lookahead != 1 || m->lookahead_end)
+		return NULL;
+	return &c->ev;
+}
+
+void merge_consume_lookahead(struct merge *m)
+{
+	if (m->lookahead == 1 && !m->lookahead_end)
+		m->lookahead = 2;
+}
+
+bool merge_next_ts(struct merge *m, uint64_t *ts)
+{
+	struct merge_heap *h = &m->heap;
+	const struct cpu_event *next;
+	bool have = false;
+	int cpu = 0;
+
+	if (!m->started || !h->n)
+		return false;
+	if (m->lookahead == 0 || m->lookahead == 1) {
+		next = merge_lookahead(m);
+		if (next) {
+			*ts = next->ts;
+			cpu = h->src[0].cpu;
+			have = true;
+		}
+	}
+	/* the heap's other sources: their current items are the next ones */
+	for (size_t i = 1; i < 3 && i < h->n; i++) {
+		if (!have || h->src[i].ts < *ts || (h->src[i].ts == *ts && h->src[i].cpu < cpu)) {
+			*ts = h->src[i].ts;
+			cpu = h->src[i].cpu;
+			have = true;
+		}
+	}
+	return have;
 }

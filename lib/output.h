@@ -11,6 +11,8 @@
 
 void output_text_header(const struct pmt_trace *tr, const struct trace_buf *b,
 			const struct pmt_filter *filter, FILE *out);
+/* The latency-format header (print_trace_header()). */
+void output_latency_header(const struct pmt_trace *tr, const struct trace_buf *b, FILE *out);
 bool output_event_selected(const struct pmt_filter *filter, const struct event_view *v);
 bool output_buffer_selected(const struct pmt_filter *filter, const struct trace_buf *b);
 struct pmt_err *output_check_instance(struct pmt_trace *tr, const struct pmt_filter *filter);

@@ -296,7 +296,8 @@ static char *rewrite_arg(const char *a, size_t n, print_fmt_enum_fn lookup, void
 			while (*close && *close != ')' && *close != '(') {
 				if (strchr("|&<>~", *close))
 					has_op = true;
-				else if (!isxdigit((unsigned char)*close) && !isspace((unsigned char)*close) &&
+				else if (!isxdigit((unsigned char)*close) &&
+					 !isspace((unsigned char)*close) &&
 					 !strchr("xXuUlL", *close))
 					pure = false;
 				close++;
@@ -311,7 +312,8 @@ static char *rewrite_arg(const char *a, size_t n, print_fmt_enum_fn lookup, void
 				continue;
 			char *ns;
 
-			if (asprintf(&ns, "%.*s0x%" PRIx64 "%s", (int)(open - s), s, v, close + 1) < 0) {
+			if (asprintf(&ns, "%.*s0x%" PRIx64 "%s", (int)(open - s), s, v, close + 1) <
+			    0) {
 				free(s);
 				return NULL;
 			}
@@ -333,9 +335,8 @@ void print_fmt_result_free(struct print_fmt_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-struct pmt_err *print_fmt_rewrite(const char *pf, unsigned int word_size,
-				  print_fmt_enum_fn lookup, void *arg,
-				  struct print_fmt_result *out)
+struct pmt_err *print_fmt_rewrite(const char *pf, unsigned int word_size, print_fmt_enum_fn lookup,
+				  void *arg, struct print_fmt_result *out)
 {
 	size_t len = strlen(pf), lit_end, argi = 0, nargs;
 	size_t starts[MAX_ARGS], ends[MAX_ARGS];
@@ -376,8 +377,8 @@ struct pmt_err *print_fmt_rewrite(const char *pf, unsigned int word_size,
 		j = i + 1;
 		while (j < lit_end - 1 && strchr("-+ #0", pf[j]))
 			j++;
-		while (j < lit_end - 1 && (isdigit((unsigned char)pf[j]) || pf[j] == '*' ||
-					   pf[j] == '.')) {
+		while (j < lit_end - 1 &&
+		       (isdigit((unsigned char)pf[j]) || pf[j] == '*' || pf[j] == '.')) {
 			if (pf[j] == '*')
 				argi++;
 			j++;
@@ -391,8 +392,8 @@ struct pmt_err *print_fmt_rewrite(const char *pf, unsigned int word_size,
 			char *name = bare_field(rest + 1 + starts[argi], ends[argi] - starts[argi]);
 
 			if (name) {
-				char **nh = realloc(out->hash_fields,
-						    (out->nhash + 1) * sizeof(*nh));
+				char **nh =
+					realloc(out->hash_fields, (out->nhash + 1) * sizeof(*nh));
 
 				if (!nh) {
 					free(name);
@@ -440,4 +441,86 @@ oom:
 	free(b.s);
 	print_fmt_result_free(out);
 	return &pmt_err_nomem;
+}
+
+/*
+ * trace_check_vprintf()'s first "%s" (see print_fmt.h): the conversion and
+ * the argument it consumes are taken out. Conversions before it consume one
+ * argument each, '*' one more.
+ */
+char *print_fmt_drop_first_s(const char *pf)
+{
+	size_t len = strlen(pf), lit_end, argi = 0, nargs;
+	size_t starts[MAX_ARGS], ends[MAX_ARGS];
+	const char *rest;
+	struct strbuf b = { 0 };
+
+	if (len == 0 || pf[0] != '"')
+		return NULL;
+	lit_end = skip_literal(pf, 0, len);
+	if (lit_end > len || pf[lit_end - 1] != '"')
+		return NULL;
+	rest = pf + lit_end;
+	while (*rest && isspace((unsigned char)*rest))
+		rest++;
+	if (*rest != ',')
+		return NULL;
+	nargs = split_args(rest + 1, strlen(rest + 1), starts, ends);
+	for (size_t i = 1; i < lit_end - 1; i++) {
+		size_t j = 1;
+		bool star = false;
+
+		if (pf[i] == '\\' && i + 1 < lit_end - 1) {
+			i++;
+			continue;
+		}
+		if (pf[i] != '%')
+			continue;
+		if (pf[i + 1] == '%') {
+			i++;
+			continue;
+		}
+		/* the kernel's own scan: digits, '.' and '*' up to an 's' */
+		while (isdigit((unsigned char)pf[i + j]) || pf[i + j] == '.' || pf[i + j] == '*') {
+			star |= pf[i + j] == '*';
+			j++;
+		}
+		if (pf[i + j] == 's' && !star && argi < nargs) {
+			sb_add(&b, pf, i);
+			sb_add(&b, pf + i + j + 1, lit_end - (i + j + 1));
+			for (size_t k = 0; k < nargs; k++) {
+				if (k == argi)
+					continue;
+				sb_add(&b, ",", 1);
+				sb_add(&b, rest + 1 + starts[k], ends[k] - starts[k]);
+			}
+			if (b.oom) {
+				free(b.s);
+				return NULL;
+			}
+			return b.s;
+		}
+		/* any other conversion: skip its flags, width, precision, length */
+		j = 1;
+		while (i + j < lit_end - 1 && strchr("-+ #0", pf[i + j]))
+			j++;
+		while (i + j < lit_end - 1 && (isdigit((unsigned char)pf[i + j]) ||
+					       pf[i + j] == '*' || pf[i + j] == '.')) {
+			if (pf[i + j] == '*')
+				argi++;
+			j++;
+		}
+		while (i + j < lit_end - 1 && strchr("hlLqjzt", pf[i + j]))
+			j++;
+		if (pf[i + j] == 's' || pf[i + j] == 'p') {
+			/* "%-5s" is not the kernel's %s; %ps and friends take one arg */
+			if (pf[i + j] == 'p')
+				while (isalnum((unsigned char)pf[i + j + 1]))
+					j++;
+		}
+		argi++;
+		i += j;
+	}
+	free(b.s);
+	return NULL;
 }

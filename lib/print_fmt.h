@@ -30,7 +30,7 @@
 typedef int (*print_fmt_enum_fn)(void *arg, const char *name, int64_t *value);
 
 struct print_fmt_result {
-	char *fmt;	   /* the rewritten print_fmt (malloc'd) */
+	char *fmt;	    /* the rewritten print_fmt (malloc'd) */
 	char **hash_fields; /* names of fields printed with plain %p */
 	size_t nhash;
 };
@@ -39,5 +39,12 @@ struct pmt_err *print_fmt_rewrite(const char *print_fmt, unsigned int word_size,
 				  print_fmt_enum_fn lookup, void *arg,
 				  struct print_fmt_result *out);
 void print_fmt_result_free(struct print_fmt_result *r);
+/*
+ * The print_fmt without its first "%s" conversion (in the kernel's sense:
+ * '%', then only digits, '.', then 's') and the argument it consumes, as
+ * the kernels with trace_check_vprintf() print it when the hash-ptr option
+ * is off; NULL when it has none (malloc'd).
+ */
+char *print_fmt_drop_first_s(const char *print_fmt);
 
 #endif

@@ -24,7 +24,10 @@
 #    foo and bar with their clocks and sizes, start markers and no overrun;
 #    overwrite has overrun > 0 on
 #    every CPU and cpu0 "read events" equal to the event lines of the one
-#    trace_pipe read the scenario made (trace_pipe_consumed).
+#    trace_pipe read the scenario made (trace_pipe_consumed); vocab has its
+#    tracers, options and clocks, function_graph lines, kernel and user
+#    stacks, raw_data entries and each marker on its CPU (its buffers print
+#    several lines per event, or none: the line counts are not checked there).
 # The "live" scenario moves while it is captured: only files and stats are
 # checked there. Prints one line per cell; exits 1 on the first bad cell
 # after listing all problems.
@@ -118,6 +121,8 @@ while read -r cell; do
 	fi
 	live=0
 	[ "$scen" = live ] && live=1
+	# vocab prints stacks, graphs, hex: lines are not events there
+	[ "$scen" = vocab ] && live=1
 	for b in "$t/global" "$t"/instances/*; do
 		[ -d "$b" ] && check_buffer "$b" $live
 	done
@@ -175,6 +180,24 @@ while read -r cell; do
 		[ "$n" -gt 0 ] || err "overwrite: cpu0 read events is 0"
 		[ "$(grep -vc '^CPU:' "$t/global/per_cpu/cpu0/trace_pipe_consumed")" = "$n" ] ||
 			err "overwrite: trace_pipe_consumed lines != read events $n"
+		;;
+	vocab)
+		grep -qx function_graph "$t/global/current_tracer" || err "vocab: global tracer"
+		grep -q '\[tai\]\|\[mono\]' "$t/global/trace_clock" || err "vocab: global clock"
+		grep -q '|  *[a-z_0-9]*() {$' "$t/global/trace" || err "vocab: no graph call"
+		grep -q '/\* # 3 buf: 76 6f 63 61 62' "$t/global/trace" || err "vocab: no raw_data"
+		grep -q '<stack trace>' "$t/global/trace" || err "vocab: no kernel stack"
+		grep -q '^ ----------' "$t/global/trace" || err "vocab: no task switch"
+		grep -q '<user stack trace>' "$t/instances/opts/trace" || err "vocab: no user stack"
+		for i in opts:counter lat:uptime verb:perf raw:local hex:mono_raw noctx:boot; do
+			grep -q "\[${i#*:}\]" "$t/instances/${i%%:*}/trace_clock" ||
+				err "vocab: ${i%%:*} clock not ${i#*:}"
+		done
+		grep -q '^# nop latency trace v1.1.5 on' "$t/instances/lat/trace" ||
+			err "vocab: lat has no latency header"
+		for c in "$t"/global/per_cpu/cpu* "$t"/instances/*/per_cpu/cpu*; do
+			[ "$(stat_of "$c/stats" overrun)" = 0 ] || err "vocab: ${c#$cell/}: overrun"
+		done
 		;;
 	esac
 	if [ "$problems" = 0 ]; then
