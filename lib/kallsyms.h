@@ -8,6 +8,7 @@
 #ifndef PMTRACE_KALLSYMS_H
 #define PMTRACE_KALLSYMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +25,9 @@ void kallsyms_free(struct kallsyms *ks);
  * first of its aliases), or NULL outside the kernel image. */
 const char *kallsyms_lookup(const struct kallsyms *ks, uint64_t addr, uint64_t *offset);
 size_t kallsyms_count(const struct kallsyms *ks);
+/* The address of the first symbol called `name` (a linear search: for the
+ * few names looked up once per output, such as __start_rodata). */
+bool kallsyms_find(const struct kallsyms *ks, const char *name, uint64_t *addr);
 /* Write "addr type name" lines like /proc/kallsyms. */
 void kallsyms_write(const struct kallsyms *ks, FILE *out);
 

@@ -109,11 +109,13 @@ void pmt_trace_free(struct pmt_trace *tr)
 		free(b->name);
 		free(b->tracer);
 		free(b->clock);
+		free(b->last_boot_info);
 	}
 	free(tr->bufs);
 	event_db_free(tr->events);
 	kallsyms_free(tr->ksyms);
 	cmdlines_free(tr->cmds);
+	free(tr->hp_facts);
 	diag_free_all(tr);
 	free(tr);
 }

@@ -20,6 +20,7 @@
 struct event_db;
 struct kallsyms;
 struct cmdlines;
+struct header_page_facts;
 
 /*
  * Where one data page of a CPU's unread data is. Loading a trace records
@@ -79,6 +80,14 @@ struct trace_buf {
 	struct pmt_page_format fmt;
 	int nr_cpus;
 	struct cpu_stream *cpus;
+	/*
+	 * The hook for instances that hold the previous boot's data (a
+	 * persistent, boot-mapped instance): the text of that instance's
+	 * tracefs last_boot_info file ("<kaslr offset>\t[kernel]\n<module
+	 * address>\t<module>\n..."). NULL (the walker does not mark such
+	 * instances yet) writes no LAST_BOOT_INFO option to trace.dat.
+	 */
+	char *last_boot_info;
 };
 
 struct pmt_trace {
@@ -94,6 +103,8 @@ struct pmt_trace {
 	size_t ndiags, diags_cap;
 	bool partial;
 	bool failed;
+	/* header_page facts (header_page.h), found on first use */
+	struct header_page_facts *hp_facts;
 	/* a copy: diagnostics may be reported long after pmt_trace_load() */
 	struct pmt_load_opts opts;
 };
