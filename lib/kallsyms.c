@@ -129,8 +129,8 @@ static struct pmt_err *names_ensure(struct names_reader *r, size_t need)
  * Read the names stream in 64 KiB steps until `num` entries have been seen
  * (its total size is not recorded anywhere we can trust).
  */
-static struct pmt_err *read_names(struct pmt_target *t, uint64_t addr, uint32_t num, uint8_t **out,
-				  size_t *len_out)
+static struct pmt_err *read_names(struct pmt_target *t, uint64_t addr, uint32_t num,
+				  uint8_t **out, size_t *len_out)
 {
 	struct names_reader r = { .t = t, .addr = addr };
 	struct pmt_err *err = NULL;
@@ -300,9 +300,9 @@ struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *
 		break;
 	}
 	for (uint32_t i = 0; i < num; i++)
-		ks->syms[i].addr =
-			relative ? ks_address(mode, raw[i], base, text, L->sym_ks_offsets.addr, i)
-				 : (uint64_t)raw[i];
+		ks->syms[i].addr = relative ? ks_address(mode, raw[i], base, text,
+							 L->sym_ks_offsets.addr, i)
+					    : (uint64_t)raw[i];
 	qsort(ks->syms, ks->n, sizeof(*ks->syms), by_addr);
 	ks->lo = 0;
 	ks->hi = UINT64_MAX;
