@@ -11,6 +11,7 @@ PKGS=(
 	libkdumpfile-dev libdwarf-dev libelf-dev libtraceevent-dev libcmocka-dev
 	crash trace-cmd makedumpfile qemu-system-x86 busybox-static
 	cpio xz-utils zstd binutils python3 libclang-rt-14-dev bc
+	debootstrap kmod
 )
 
 missing=()
