@@ -527,11 +527,17 @@ static void cpustat_text(const struct trace_buf *b, const struct cpu_stream *cs,
 	uint64_t lost = 0, damaged = 0, listed = 0;
 
 	fprintf(out, "CPU: %d\n", cs->cpu);
-	fprintf(out, "entries: %" PRIu64 "\n", cs->entries - (cs->overrun + cs->read));
-	fprintf(out, "overrun: %" PRIu64 "\n", cs->overrun);
-	fprintf(out, "commit overrun: %" PRIu64 "\n", cs->commit_overrun);
-	fprintf(out, "dropped events: %" PRIu64 "\n", cs->dropped_events);
-	fprintf(out, "read events: %" PRIu64 "\n", cs->read);
+	if (cs->nr_pages) {
+		fprintf(out, "entries: %" PRIu64 "\n", cs->entries - (cs->overrun + cs->read));
+		fprintf(out, "overrun: %" PRIu64 "\n", cs->overrun);
+		fprintf(out, "commit overrun: %" PRIu64 "\n", cs->commit_overrun);
+		fprintf(out, "dropped events: %" PRIu64 "\n", cs->dropped_events);
+		fprintf(out, "read events: %" PRIu64 "\n", cs->read);
+	} else {
+		/* ring_buffer_per_cpu itself could not be read */
+		fprintf(out, "pmtrace: %s cpu %d: the kernel's counters could not be read\n",
+			buf_label(b), cs->cpu);
+	}
 	for (size_t i = 0; i < cs->npages; i++) {
 		const struct page_ref *r = &cs->pages[i];
 
@@ -554,6 +560,11 @@ static void cpustat_text(const struct trace_buf *b, const struct cpu_stream *cs,
 	if (lost || damaged)
 		fprintf(out, "pmtrace: %s cpu %d: %" PRIu64 " page(s) lost, %" PRIu64 " damaged\n",
 			buf_label(b), cs->cpu, lost, damaged);
+	else if (cs->damaged)
+		fprintf(out,
+			"pmtrace: %s cpu %d: part of this CPU's buffer could not be read "
+			"(see the diagnostics)\n",
+			buf_label(b), cs->cpu);
 }
 
 static void option_cpustats(struct writer *w, struct trace_buf *b)
