@@ -6,8 +6,11 @@
 #
 #   crash_ext_test.sh MODE KERNEL FORMAT POLICY
 #
-#   MODE    show  `trace show` == `pmtrace show`, byte for byte
-#           dump  `trace dump DIR` writes the same tree as `pmtrace dump -o DIR`
+#   MODE    show  `trace show` == `pmtrace show`, byte for byte, and
+#                 `trace dump -t FILE` == `pmtrace dump -t FILE` (trace.dat)
+#           dump  `trace dump DIR` writes the same tree as `pmtrace dump -o DIR`,
+#                 and `trace dump -t [-z none|-6] FILE` the same trace.dat bytes
+#                 as `pmtrace dump -t FILE [--compress none|--v6]`
 #           bad   a copy of the ELF dump with one ring-buffer pointer aimed at
 #                 unmapped memory: one line per problem, the rest printed, and
 #                 `sys` and `trace` still work afterwards in the same session
@@ -178,8 +181,16 @@ for sc in "${scenarios[@]}"; do
 	case $mode in
 	show)
 		run_crash "$dump" "$tmp/$sc.log" "trace show > $tmp/$sc.actual" \
-			"trace show -j > $tmp/$sc.json"
+			"trace show -j > $tmp/$sc.json" "trace dump -t $tmp/$sc.crash.dat > $tmp/$sc.dat.out"
 		crash_unusable "$tmp/$sc.log" "$tmp/$sc.actual"
+		# trace.dat from the same session (every buffer, instances included)
+		cli "$sc" dump --vmlinux "$vmlinux" "$src" -t "$tmp/$sc.cli.dat"
+		if cmp "$tmp/$sc.cli.dat" "$tmp/$sc.crash.dat"; then
+			echo "ok: $release/$sc/$format: trace dump -t == pmtrace dump -t ($(stat -c %s "$tmp/$sc.crash.dat") bytes)"
+		else
+			echo "MISMATCH: $release/$sc/$format: trace.dat of crash and pmtrace differ"
+			failures=$((failures + 1))
+		fi
 		cli "$sc" show --vmlinux "$vmlinux" "$src" >"$tmp/$sc.expected"
 		# the JSON lines too (the walk is cached: no second walk in crash)
 		cli "$sc" show --json --vmlinux "$vmlinux" "$src" >"$tmp/$sc.expected.json"
@@ -200,9 +211,15 @@ for sc in "${scenarios[@]}"; do
 		fi
 		;;
 	dump)
-		run_crash "$dump" "$tmp/$sc.log" "trace dump $tmp/$sc.crash-tree > $tmp/$sc.actual"
+		# the tree and trace.dat (v7 zstd, v7 none, v6) in one crash session
+		run_crash "$dump" "$tmp/$sc.log" "trace dump $tmp/$sc.crash-tree > $tmp/$sc.actual" \
+			"trace dump -t $tmp/$sc.crash.dat > $tmp/$sc.dat.out" \
+			"trace dump -t -z none $tmp/$sc.crash.none.dat > $tmp/$sc.none.out" \
+			"trace dump -t -6 $tmp/$sc.crash.v6.dat > $tmp/$sc.v6.out"
 		crash_unusable "$tmp/$sc.log" "$tmp/$sc.actual"
-		cli "$sc" dump --vmlinux "$vmlinux" "$src" -o "$tmp/$sc.cli-tree" >/dev/null
+		cli "$sc" dump --vmlinux "$vmlinux" "$src" -o "$tmp/$sc.cli-tree" -t "$tmp/$sc.cli.dat" >/dev/null
+		cli "$sc" dump --vmlinux "$vmlinux" "$src" --compress none -t "$tmp/$sc.cli.none.dat"
+		cli "$sc" dump --vmlinux "$vmlinux" "$src" --v6 -t "$tmp/$sc.cli.v6.dat"
 		if diff -r "$tmp/$sc.cli-tree" "$tmp/$sc.crash-tree" >"$tmp/$sc.diff"; then
 			echo "ok: $release/$sc/$format: $(find "$tmp/$sc.crash-tree" -type f | wc -l) files identical"
 		else
@@ -210,6 +227,14 @@ for sc in "${scenarios[@]}"; do
 			head -20 "$tmp/$sc.diff"
 			failures=$((failures + 1))
 		fi
+		for v in "" .none .v6; do
+			if cmp "$tmp/$sc.cli$v.dat" "$tmp/$sc.crash$v.dat"; then
+				echo "ok: $release/$sc/$format: trace dump -t${v:+ ($v)} == pmtrace dump -t, $(stat -c %s "$tmp/$sc.crash$v.dat") bytes"
+			else
+				echo "MISMATCH: $release/$sc/$format: trace.dat$v of crash and pmtrace differ"
+				failures=$((failures + 1))
+			fi
+		done
 		;;
 	bad)
 		[ "$format" = elf ] || fail "bad mode works on the ELF dump"
