@@ -456,11 +456,21 @@ static struct pmt_err *write_cpu_pages(struct writer *w, struct trace_buf *b, st
 	for (size_t i = 0; i < cs->npages && !o->err; i++) {
 		uint8_t *dst = compress ? w->chunk + fill : page;
 
+		/* uncompressed pages go straight into the output buffer */
+		if (!compress && OUT_BUF - o->len < sb)
+			out_flush(o);
+		if (!compress && OUT_BUF - o->len >= sb)
+			dst = o->buf + o->len;
 		if (stream_raw_page(w->tr, b, cs, i, dst) != RAW_PAGE_DATA)
 			continue;
 		r->pages++;
 		if (!compress) {
-			out_bytes(o, page, sb);
+			if (dst == page) {
+				out_bytes(o, page, sb);
+			} else {
+				o->len += sb;
+				o->pos += sb;
+			}
 			continue;
 		}
 		if (!count_at) {
