@@ -12,6 +12,9 @@ PKGS=(
 	crash trace-cmd makedumpfile qemu-system-x86 busybox-static
 	cpio xz-utils zstd binutils python3 libclang-rt-14-dev bc
 	debootstrap kmod
+	# trace.dat: compression, and KernelShark's library and GUI to read it back
+	libzstd-dev zlib1g-dev kernelshark libkshark-dev libjson-c-dev libtracecmd-dev
+	libtracefs-dev xvfb xauth x11-apps netpbm
 )
 
 missing=()

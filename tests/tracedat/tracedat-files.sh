@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# tracedat-files.sh KSHARK_COUNT DIR [--newer-tracecmd]: the readers on the
-# files test_tracedat left in DIR (from the committed sample dump):
+# tracedat-files.sh PMTRACE KSHARK_COUNT DIR [--newer-tracecmd]: the readers
+# on the files test_tracedat left in DIR (from the committed sample dump):
 #   sample*.dat    trace-cmd report (and libkshark) == sample.json
 #   damaged*.dat   one page filtered out: the readers see every other event
 #                  (damaged.json) and trace-cmd report --stat shows CPU 1's
@@ -12,9 +12,12 @@
 #                  about the option); with --newer-tracecmd, sid's trace-cmd
 #                  (3.4, in a cached chroot) shows the option in dump --options
 #                  and reads the events too
+# and the command on the sample: `pmtrace dump -t` into a directory that does
+# not exist fails (exit 2) with the path in the message and leaves nothing;
+# `--v6 --compress` is refused as a usage error.
 set -u
 
-kshark=$1 dir=$2 newer=${3:-}
+pmtrace=$1 kshark=$2 dir=$3 newer=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 cmp_py=$here/compare_report.py
@@ -47,6 +50,22 @@ check() { # FILE JSON [sid]
 	rm -f "$out" "$out.err" "$out.cmp" "$out.ks" "$out.ks.err" "$out.kcmp"
 	LAST_ERR=$out.last-err
 }
+
+sample=$repo/vmcores/sample
+"$pmtrace" dump -q --profile "$sample/profile" -t "$dir/no/such/dir/x.dat" "$sample/vmcore" 2>"$dir/cli.err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "$dir/no/such/dir/x.dat" "$dir/cli.err" && [ ! -e "$dir/no" ]; then
+	echo "ok: pmtrace dump -t into a missing directory: exit 2, $(cat "$dir/cli.err")"
+else
+	bad "pmtrace dump -t into a missing directory: exit $rc, $(cat "$dir/cli.err")"
+fi
+"$pmtrace" dump -q --profile "$sample/profile" --v6 --compress zstd -t "$dir/x.dat" "$sample/vmcore" 2>"$dir/cli.err"
+rc=$?
+[ $rc -eq 2 ] && [ ! -e "$dir/x.dat" ] || bad "--v6 --compress: exit $rc, $(cat "$dir/cli.err")"
+"$pmtrace" dump -q --profile "$sample/profile" -t "$dir/cli.dat" "$sample/vmcore" ||
+	bad "pmtrace dump -t on the sample: exit $?"
+cmp -s "$dir/cli.dat" "$dir/sample.dat" && echo "ok: pmtrace dump -t == the library's sample.dat" ||
+	bad "pmtrace dump -t differs from test_tracedat's sample.dat"
 
 for f in sample.dat sample.none.dat sample.v6.dat; do
 	check "$dir/$f" "$dir/sample.json"
