@@ -48,7 +48,8 @@ def parse_ts(s):
 def load_report(path, instances):
     """buffer -> list of (cpu, ts, pid) in trace-cmd's order; unparsed lines."""
     names = "|".join(re.escape(n) for n in sorted(instances, key=len, reverse=True))
-    prefix = r"(?:(?P<buf>%s): )?" % names if names else r"(?P<buf>)"
+    # instance names are right-aligned to the longest one (" cur:", "boot:")
+    prefix = r"\s*(?:(?P<buf>%s): )?" % names if names else r"(?P<buf>)"
     event = re.compile(
         r"^" + prefix + r"\s*(?P<comm>.*)-(?P<pid>\d+)\s+\[(?P<cpu>\d+)\]\s+"
         # newer trace-cmd prints the latency flags ("d.h1.") before the time
