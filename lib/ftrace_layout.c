@@ -240,6 +240,8 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 	member(&r, &L->uts_machine, "struct uts_namespace", "name.machine", false);
 	member(&r, &L->bprintk_list, "struct trace_bprintk_fmt", "list", false);
 	member(&r, &L->bprintk_fmt, "struct trace_bprintk_fmt", "fmt", false);
+	member(&r, &L->module_kallsyms, "struct module", "kallsyms", false);
+	member(&r, &L->modks_typetab, "struct mod_kallsyms", "typetab", false);
 
 	symbol(&r, &L->sym_global_trace, "global_trace", true);
 	symbol(&r, &L->sym_ftrace_trace_arrays, "ftrace_trace_arrays", true);
@@ -248,6 +250,8 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 	symbol(&r, &L->sym_savedcmd, "savedcmd", false);
 	symbol(&r, &L->sym_num_online_cpus, "__num_online_cpus", false);
 	symbol(&r, &L->sym_text, "_text", false);
+	symbol(&r, &L->sym_stext, "_stext", false);
+	symbol(&r, &L->sym_end, "_end", false);
 	symbol(&r, &L->sym_ptr_key, "ptr_key", false);
 	symbol(&r, &L->sym_trace_clocks, "trace_clocks", false);
 	symbol(&r, &L->sym_nr_cpu_ids, "nr_cpu_ids", !L->rb_cpus.ok);

@@ -115,13 +115,17 @@ static int find_overwrite_literal(struct pmt_trace *tr, const char **why)
 }
 
 /* is_signed_type(char) as the kernel computed it for its own `char` fields. */
-static int find_char_signedness(const struct pmt_trace *tr)
+static int find_char_signedness(struct pmt_trace *tr)
 {
-	const struct event_db *db = tr->events;
+	struct event_db *db = tr->events;
 
+	if (db)
+		event_db_load_all(db);
 	for (size_t i = 0; db && i < db->n; i++) {
 		const struct event_fmt *e = &db->ev[i];
 
+		if (e->state != EVF_LOADED)
+			continue;
 		for (size_t k = 0; k < e->nfields; k++) {
 			const char *type = e->fields[k].type;
 

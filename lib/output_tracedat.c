@@ -284,7 +284,7 @@ static void payloads_free(struct payloads *p)
 
 static bool event_written(const struct event_fmt *e)
 {
-	return e->format_text && *e->format_text;
+	return e->state == EVF_LOADED && e->format_text && *e->format_text;
 }
 
 static void build_event_formats(struct pmt_trace *tr, struct payloads *p)
@@ -293,6 +293,9 @@ static void build_event_formats(struct pmt_trace *tr, struct payloads *p)
 	const char **systems = NULL;
 	size_t nsys = 0, nftrace = 0;
 
+	/* formats are read on first use: all of them now (failures diagnosed) */
+	if (tr->events)
+		event_db_load_all(tr->events);
 	for (size_t i = 0; db && i < db->n; i++) {
 		const struct event_fmt *e = &db->ev[i];
 		size_t k;
@@ -365,7 +368,7 @@ static struct pmt_err *build_payloads(struct pmt_trace *tr, struct payloads *p)
 
 	build_event_formats(tr, p);
 
-	TEXT_OF(text, len, kallsyms_write(tr->ksyms, out));
+	TEXT_OF(text, len, tracedat_kallsyms(tr, out));
 	if (!text)
 		return &pmt_err_nomem;
 	mem_text(&p->kallsyms, 4, text, len);

@@ -279,3 +279,83 @@ void tracedat_uname(struct pmt_trace *tr, FILE *out)
 	fputc(' ', out);
 	uts_field(tr, uts, &L->uts_machine, out);
 }
+
+#define MOD_SYMS_MAX (1u << 20)
+#define MOD_SYM_LEN  512
+
+/* A module symbol's type when the kernel's typetab is not at hand: from the
+ * ELF binding and type (upper case for globals, as /proc/kallsyms does). */
+static char elf_type_char(uint8_t info)
+{
+	char c = (info & 0xf) == 2 /* STT_FUNC */ ? 't'
+		 : (info & 0xf) == 1 /* OBJECT */ ? 'd'
+						  : '?';
+
+	return (info >> 4) == 1 /* STB_GLOBAL */ && c != '?' ? (char)(c - 'a' + 'A') : c;
+}
+
+/* One module's symbols, in its table's order, as /proc/kallsyms lists them. */
+static void module_kallsyms(struct pmt_trace *tr, const struct kmodule *m, FILE *out)
+{
+	struct pmt_target *t = tr->t;
+	const struct ftrace_layout *L = &tr->L;
+	size_t esz = t->word_size == 8 ? 24 : 16;
+	uint64_t typetab = 0, ks;
+	uint8_t *syms, *types = NULL;
+	struct pmt_err *err;
+
+	if (!m->symtab || !m->strtab || !m->nsyms)
+		return;
+	if (m->nsyms > MOD_SYMS_MAX) {
+		diag_degraded(tr,
+			      pmt_err_addr(PMT_ERR_CORRUPT, m->addr, "module %s: %u symbols",
+					   m->name, m->nsyms),
+			      "kallsyms of modules");
+		return;
+	}
+	syms = malloc((size_t)m->nsyms * esz);
+	if (!syms) {
+		diag_degraded(tr, &pmt_err_nomem, "kallsyms of module %s", m->name);
+		return;
+	}
+	err = pmt_read(t, m->symtab, syms, (size_t)m->nsyms * esz);
+	if (err) {
+		diag_degraded(tr, err, "kallsyms of module %s", m->name);
+		free(syms);
+		return;
+	}
+	if (L->module_kallsyms.ok && L->modks_typetab.ok &&
+	    try_ok(pmt_read_ulong(t, m->addr + L->module_kallsyms.m.offset, &ks)) && ks &&
+	    try_ok(pmt_read_ulong(t, ks + L->modks_typetab.m.offset, &typetab)) && typetab) {
+		types = malloc(m->nsyms);
+		if (types && !try_ok(pmt_read(t, typetab, types, m->nsyms))) {
+			free(types);
+			types = NULL;
+		}
+	}
+	for (uint32_t i = 0; i < m->nsyms; i++) {
+		const uint8_t *s = syms + (size_t)i * esz;
+		uint64_t value = esz == 24 ? pmt_get_u64(t, s + 8) : pmt_get_u32(t, s + 4);
+		uint8_t info = s[esz == 24 ? 4 : 12];
+		uint16_t shndx = pmt_get_u16(t, s + (esz == 24 ? 6 : 14));
+		char *name;
+
+		if (!shndx) /* SHN_UNDEF */
+			continue;
+		if (!try_ok(pmt_read_string(t, m->strtab + pmt_get_u32(t, s), MOD_SYM_LEN, &name)))
+			continue;
+		if (*name)
+			fprintf(out, "%016" PRIx64 " %c %s\t[%s]\n", value,
+				types ? (char)types[i] : elf_type_char(info), name, m->name);
+		free(name);
+	}
+	free(types);
+	free(syms);
+}
+
+void tracedat_kallsyms(struct pmt_trace *tr, FILE *out)
+{
+	kallsyms_write(tr->ksyms, out);
+	for (size_t i = 0; i < tr->modules.n; i++)
+		module_kallsyms(tr, &tr->modules.mod[i], out);
+}

@@ -11,6 +11,10 @@
  *	trace_clock      "local [global] counter ...": trace_clocks[] with the
  *	                 buffer's clock in brackets
  *	uname            "sysname nodename release machine" of init_uts_ns
+ *	kallsyms         /proc/kallsyms: the kernel image's symbols, then each
+ *	                 loaded module's ("addr type name\t[module]"), from the
+ *	                 module's own symbol table (mod->kallsyms) with the types
+ *	                 the kernel computed (typetab)
  *
  * Problems are diagnosed (degraded: the events are all there, some print
  * less well) and whatever could be read is still written.
@@ -25,5 +29,6 @@
 void tracedat_printk_formats(struct pmt_trace *tr, FILE *out);
 void tracedat_trace_clock(struct pmt_trace *tr, const struct trace_buf *b, FILE *out);
 void tracedat_uname(struct pmt_trace *tr, FILE *out);
+void tracedat_kallsyms(struct pmt_trace *tr, FILE *out);
 
 #endif

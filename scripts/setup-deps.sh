@@ -10,8 +10,8 @@ PKGS=(
 	build-essential cmake pkg-config clang git ca-certificates curl
 	libkdumpfile-dev libdwarf-dev libelf-dev libtraceevent-dev libcmocka-dev
 	crash trace-cmd makedumpfile qemu-system-x86 busybox-static
-	cpio xz-utils zstd binutils python3 libclang-rt-14-dev bc
-	debootstrap kmod
+	cpio xz-utils zstd binutils python3 libclang-rt-14-dev bc parallel
+	scdoc man-db groff-base dpkg-dev debhelper fakeroot lintian debootstrap kmod
 	# trace.dat: compression, and KernelShark's library and GUI to read it back
 	libzstd-dev zlib1g-dev kernelshark libkshark-dev libjson-c-dev libtracecmd-dev
 	libtracefs-dev xvfb xauth x11-apps netpbm

@@ -4,7 +4,9 @@
 `pmtrace show --json --instance all` printed for the same dump.
 
   compare_report.py report  JSON REPORT [--cpu N]
-      REPORT is `trace-cmd report -t -i FILE` (optionally --cpu N, which
+      REPORT is `trace-cmd report -N -t -i FILE` (-N: no plugins, one line
+      per record; the function-graph plugin would merge an entry with its
+      exit for leaf functions), optionally with --cpu N, which
       trace-cmd applies to the top buffer only). Per buffer (a line's
       "name: " prefix, none for the global buffer) the sequence of (CPU, time
       stamp, pid) must equal pmtrace's, in the same order; so must the count
@@ -126,7 +128,7 @@ def cmd_first(args):
     got = {}
     with open(args[1]) as f:
         for line in f:
-            m = re.match(r"^\s*(\d+)\s+First event:\s+(\d+(?:\.\d+)?)", line)
+            m = re.match(r"^\s*(\d+)\s+First event:\s*(\d+(?:\.\d+)?)", line)
             if m:
                 got[int(m.group(1))] = m.group(2)
     ok = True

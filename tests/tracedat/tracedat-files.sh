@@ -35,9 +35,9 @@ check() { # FILE JSON [sid]
 	local f=$1 json=$2 who=${3:-host} out
 	out=$(mktemp)
 	if [ "$who" = sid ]; then
-		sid_tc report -t -i "$f" >"$out" 2>"$out.err" || bad "$f: sid trace-cmd report failed"
+		sid_tc report -N -t -i "$f" >"$out" 2>"$out.err" || bad "$f: sid trace-cmd report failed"
 	else
-		trace-cmd report -t -i "$f" >"$out" 2>"$out.err" || bad "$f: trace-cmd report failed: $(tail -1 "$out.err")"
+		trace-cmd report -N -t -i "$f" >"$out" 2>"$out.err" || bad "$f: trace-cmd report failed: $(tail -1 "$out.err")"
 	fi
 	python3 "$cmp_py" report "$json" "$out" | sed "s|^|$(basename "$f") ($who): |" | tee "$out.cmp"
 	grep -q MISMATCH "$out.cmp" && bad "$f: events differ ($who)"

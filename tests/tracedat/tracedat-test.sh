@@ -12,7 +12,8 @@
 # Every scenario and dump format of that kernel's corpus gets v7 (zstd, the
 # default), written with the JSON from one load (tracedat_cell: the library
 # calls of `pmtrace show --json` and `pmtrace dump -t`). For each file:
-#   - trace-cmd report -t: per buffer (the "name: " prefix) the sequence of
+#   - trace-cmd report -N -t (no plugins: one line per record; the plain
+#     `report` must succeed too): per buffer (the "name: " prefix) the sequence of
 #     (CPU, time stamp, pid) equals pmtrace show --json --instance all, same
 #     order, same count per buffer and CPU (compare_report.py report)
 #   - trace-cmd report --cpu N (per CPU; trace-cmd applies it to the top
@@ -85,8 +86,11 @@ run_checks() {
 	if [ "$reader" = sid ]; then
 		tc=("$repo/vmcores/suite-chroot.sh" sid --pkgs trace-cmd --bind "$tmp" --run trace-cmd)
 	fi
-	"${tc[@]}" report -t -i "$f" >"$out.report" 2>"$out.report.err" ||
+	"${tc[@]}" report -N -t -i "$f" >"$out.report" 2>"$out.report.err" ||
 		bad "$label: trace-cmd report failed: $(tail -2 "$out.report.err")"
+	# and as users see it, with the plugins (function-graph merges leaf entries)
+	"${tc[@]}" report -i "$f" >/dev/null 2>"$out.plugins.err" ||
+		bad "$label: trace-cmd report (with plugins) failed: $(tail -2 "$out.plugins.err")"
 	python3 "$cmp_py" report "$json" "$out.report" | sed "s|^|$label: |" >"$out.cmp"
 	cat "$out.cmp"
 	grep -q '^[^ ]*: MISMATCH' "$out.cmp" && bad "$label: report differs from pmtrace show"
@@ -102,7 +106,7 @@ for l in open(sys.argv[1]):
     e=json.loads(l)
     if e.get("buffer")=="global": cpus.add(e["cpu"])
 print(" ".join(map(str,sorted(cpus))))' "$json"); do
-		"${tc[@]}" report -t --cpu "$cpu" -i "$f" >"$out.cpu$cpu" 2>/dev/null ||
+		"${tc[@]}" report -N -t --cpu "$cpu" -i "$f" >"$out.cpu$cpu" 2>/dev/null ||
 			bad "$label: trace-cmd report --cpu $cpu failed"
 		python3 "$cmp_py" report "$json" "$out.cpu$cpu" --cpu "$cpu" | grep -v '^note:' |
 			sed "s|^|$label: |" | tee "$out.cpu$cpu.cmp"
