@@ -89,8 +89,20 @@ run_checks() {
 	"${tc[@]}" report -N -t -i "$f" >"$out.report" 2>"$out.report.err" ||
 		bad "$label: trace-cmd report failed: $(tail -2 "$out.report.err")"
 	# and as users see it, with the plugins (function-graph merges leaf entries)
-	"${tc[@]}" report -i "$f" >/dev/null 2>"$out.plugins.err" ||
-		bad "$label: trace-cmd report (with plugins) failed: $(tail -2 "$out.plugins.err")"
+	"${tc[@]}" report -i "$f" >/dev/null 2>"$out.plugins.err"
+	local prc=$?
+	if [ $prc -eq 139 ] && [ "$reader" = host ] &&
+		"$repo/vmcores/suite-chroot.sh" sid --pkgs trace-cmd --bind "$tmp" --run \
+			trace-cmd report -i "$f" >/dev/null 2>&1; then
+		# Known, one cell (sid's instances dump, v7 uncompressed): Debian 12's
+		# trace-cmd 3.1.6 segfaults inside libtraceevent 1.7's printing
+		# (tep_print_fields) partway through; the records themselves read
+		# identically (-N below), v6 and zstd files of the same trace print,
+		# and trace-cmd 3.4 prints this file.
+		echo "known: $label: trace-cmd 3.1.6 report (with plugins) segfaults in libtraceevent; trace-cmd 3.4 prints the file"
+	elif [ $prc -ne 0 ]; then
+		bad "$label: trace-cmd report (with plugins) failed ($prc): $(tail -2 "$out.plugins.err")"
+	fi
 	python3 "$cmp_py" report "$json" "$out.report" | sed "s|^|$label: |" >"$out.cmp"
 	cat "$out.cmp"
 	grep -q '^[^ ]*: MISMATCH' "$out.cmp" && bad "$label: report differs from pmtrace show"

@@ -8,8 +8,12 @@
  * VARIANT (v7-zstd, v7-none, v7-zlib, v6) to its FILE, from the same loaded
  * trace, through the same library calls as `pmtrace show` and `pmtrace dump
  * -t`. One load instead of one per output keeps the corpus sweep short
- * (loading dominates under the sanitizers). Exit: the trace status (0
- * complete, 1 partial), 2 on failure.
+ * (loading dominates under the sanitizers). The trace.dat files are written
+ * first, as `pmtrace dump -t` does right after the load: in an ASan build,
+ * after the JSON writer's reads of a 6.12 makedumpfile dump whose trace pages
+ * were filtered out, libkdumpfile 0.5.1 crashed inside kdump_read() (a
+ * memmove to NULL) on a later read of a .rodata page; the release build did
+ * not. Exit: the trace status (0 complete, 1 partial), 2 on failure.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,16 +69,6 @@ int main(int argc, char **argv)
 		err = pmt_trace_load(s->target, &lo, &tr);
 	if (!err)
 		pmt_err_free(session_save_profile(s));
-	if (!err) {
-		f = fopen(argv[i + 1], "w");
-		if (!f) {
-			perror(argv[i + 1]);
-			goto out;
-		}
-		err = pmt_write_json(tr, &all, f);
-		if (fclose(f) && !err)
-			err = pmt_err_new(PMT_ERR_IO, "writing %s", argv[i + 1]);
-	}
 	for (int k = i + 2; !err && k < argc; k++) {
 		char *eq = strchr(argv[k], '=');
 		struct pmt_tracedat_opts o;
@@ -89,6 +83,16 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		err = pmt_write_tracedat(tr, &o, eq + 1);
+	}
+	if (!err) {
+		f = fopen(argv[i + 1], "w");
+		if (!f) {
+			perror(argv[i + 1]);
+			goto out;
+		}
+		err = pmt_write_json(tr, &all, f);
+		if (fclose(f) && !err)
+			err = pmt_err_new(PMT_ERR_IO, "writing %s", argv[i + 1]);
 	}
 	if (err) {
 		fprintf(stderr, "tracedat_cell: %s: %s\n", argv[i], err->msg);
