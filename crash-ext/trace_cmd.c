@@ -6,6 +6,7 @@
  *	crash> trace                    tracer, buffers, per-CPU counters
  *	crash> trace show -c 0-1        events as tracefs `trace` text
  *	crash> trace dump /tmp/t        a tracefs-shaped tree
+ *	crash> trace dump -t [FILE]     a trace.dat for trace-cmd/KernelShark
  *
  * Lifetime. `extend` only builds the target (crash_target.c: no memory is
  * read) and registers the command if that worked. The first `trace` command
@@ -41,8 +42,7 @@ static char *help_trace[] = {
 	"trace",
 	"show or dump the ftrace ring buffers of the dump",
 	"[-rj] | show [-rj] [-c cpus] [-i instance] [-e event] [-s since] [-u until] [-n count] "
-	"[-l duration] | dump [-r] "
-	"[-sm] dir",
+	"[-l duration] | dump [-r] [-sm] dir | dump -t [-r] [-6] [-z none|zlib|zstd] [file]",
 	"  Reads the kernel's ftrace ring buffers (the global buffer and every",
 	"  instance) with the same reader as the standalone `pmtrace` command, so",
 	"  the output is the same byte for byte. The buffers are walked by the",
@@ -77,7 +77,16 @@ static char *help_trace[] = {
 	"    events/*/format, saved_cmdlines, kallsyms and the instances (the",
 	"    same tree as `pmtrace dump -o dir`). -s (kernel symbols) and -m (event",
 	"    formats) are accepted for compatibility with crash's trace.so; both",
-	"    are always written. trace.so's -t (trace.dat) is not supported.",
+	"    are always written.",
+	"",
+	"  trace dump -t [-6] [-z none|zlib|zstd] [file]",
+	"    Writes a trace.dat file (default ./trace.dat) that trace-cmd report and",
+	"    KernelShark open: every buffer (one per instance), event formats,",
+	"    kallsyms, printk formats, saved cmdlines; the same bytes as",
+	"    `pmtrace dump -t file`. Version 7, zstd-compressed by default; -z",
+	"    none|zlib|zstd chooses the compression, -6 writes version 6",
+	"    (uncompressed; refused when instances differ in sub-buffer size).",
+	"    The file is written under a temporary name and renamed when complete.",
 	"",
 	"  -r  walks the buffers again instead of reusing the first walk.",
 	"  -j  (trace, trace show) writes JSON.",
@@ -92,6 +101,11 @@ static char *help_trace[] = {
 	"",
 	"  Show CPU 1's sched_switch events of the last second before the crash:\n",
 	"    crash> trace show -c 1 -e sched:sched_switch -s 1041.5",
+	"",
+	"  Write a trace.dat and read it with trace-cmd:\n",
+	"    crash> trace dump -t /tmp/vmcore.dat",
+	"    trace: wrote /tmp/vmcore.dat",
+	"    crash> !trace-cmd report -i /tmp/vmcore.dat | head",
 	"",
 	"  Write the buffers as a tracefs-shaped tree:\n",
 	"    crash> trace dump /tmp/trace",
@@ -260,6 +274,8 @@ struct request {
 	struct pmt_filter filter;
 	const char *events[MAX_EVENTS + 1];
 	const char *dir;
+	bool tracedat;				/* dump -t: dir is the trace.dat file */
+	struct pmt_tracedat_opts tracedat_opts; /* -6, -z */
 };
 
 /* Parse an option's pmt_err as a usage error: one line, then crash's usage. */
@@ -292,7 +308,7 @@ static void parse(struct request *rq)
 		argc--;
 		argv++;
 	}
-	opts = rq->sub == SUB_SHOW ? "rjc:i:e:s:u:n:l:" : rq->sub == SUB_DUMP ? "rsmt" : "rj";
+	opts = rq->sub == SUB_SHOW ? "rjc:i:e:s:u:n:l:" : rq->sub == SUB_DUMP ? "rsmt6z:" : "rj";
 	optind = 0; /* glibc: start afresh */
 	while ((c = getopt(argc, argv, opts)) != EOF) {
 		struct pmt_err *err = NULL;
@@ -342,9 +358,14 @@ static void parse(struct request *rq)
 			err = pmt_parse_duration(optarg, &rq->filter.last_ns);
 			rq->filter.have_last = true;
 			break;
-		case 't':
-			error(FATAL, "trace.dat output (-t) is not supported; "
-				     "use `trace dump DIR` for a tracefs-shaped tree\n");
+		case 't': /* dump -t [file]: a trace.dat */
+			rq->tracedat = true;
+			break;
+		case '6':
+			rq->tracedat_opts.version = 6;
+			break;
+		case 'z':
+			err = pmt_tracedat_parse_compress(optarg, &rq->tracedat_opts.compress);
 			break;
 		default:
 			argerrs++;
@@ -355,8 +376,14 @@ static void parse(struct request *rq)
 	}
 	if (argerrs)
 		cmd_usage(pc->curcmd, SYNOPSIS);
-	if (rq->sub == SUB_DUMP) {
-		if (optind != argc - 1)
+	if (rq->sub == SUB_DUMP && rq->tracedat) {
+		/* trace.so's syntax: the file is optional */
+		if (optind < argc - 1)
+			cmd_usage(pc->curcmd, SYNOPSIS);
+		rq->dir = optind == argc - 1 ? argv[optind] : "trace.dat";
+	} else if (rq->sub == SUB_DUMP) {
+		if (optind != argc - 1 || rq->tracedat_opts.version ||
+		    rq->tracedat_opts.compress != PMT_TRACEDAT_ZSTD)
 			cmd_usage(pc->curcmd, SYNOPSIS);
 		rq->dir = argv[optind];
 	} else if (optind != argc) {
@@ -388,7 +415,8 @@ static void cmd_trace(void)
 			      : pmt_write_text(tr, &rq.filter, fp);
 		break;
 	case SUB_DUMP:
-		err = pmt_write_tree(tr, rq.dir);
+		err = rq.tracedat ? pmt_write_tracedat(tr, &rq.tracedat_opts, rq.dir)
+				  : pmt_write_tree(tr, rq.dir);
 		if (!err)
 			fprintf(fp, "trace: wrote %s\n", rq.dir);
 		break;

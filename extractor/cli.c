@@ -60,6 +60,18 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+bool cli_takes_value(const char *arg)
+{
+	if (!strcmp(arg, "-o"))
+		return true;
+	if (strncmp(arg, "--", 2) || strchr(arg, '='))
+		return false;
+	for (const struct option *o = long_opts; o->name; o++)
+		if (!strcmp(arg + 2, o->name))
+			return o->has_arg == required_argument;
+	return false;
+}
+
 int cli_fail(struct pmt_err *err, const char *what)
 {
 	fprintf(stderr, "pmtrace: %s%s%s\n", what ? what : "", what ? ": " : "",

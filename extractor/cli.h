@@ -77,6 +77,9 @@ int cli_run(int argc, char **argv, const char *extra, const char *usage, unsigne
 int cli_status(struct pmt_trace *tr, const struct pmt_filter *filter);
 /* Print an error on stderr, consume it, return EXIT_FAILED. */
 int cli_fail(struct pmt_err *err, const char *what);
+/* Whether a shared option takes its value from the next argument (for a
+ * command that picks its own options out of argv first). */
+bool cli_takes_value(const char *arg);
 
 int cmd_show(int argc, char **argv);
 int cmd_info(int argc, char **argv);

@@ -379,6 +379,15 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 	member(&r, &L->sc_saved_cmdlines, sc, "saved_cmdlines", false);
 	member(&r, &L->task_comm, "struct task_struct", "comm", false);
 
+	member(&r, &L->uts_sysname, "struct uts_namespace", "name.sysname", false);
+	member(&r, &L->uts_nodename, "struct uts_namespace", "name.nodename", false);
+	member(&r, &L->uts_release, "struct uts_namespace", "name.release", false);
+	member(&r, &L->uts_machine, "struct uts_namespace", "name.machine", false);
+	member(&r, &L->bprintk_list, "struct trace_bprintk_fmt", "list", false);
+	member(&r, &L->bprintk_fmt, "struct trace_bprintk_fmt", "fmt", false);
+	member(&r, &L->module_kallsyms, "struct module", "kallsyms", false);
+	member(&r, &L->modks_typetab, "struct mod_kallsyms", "typetab", false);
+
 	symbol(&r, &L->sym_global_trace, "global_trace", true);
 	symbol(&r, &L->sym_ftrace_trace_arrays, "ftrace_trace_arrays", true);
 	symbol(&r, &L->sym_ftrace_events, "ftrace_events", false);

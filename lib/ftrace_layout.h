@@ -171,6 +171,13 @@ struct ftrace_layout {
 		sc_saved_cmdlines;
 	struct fl_field task_comm; /* struct task_struct.comm: TASK_COMM_LEN */
 
+	/* trace.dat metadata (optional): init_uts_ns.name fields for UNAME,
+	 * struct trace_bprintk_fmt (modules' trace_printk formats) */
+	struct fl_field uts_sysname, uts_nodename, uts_release, uts_machine;
+	struct fl_field bprintk_list, bprintk_fmt;
+	/* module symbols' types for kallsyms: module.kallsyms -> mod_kallsyms.typetab */
+	struct fl_field module_kallsyms, modks_typetab;
+
 	/* symbols (run-time addresses) */
 	struct fl_sym sym_global_trace, sym_ftrace_trace_arrays, sym_ftrace_events,
 		sym_ftrace_common_fields, sym_savedcmd, sym_num_online_cpus, sym_text, sym_stext,

@@ -385,6 +385,47 @@ size_t kallsyms_count(const struct kallsyms *ks)
 	return ks ? ks->n : 0;
 }
 
+/* Does table entry i's name equal `name`? Expanded into a bounded buffer,
+ * not cached: a search goes over every symbol once. */
+static bool ks_name_is(const struct kallsyms *ks, uint32_t i, const char *name, size_t nlen)
+{
+	const uint8_t *p = ks->names + ks->name_pos[i];
+	size_t len = *p++, got = 0;
+	bool first = true;
+
+	if (ks->expanded[i])
+		return !strcmp(ks->expanded[i] + 1, name);
+	if (len & 0x80)
+		len = (len & 0x7f) | ((size_t)*p++ << 7);
+	for (size_t k = 0; k < len; k++) {
+		const char *tok = ks->ttab + ks->token_off[p[k]];
+		size_t tl = strnlen(tok, ks->ttab_len - ks->token_off[p[k]]);
+
+		if (first && tl) { /* the first character is the type */
+			tok++;
+			tl--;
+			first = false;
+		}
+		if (got + tl > nlen || memcmp(name + got, tok, tl))
+			return false;
+		got += tl;
+	}
+	return got == nlen;
+}
+
+bool kallsyms_find(const struct kallsyms *ks, const char *name, uint64_t *addr)
+{
+	size_t nlen = strlen(name);
+
+	for (size_t i = 0; ks && i < ks->n; i++) {
+		if (ks_name_is(ks, ks->syms[i].order, name, nlen)) {
+			*addr = ks->syms[i].addr;
+			return true;
+		}
+	}
+	return false;
+}
+
 const char *kallsyms_lookup(const struct kallsyms *ks, uint64_t addr, uint64_t *offset)
 {
 	size_t lo = 0, hi;

@@ -58,6 +58,9 @@ void kallsyms_set_bounds(struct kallsyms *ks, uint64_t lo, uint64_t hi);
  * kallsyms_markers[k] holds for index 256 * k). */
 uint64_t kallsyms_names_len(const struct kallsyms *ks);
 uint32_t kallsyms_name_offset(const struct kallsyms *ks, size_t index);
+/* The address of the first symbol called `name` (a linear search: for the
+ * few names looked up once per output, such as __start_rodata). */
+bool kallsyms_find(const struct kallsyms *ks, const char *name, uint64_t *addr);
 /* Write "addr type name" lines like /proc/kallsyms. */
 void kallsyms_write(const struct kallsyms *ks, FILE *out);
 

@@ -25,6 +25,7 @@
 #include "cmdlines.h"
 #include "diag.h"
 #include "event_db.h"
+#include "header_page.h"
 #include "kallsyms.h"
 #include "output.h"
 #include "persistent.h"
@@ -159,48 +160,6 @@ static struct pmt_err *write_buffer(struct pmt_trace *tr, struct trace_buf *b, c
 	return err;
 }
 
-static void header_page(const struct pmt_trace *tr, FILE *f)
-{
-	const struct trace_buf *b = tr->nbufs ? &tr->bufs[0] : NULL;
-	unsigned int commit_off = (unsigned int)tr->L.bdp_commit.m.offset;
-	unsigned int commit_size = (unsigned int)tr->L.bdp_commit.m.size;
-	unsigned int data_off = (unsigned int)tr->L.bdp_data.m.offset;
-	unsigned int subbuf = b ? b->subbuf_size : (unsigned int)tr->t->page_size;
-	unsigned int major = 0, minor = 0;
-	int char_signed;
-
-	/* is_signed_type(char): kernels since 6.2 build with -funsigned-char */
-	if (sscanf(tr->t->release, "%u.%u", &major, &minor) == 2)
-		char_signed = major < 6 || (major == 6 && minor < 2);
-	else
-		char_signed = 0;
-	fprintf(f, "\tfield: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;\n");
-	fprintf(f, "\tfield: local_t commit;\toffset:%u;\tsize:%u;\tsigned:1;\n", commit_off,
-		commit_size);
-	/* "int overwrite; signed:1" became "char overwrite; signed:<char>" in
-	 * a kernel between 6.12 (seen int) and 7.2 (seen char); 6.14 assumed */
-	if (major > 6 || (major == 6 && minor >= 14))
-		fprintf(f, "\tfield: char overwrite;\toffset:%u;\tsize:1;\tsigned:%d;\n",
-			commit_off, char_signed);
-	else
-		fprintf(f, "\tfield: int overwrite;\toffset:%u;\tsize:1;\tsigned:1;\n", commit_off);
-	fprintf(f, "\tfield: char data;\toffset:%u;\tsize:%u;\tsigned:%d;\n", data_off,
-		subbuf - data_off, char_signed);
-}
-
-static void header_event(FILE *f)
-{
-	fprintf(f, "# compressed entry header\n"
-		   "\ttype_len    :    5 bits\n"
-		   "\ttime_delta  :   27 bits\n"
-		   "\tarray       :   32 bits\n"
-		   "\n"
-		   "\tpadding     : type == 29\n"
-		   "\ttime_extend : type == 30\n"
-		   "\ttime_stamp : type == 31\n"
-		   "\tdata max type_len  == 28\n");
-}
-
 struct pmt_err *pmt_write_tree(struct pmt_trace *tr, const char *dir)
 {
 	struct pmt_err *err = mkdirs(dir);
@@ -223,13 +182,13 @@ struct pmt_err *pmt_write_tree(struct pmt_trace *tr, const char *dir)
 		err = open_out(dir, "events/header_page", &f);
 	if (err)
 		return err;
-	header_page(tr, f);
+	header_page_write(tr, tr->nbufs ? &tr->bufs[0] : NULL, f);
 	err = close_out(f, "events/header_page");
 	if (!err)
 		err = open_out(dir, "events/header_event", &f);
 	if (err)
 		return err;
-	header_event(f);
+	header_event_write(f);
 	err = close_out(f, "events/header_event");
 	event_db_load_all(tr->events);
 	for (size_t i = 0; !err && tr->events && i < tr->events->n; i++) {

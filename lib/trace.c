@@ -195,6 +195,7 @@ void pmt_trace_free(struct pmt_trace *tr)
 	event_db_free(tr->events);
 	kallsyms_free(tr->ksyms);
 	cmdlines_free(tr->cmds);
+	free(tr->hp_facts);
 	modules_free(&tr->modules);
 	persist_detach(tr);
 	region_trace_free(tr);

@@ -22,6 +22,7 @@ struct event_db;
 struct kallsyms;
 struct cmdlines;
 struct region_buf;
+struct header_page_facts;
 
 /*
  * Where one data page of a CPU's unread data is. Loading a trace records
@@ -118,6 +119,8 @@ struct pmt_trace {
 	size_t ndiags, diags_cap;
 	bool partial;
 	bool failed;
+	/* header_page facts (header_page.h), found on first use */
+	struct header_page_facts *hp_facts;
 	/* a copy: diagnostics may be reported long after pmt_trace_load() */
 	struct pmt_load_opts opts;
 };

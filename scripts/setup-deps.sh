@@ -17,6 +17,9 @@ PKGS=(
 	liblzo2-dev libsnappy-dev libzstd-dev libmpfr-dev libgmp-dev
 	# LTTng-UST: the reference writer of bench/ringbuf (run.sh records a session)
 	liblttng-ust-dev lttng-tools
+	# trace.dat: compression, and KernelShark's library and GUI to read it back
+	libzstd-dev zlib1g-dev kernelshark libkshark-dev libjson-c-dev libtracecmd-dev
+	libtracefs-dev xvfb xauth x11-apps netpbm
 )
 
 missing=()

@@ -11,6 +11,7 @@
  *	pmt_write_json()      one JSON object per event (docs/json.md)
  *	pmt_write_info()      buffers, CPUs, counters, what could not be read
  *	pmt_write_tree()      a tracefs-shaped directory (trace_pipe_raw, formats, ...)
+ *	pmt_write_tracedat()  a trace-cmd trace.dat file (v7 or v6)
  *
  * Damage is reported, never fatal: pmt_trace_load() succeeds with whatever
  * could be salvaged and records one diagnostic per problem (buffer, CPU,
@@ -171,5 +172,34 @@ struct pmt_err *pmt_write_json(struct pmt_trace *tr, const struct pmt_filter *fi
 void pmt_write_json_diag(FILE *out, const struct pmt_diag *d);
 struct pmt_err *pmt_write_info(struct pmt_trace *tr, bool json, FILE *out);
 struct pmt_err *pmt_write_tree(struct pmt_trace *tr, const char *dir);
+
+/* trace.dat, as `trace-cmd record` writes it (docs/trace-dat.md). */
+enum pmt_tracedat_compress {
+	PMT_TRACEDAT_ZSTD = 0, /* the default: what Debian 12's trace-cmd 3.1.6 reads */
+	PMT_TRACEDAT_NONE,
+	PMT_TRACEDAT_ZLIB,
+};
+
+struct pmt_tracedat_opts {
+	unsigned int version;		     /* 6 or 7; 0 = 7 */
+	enum pmt_tracedat_compress compress; /* v7 only: v6 has no compression */
+};
+
+/* Parse "none" / "zlib" / "zstd". */
+struct pmt_err *pmt_tracedat_parse_compress(const char *s, enum pmt_tracedat_compress *out);
+
+/*
+ * Every buffer (global and instances) with its unread pages exactly as
+ * trace_pipe_raw hands them out, event formats, kallsyms, printk formats,
+ * saved cmdlines and options, into `path`. The file is written under a
+ * temporary name in the same directory and renamed when complete: `path`
+ * never holds a half-written file. A page that cannot be read is left out,
+ * diagnosed and listed in that CPU's CPUSTAT option (the trace status says
+ * partial). Errors: INVALID when v6 is asked for buffers whose sub-buffer
+ * sizes differ (v6 has one page size per file; the message names them), IO
+ * when the file cannot be written.
+ */
+struct pmt_err *pmt_write_tracedat(struct pmt_trace *tr, const struct pmt_tracedat_opts *opts,
+				   const char *path);
 
 #endif

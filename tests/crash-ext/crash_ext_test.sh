@@ -31,6 +31,7 @@
 #   trace show -n 100 -l 1s  == pmtrace show --tail 100 --last 1s
 #   trace show -e sched:sched_switch  == pmtrace show --event sched:sched_switch
 #   trace dump DIR       == pmtrace dump -o DIR (diff -r)
+#   trace dump -t [-z none | -6] FILE == pmtrace dump -t FILE [--compress none | --v6] (cmp)
 #   sys            shows "RELEASE: <release>"
 # The extension's diagnostics ("trace: ..." lines) and crash's own warnings
 # (e.g. "sparsemem: invalid section number", printed to the same file) come
@@ -260,6 +261,9 @@ for sc in "${scenarios[@]}"; do
 		"trace show -n 100 -l 1s > $o/show.tail" \
 		"trace show -e sched:sched_switch > $o/show.event" \
 		"trace dump $o/crash-tree > $o/dump.out" \
+		"trace dump -t $o/crash.dat > $o/dat.out" \
+		"trace dump -t -z none $o/crash.none.dat > $o/dat.none.out" \
+		"trace dump -t -6 $o/crash.v6.dat > $o/dat.v6.out" \
 		"sys > $o/sys" "${extra[@]}"
 	crash_unusable "$o/crash.log" "$o/sys"
 	grep -qF "$PMTRACE_CRASH_EXT: shared object loaded" "$o/crash.log" ||
@@ -312,6 +316,17 @@ for sc in "${scenarios[@]}"; do
 		mismatch "$release/$sc/$format trace dump: trees differ"
 		head -n 10 "$o/tree.diff"
 	fi
+	# trace.dat (v7 zstd, v7 uncompressed, v6): the same bytes as the CLI's
+	cli "$sc.dat" dump --vmlinux "$vmlinux" "$src" -t "$tmp/$sc.cli.dat"
+	cli "$sc.dat.none" dump --vmlinux "$vmlinux" "$src" --compress none -t "$tmp/$sc.cli.none.dat"
+	cli "$sc.dat.v6" dump --vmlinux "$vmlinux" "$src" --v6 -t "$tmp/$sc.cli.v6.dat"
+	for v in "" .none .v6; do
+		if cmp "$tmp/$sc.cli$v.dat" "$o/crash$v.dat"; then
+			echo "ok: $release/$sc/$format trace dump -t${v:+ ($v)}: == pmtrace dump -t, $(stat -c %s "$o/crash$v.dat") bytes"
+		else
+			mismatch "$release/$sc/$format: trace.dat$v of crash and pmtrace differ"
+		fi
+	done
 
 	[ "$locate" = 1 ] || continue
 	# --- the damaged dump ----------------------------------------------------
