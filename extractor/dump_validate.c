@@ -97,6 +97,11 @@
 #define MAX_CPUS	 (1u << 16)
 #define PLAUSIBLE_OFFSET (1ull << 44) /* 16 TiB: an offset beyond is no dump's */
 #define NOTE_SCAN_MAX	 (1u << 20)   /* notes walked per segment: a sane count */
+/* Runs of set bits in a page bitmap: libkdumpfile keeps one 24-byte region
+ * per run, so a bitmap of alternating bits would cost it 96 bytes per bitmap
+ * byte. A filtered dump of a 1 TiB machine has a few million runs. */
+#define MAX_BITMAP_RUNS (1u << 25)
+#define SCAN_CHUNK	(1u << 20)
 
 #define PN_XNUM 0xffff
 #define ET_CORE 4
@@ -242,6 +247,51 @@ static struct pmt_err *load_padded(const struct vfile *f, uint64_t off, uint64_t
 		free(*out);
 		*out = NULL;
 	}
+	return err;
+}
+
+/*
+ * Count the runs of set bits in the bitmap [off, off + len) (inside the
+ * file), bit order LSB first (diskdump) or MSB first (sadump), and refuse
+ * more than MAX_BITMAP_RUNS.
+ */
+static struct pmt_err *check_runs(const struct vfile *f, uint64_t off, uint64_t len, bool msb0,
+				  const char *what)
+{
+	uint8_t *buf = malloc(SCAN_CHUNK);
+	uint64_t runs = 0, done = 0;
+	struct pmt_err *err = NULL;
+	unsigned prev = 0;
+
+	if (!buf)
+		return &pmt_err_nomem;
+	while (done < len && !err) {
+		size_t n = len - done > SCAN_CHUNK ? SCAN_CHUNK : (size_t)(len - done);
+
+		err = vread(f, off + done, buf, n, what);
+		for (size_t i = 0; !err && i < n; i++) {
+			uint8_t b = buf[i];
+
+			if (b == 0 || b == 0xff) { /* the common cases, whole bytes */
+				runs += b && !prev;
+				prev = b ? 1 : 0;
+				continue;
+			}
+			for (int k = 0; k < 8; k++) {
+				unsigned bit = (b >> (msb0 ? 7 - k : k)) & 1;
+
+				runs += bit && !prev;
+				prev = bit;
+			}
+		}
+		if (!err && runs > MAX_BITMAP_RUNS)
+			err = vfail(f, PMT_ERR_CORRUPT,
+				    "%s: more than %u runs of dumped pages (libkdumpfile keeps one "
+				    "region per run)",
+				    what, MAX_BITMAP_RUNS);
+		done += n;
+	}
+	free(buf);
 	return err;
 }
 
@@ -1101,6 +1151,14 @@ static struct pmt_err *check_diskdump_layout(const struct vfile *f, const uint8_
 			     consistent ? ""
 					: "; the bitmaps are also larger than max_mapnr needs");
 	}
+	err = check_runs(f, (1 + l.sub_blocks) * l.block, l.bmp_blocks / 2 * l.block, false,
+			 "kdump header: the first bitmap (bitmap_blocks)");
+	if (!err)
+		err = check_runs(f, (1 + l.sub_blocks + l.bmp_blocks / 2) * l.block,
+				 l.bmp_blocks / 2 * l.block, false,
+				 "kdump header: the second bitmap (bitmap_blocks)");
+	if (err)
+		return err;
 	if (l.version == 3) {
 		err = check_blob(f, vmci_off, vmci_sz, MAX_VMCOREINFO,
 				 "kdump sub-header: VMCOREINFO (offset_vmcoreinfo, "
@@ -1297,7 +1355,12 @@ static struct pmt_err *check_sadump(const struct vfile *f, uint64_t pos)
 			     "sadump partition header: used_device %" PRIu64
 			     " is before the page data at %" PRIu64,
 			     used, data_pos);
-	return NULL;
+	err = check_runs(f, hdr_pos + bs * (1 + sub), bmp * bs, true,
+			 "sadump: the memory bitmap (bitmap_blocks)");
+	if (!err)
+		err = check_runs(f, hdr_pos + bs * (1 + sub + bmp), dbmp * bs, true,
+				 "sadump: the dumpable bitmap (dumpable_bitmap_blocks)");
+	return err;
 }
 
 /* ---- entry -------------------------------------------------------------- */
