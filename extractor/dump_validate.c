@@ -102,6 +102,7 @@
  * byte. A filtered dump of a 1 TiB machine has a few million runs. */
 #define MAX_BITMAP_RUNS (1u << 25)
 #define SCAN_CHUNK	(1u << 20)
+#define MAX_DESC_SCAN	(256ull << 20) /* descriptor bytes checked at open */
 
 #define PN_XNUM 0xffff
 #define ET_CORE 4
@@ -253,13 +254,14 @@ static struct pmt_err *load_padded(const struct vfile *f, uint64_t off, uint64_t
 /*
  * Count the runs of set bits in the bitmap [off, off + len) (inside the
  * file), bit order LSB first (diskdump) or MSB first (sadump), and refuse
- * more than MAX_BITMAP_RUNS.
+ * more than MAX_BITMAP_RUNS. *nset (may be NULL) gets the number of bits set
+ * at bit positions [first, last).
  */
 static struct pmt_err *check_runs(const struct vfile *f, uint64_t off, uint64_t len, bool msb0,
-				  const char *what)
+				  const char *what, uint64_t first, uint64_t last, uint64_t *nset)
 {
 	uint8_t *buf = malloc(SCAN_CHUNK);
-	uint64_t runs = 0, done = 0;
+	uint64_t runs = 0, done = 0, set = 0;
 	struct pmt_err *err = NULL;
 	unsigned prev = 0;
 
@@ -270,11 +272,14 @@ static struct pmt_err *check_runs(const struct vfile *f, uint64_t off, uint64_t 
 
 		err = vread(f, off + done, buf, n, what);
 		for (size_t i = 0; !err && i < n; i++) {
+			uint64_t bit0 = (done + i) * 8;
 			uint8_t b = buf[i];
 
-			if (b == 0 || b == 0xff) { /* the common cases, whole bytes */
+			if ((b == 0 || b == 0xff) && bit0 >= first && bit0 + 8 <= last) {
+				/* the common cases, whole bytes */
 				runs += b && !prev;
 				prev = b ? 1 : 0;
+				set += b ? 8 : 0;
 				continue;
 			}
 			for (int k = 0; k < 8; k++) {
@@ -282,6 +287,8 @@ static struct pmt_err *check_runs(const struct vfile *f, uint64_t off, uint64_t 
 
 				runs += bit && !prev;
 				prev = bit;
+				set += bit && bit0 + (unsigned)k >= first &&
+				       bit0 + (unsigned)k < last;
 			}
 		}
 		if (!err && runs > MAX_BITMAP_RUNS)
@@ -290,6 +297,53 @@ static struct pmt_err *check_runs(const struct vfile *f, uint64_t off, uint64_t 
 				    "region per run)",
 				    what, MAX_BITMAP_RUNS);
 		done += n;
+	}
+	free(buf);
+	if (nset)
+		*nset = set;
+	return err;
+}
+
+/*
+ * The page descriptors {u64 offset; u32 size; u32 flags; u64 page_flags} of
+ * a kdump-compressed file, as far as the file holds them (the rest is the
+ * truncation map's business). libkdumpfile 0.5.1 refuses a compressed size
+ * above the block size itself, 0.5.4 reads and allocates whatever size the
+ * descriptor says (measured: 4 GiB and 20 s per page), so pmtrace checks.
+ * Skipped for tables above MAX_DESC_SCAN (a dump of more than 44 GiB).
+ */
+static struct pmt_err *check_descs(const struct vfile *f, uint64_t off, uint64_t n, uint64_t block,
+				   bool be)
+{
+	uint64_t have, done = 0;
+	struct pmt_err *err = NULL;
+	uint8_t *buf;
+
+	if (off >= f->size || n > MAX_DESC_SCAN / 24)
+		return NULL;
+	have = (f->size - off) / 24;
+	if (n > have)
+		n = have;
+	buf = malloc(SCAN_CHUNK);
+	if (!buf)
+		return &pmt_err_nomem;
+	while (done < n && !err) {
+		uint64_t k = n - done > SCAN_CHUNK / 24 ? SCAN_CHUNK / 24 : n - done;
+
+		err = vread(f, off + done * 24, buf, k * 24, "kdump page descriptors");
+		for (uint64_t i = 0; !err && i < k; i++) {
+			uint64_t size = get_uint(buf + i * 24 + 8, 4, be);
+			uint64_t doff = get_uint(buf + i * 24, 8, be);
+
+			if (size > block || doff > PLAUSIBLE_OFFSET)
+				err = vfail(f, PMT_ERR_CORRUPT,
+					    "kdump page descriptor %" PRIu64 " (at offset %" PRIu64
+					    "): size %" PRIu64 " offset %" PRIu64
+					    " (limits: block_size %" PRIu64 ", offset %llu)",
+					    done + i, off + (done + i) * 24, size, doff, block,
+					    PLAUSIBLE_OFFSET);
+		}
+		done += k;
 	}
 	free(buf);
 	return err;
@@ -386,6 +440,8 @@ static const struct keyref *pathset_conflict(struct pathset *ps)
 {
 	size_t i = 0, j = 0;
 
+	if (!ps->nleaf || !ps->ndir)
+		return NULL;
 	qsort(ps->leaf, ps->nleaf, sizeof(*ps->leaf), cmp_keyref);
 	qsort(ps->dir, ps->ndir, sizeof(*ps->dir), cmp_keyref);
 	while (i < ps->nleaf && j < ps->ndir) {
@@ -472,6 +528,10 @@ static struct pmt_err *check_vmcoreinfo(const struct vfile *f, const char *what,
 	if (len > MAX_VMCOREINFO)
 		return vfail(f, PMT_ERR_CORRUPT, "%s: %" PRIu64 " bytes (limit %u)", what, len,
 			     MAX_VMCOREINFO);
+	/* libkdumpfile's parser returns an uninitialised status for an empty
+	 * text (its line loop never runs), failing the open at random. */
+	if (len == 0)
+		return vfail(f, PMT_ERR_CORRUPT, "%s: empty (0 bytes)", what);
 	/* NUL padding at the end is harmless; a NUL inside the text would cut
 	 * a key or value short in libkdumpfile's string attributes. */
 	while (text_len && !data[text_len - 1])
@@ -781,6 +841,13 @@ static struct pmt_err *check_elf(const struct vfile *f, const uint8_t *eh, size_
 					    MAX_NOTES);
 				break;
 			}
+			/* notes are 4-byte aligned (the gABI; libkdumpfile casts) */
+			if (off % 4) {
+				err = vfail(f, PMT_ERR_CORRUPT,
+					    "%s: p_offset %#" PRIx64 " is not 4-byte aligned", what,
+					    off);
+				break;
+			}
 			err = load_padded(f, off, filesz, what, &notes);
 			if (!err)
 				err = check_notes(f, what, notes, filesz, be, arch, 0);
@@ -951,6 +1018,21 @@ static const char *uts_arch(const uint8_t *uts)
 	return NULL;
 }
 
+bool dump_diskdump_layout(const uint8_t *hdr, bool *is64, bool *big_endian)
+{
+	struct dd_layout l;
+
+	for (int i = 0; i < 4; i++) {
+		dd_fields(hdr, i >= 2, i % 2, &l);
+		if (dd_plausible(&l)) {
+			*is64 = l.is64;
+			*big_endian = l.be;
+			return true;
+		}
+	}
+	return false;
+}
+
 static struct pmt_err *check_blob(const struct vfile *f, uint64_t off, uint64_t size,
 				  uint64_t limit, const char *what)
 {
@@ -965,18 +1047,13 @@ static struct pmt_err *check_diskdump_layout(const struct vfile *f, const uint8_
 
 static struct pmt_err *check_diskdump(const struct vfile *f, const uint8_t *h)
 {
-	static const struct {
-		bool is64, be;
-	} order[] = { { false, false }, { false, true }, { true, false }, { true, true } };
 	struct dd_layout l = { 0 };
 	struct pmt_err *err;
-	bool found = false;
+	bool is64, be;
 
-	for (size_t i = 0; i < 4 && !found; i++) {
-		dd_fields(h, order[i].is64, order[i].be, &l);
-		found = dd_plausible(&l);
-	}
-	if (!found) {
+	if (dump_diskdump_layout(h, &is64, &be)) {
+		dd_fields(h, is64, be, &l);
+	} else {
 		/* Name the fields of the layout real (x86_64) dumps use. */
 		dd_fields(h, true, false, &l);
 		if ((int32_t)l.block < (int32_t)MIN_BLOCK || l.block > MAX_BLOCK)
@@ -1013,7 +1090,7 @@ static struct pmt_err *check_diskdump_layout(const struct vfile *f, const uint8_
 					     struct dd_layout *lp)
 {
 	struct dd_layout l = *lp;
-	uint64_t cap_one, need_map, eff_mapnr, hdr_end, sub_size, sub_off;
+	uint64_t cap_one, need_map, eff_mapnr, hdr_end, sub_size, sub_off, ndesc = 0;
 	uint64_t note_off = 0, note_sz = 0, vmci_off = 0, vmci_sz = 0, erase_off = 0, erase_sz = 0;
 	uint64_t start_pfn = 0, end_pfn = UINT64_MAX;
 	const char *arch;
@@ -1151,19 +1228,25 @@ static struct pmt_err *check_diskdump_layout(const struct vfile *f, const uint8_
 			     consistent ? ""
 					: "; the bitmaps are also larger than max_mapnr needs");
 	}
+	/* libkdumpfile gives bitmap 2's bits in [start_pfn, min(end_pfn, what
+	 * one bitmap holds)) one descriptor each, in order */
 	err = check_runs(f, (1 + l.sub_blocks) * l.block, l.bmp_blocks / 2 * l.block, false,
-			 "kdump header: the first bitmap (bitmap_blocks)");
+			 "kdump header: the first bitmap (bitmap_blocks)", 0, 0, NULL);
 	if (!err)
 		err = check_runs(f, (1 + l.sub_blocks + l.bmp_blocks / 2) * l.block,
 				 l.bmp_blocks / 2 * l.block, false,
-				 "kdump header: the second bitmap (bitmap_blocks)");
+				 "kdump header: the second bitmap (bitmap_blocks)", start_pfn,
+				 end_pfn < cap_one ? end_pfn : cap_one, &ndesc);
+	if (!err)
+		err = check_descs(f, hdr_end, ndesc, l.block, l.be);
 	if (err)
 		return err;
 	if (l.version == 3) {
+		/* read even when its size is 0, see check_vmcoreinfo() */
 		err = check_blob(f, vmci_off, vmci_sz, MAX_VMCOREINFO,
 				 "kdump sub-header: VMCOREINFO (offset_vmcoreinfo, "
 				 "size_vmcoreinfo)");
-		if (!err && vmci_sz) {
+		if (!err) {
 			uint8_t *v;
 
 			err = load(f, vmci_off, vmci_sz, "kdump VMCOREINFO", &v);
@@ -1180,6 +1263,11 @@ static struct pmt_err *check_diskdump_layout(const struct vfile *f, const uint8_
 		if (!err)
 			err = check_blob(f, note_off, note_sz, MAX_NOTES,
 					 "kdump sub-header: notes (offset_note, size_note)");
+		if (!err && note_sz && note_off % 4)
+			err = vfail(f, PMT_ERR_CORRUPT,
+				    "kdump sub-header: offset_note %#" PRIx64
+				    " is not 4-byte aligned",
+				    note_off);
 		if (!err && note_sz) {
 			uint8_t *notes;
 
@@ -1356,10 +1444,11 @@ static struct pmt_err *check_sadump(const struct vfile *f, uint64_t pos)
 			     " is before the page data at %" PRIu64,
 			     used, data_pos);
 	err = check_runs(f, hdr_pos + bs * (1 + sub), bmp * bs, true,
-			 "sadump: the memory bitmap (bitmap_blocks)");
+			 "sadump: the memory bitmap (bitmap_blocks)", 0, 0, NULL);
 	if (!err)
 		err = check_runs(f, hdr_pos + bs * (1 + sub + bmp), dbmp * bs, true,
-				 "sadump: the dumpable bitmap (dumpable_bitmap_blocks)");
+				 "sadump: the dumpable bitmap (dumpable_bitmap_blocks)", 0, 0,
+				 NULL);
 	return err;
 }
 

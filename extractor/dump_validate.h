@@ -14,6 +14,9 @@
 #ifndef PMTRACE_EXTRACTOR_DUMP_VALIDATE_H
 #define PMTRACE_EXTRACTOR_DUMP_VALIDATE_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "pmtrace/error.h"
 
 /* The format recognised by its signature. */
@@ -41,5 +44,10 @@ enum dump_kind {
  * error here: dump_truncated.c maps what it lost.
  */
 struct pmt_err *dump_validate(int fd, const char *name, enum dump_kind *kind);
+
+/* The layout in which libkdumpfile reads a kdump-compressed header (its
+ * first 444 bytes): 32-bit before 64-bit, little- before big-endian, the
+ * first plausible one. false if none is. */
+bool dump_diskdump_layout(const uint8_t *hdr, bool *is64, bool *big_endian);
 
 #endif
