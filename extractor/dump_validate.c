@@ -81,14 +81,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libkdumpfile/kdumpfile.h> /* the version: what it checks itself */
+
 #include "dump_validate.h"
 #include "flattened.h" /* pread_full() */
 
 /* Limits no real dump reaches (each with the reason). */
-#define MIN_BLOCK	 4096u	      /* libkdumpfile's MIN_PAGE_SIZE */
-#define MAX_BLOCK	 (256u << 10) /* libkdumpfile's MAX_PAGE_SIZE */
-#define MAX_PHNUM	 (1u << 22)   /* makedumpfile -E of a filtered 64 TiB machine */
-#define MAX_SHNUM	 (1u << 16)   /* cores carry 0-3 sections */
+#define MIN_BLOCK   4096u	 /* libkdumpfile's MIN_PAGE_SIZE */
+#define MAX_BLOCK   (256u << 10) /* libkdumpfile's MAX_PAGE_SIZE */
+#define MAX_PHNUM   (1u << 22)	 /* makedumpfile -E of a filtered 64 TiB machine */
+#define MAX_SHNUM   (1u << 16)	 /* cores carry 0-3 sections */
+#define MAX_ENTSIZE 4096u	 /* e_phentsize/e_shentsize: 56/64 in ELF64 */
+/* section headers that may be read past the end of a cut file */
+#define MAX_PADDED_SHDRS (1u << 20)
 #define MAX_STRTAB	 (16u << 20)
 #define MAX_NOTES	 (64u << 20)  /* PRSTATUS of 64k CPUs is ~25 MiB */
 #define MAX_VMCOREINFO	 (1u << 20)   /* the kernel's is one page */
@@ -260,7 +265,7 @@ static struct pmt_err *load_padded(const struct vfile *f, uint64_t off, uint64_t
 static struct pmt_err *check_runs(const struct vfile *f, uint64_t off, uint64_t len, bool msb0,
 				  const char *what, uint64_t first, uint64_t last, uint64_t *nset)
 {
-	uint8_t *buf = malloc(SCAN_CHUNK);
+	uint8_t *buf = malloc(len < SCAN_CHUNK ? (len ? len : 1) : SCAN_CHUNK);
 	uint64_t runs = 0, done = 0, set = 0;
 	struct pmt_err *err = NULL;
 	unsigned prev = 0;
@@ -307,11 +312,19 @@ static struct pmt_err *check_runs(const struct vfile *f, uint64_t off, uint64_t 
 /*
  * The page descriptors {u64 offset; u32 size; u32 flags; u64 page_flags} of
  * a kdump-compressed file, as far as the file holds them (the rest is the
- * truncation map's business). libkdumpfile 0.5.1 refuses a compressed size
- * above the block size itself, 0.5.4 reads and allocates whatever size the
- * descriptor says (measured: 4 GiB and 20 s per page), so pmtrace checks.
- * Skipped for tables above MAX_DESC_SCAN (a dump of more than 44 GiB).
+ * truncation map's business). libkdumpfile 0.5.1 bounds a compressed page's
+ * size itself (refusing that one page: "Wrong compressed size"), and a bad
+ * descriptor is then one unreadable page, not a lost dump; so with 0.5.1 the
+ * descriptors are left alone. 0.5.4 dropped that bound and reads whatever
+ * size a descriptor says (measured: a 4 GiB "page" read in 69 s), so with
+ * any later libkdumpfile a descriptor larger than the block size refuses the
+ * dump. Tables above MAX_DESC_SCAN (dumps over 44 GiB) are not scanned.
  */
+#if KDUMPFILE_VER_MAJOR == 0 && KDUMPFILE_VER_MINOR == 5 && KDUMPFILE_VER_MICRO <= 1
+#define LIB_BOUNDS_PAGE_SIZE 1
+#else
+#define LIB_BOUNDS_PAGE_SIZE 0
+#endif
 static struct pmt_err *check_descs(const struct vfile *f, uint64_t off, uint64_t n, uint64_t block,
 				   bool be)
 {
@@ -319,12 +332,12 @@ static struct pmt_err *check_descs(const struct vfile *f, uint64_t off, uint64_t
 	struct pmt_err *err = NULL;
 	uint8_t *buf;
 
-	if (off >= f->size || n > MAX_DESC_SCAN / 24)
+	if (LIB_BOUNDS_PAGE_SIZE || off >= f->size || n > MAX_DESC_SCAN / 24)
 		return NULL;
 	have = (f->size - off) / 24;
 	if (n > have)
 		n = have;
-	buf = malloc(SCAN_CHUNK);
+	buf = malloc(n * 24 < SCAN_CHUNK ? (n ? n * 24 : 1) : SCAN_CHUNK);
 	if (!buf)
 		return &pmt_err_nomem;
 	while (done < n && !err) {
@@ -816,6 +829,9 @@ static struct pmt_err *check_elf(const struct vfile *f, const uint8_t *eh, size_
 		return vfail(f, PMT_ERR_CORRUPT,
 			     "ELF e_phentsize %" PRIu64 " < %zu (sizeof(Elf%d_Phdr))", phentsize,
 			     phsize, is64 ? 64 : 32);
+	if (phentsize > MAX_ENTSIZE)
+		return vfail(f, PMT_ERR_CORRUPT, "ELF e_phentsize %" PRIu64 " (limit %u)",
+			     phentsize, MAX_ENTSIZE);
 	err = load(f, phoff, phnum * phentsize, "ELF program headers (e_phoff, e_phnum)", &tab);
 	if (err)
 		return err;
@@ -902,8 +918,17 @@ static struct pmt_err *check_elf(const struct vfile *f, const uint8_t *eh, size_
 			return vfail(f, PMT_ERR_CORRUPT,
 				     "ELF e_shentsize %" PRIu64 " < %zu (sizeof(Elf%d_Shdr))",
 				     shentsize, shsize, is64 ? 64 : 32);
-		err = load_padded(f, shoff, shnum * shentsize,
-				  "ELF section headers (e_shoff, e_shnum)", &tab);
+		/* libkdumpfile reads them one by one, zeros past the end of a
+		 * truncated file: allowed there only for a small table */
+		if (shentsize > MAX_ENTSIZE)
+			return vfail(f, PMT_ERR_CORRUPT, "ELF e_shentsize %" PRIu64 " (limit %u)",
+				     shentsize, MAX_ENTSIZE);
+		if (shnum * shentsize > MAX_PADDED_SHDRS)
+			err = load(f, shoff, shnum * shentsize,
+				   "ELF section headers (e_shoff, e_shnum)", &tab);
+		else
+			err = load_padded(f, shoff, shnum * shentsize,
+					  "ELF section headers (e_shoff, e_shnum)", &tab);
 		if (err)
 			return err;
 		if (strndx && strndx < shnum) {
