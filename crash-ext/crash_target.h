@@ -26,4 +26,12 @@
 /* Build the target for the dump crash has open. Cheap: reads no memory. */
 struct pmt_err *crash_target_new(struct pmt_target **out);
 
+/*
+ * The crash target with its type questions answered by `profile` (a
+ * lib/profile.h types target, taken over) instead of gdb: memory and symbols
+ * still come from crash. `crash` is borrowed.
+ */
+struct pmt_err *crash_target_with_profile(struct pmt_target *crash, struct pmt_target *profile,
+					  struct pmt_target **out);
+
 #endif

@@ -33,13 +33,15 @@
 #include "pmtrace/trace.h"
 
 #include "crash_target.h"
+#include "profile.h"
 
 static void cmd_trace(void);
 
 static char *help_trace[] = {
 	"trace",
 	"show or dump the ftrace ring buffers of the dump",
-	"[-rj] | show [-rj] [-c cpus] [-i instance] [-e event] [-s since] [-u until] | dump [-r] "
+	"[-rj] | show [-rj] [-c cpus] [-i instance] [-e event] [-s since] [-u until] [-n count] "
+	"[-l duration] | dump [-r] "
 	"[-sm] dir",
 	"  Reads the kernel's ftrace ring buffers (the global buffer and every",
 	"  instance) with the same reader as the standalone `pmtrace` command, so",
@@ -63,6 +65,11 @@ static char *help_trace[] = {
 	"      -s since     only events at or after this time, in seconds",
 	"                   (e.g. 1234.567890).",
 	"      -u until     only events at or before this time, in seconds.",
+	"      -n count     only the last count events of each CPU.",
+	"      -l duration  only events within duration of the newest event, e.g.",
+	"                   500ms, 2s (units ns, us, ms, s, m). -n and -l read",
+	"                   pages backwards from the newest: the cost follows the",
+	"                   output, not the buffer.",
 	"      -j           one JSON object per event instead of text.",
 	"",
 	"  trace dump [-sm] dir",
@@ -100,8 +107,10 @@ static struct command_table_entry command_table[] = {
 };
 
 static struct {
-	struct pmt_target *target;
-	struct pmt_trace *trace; /* NULL until the first command loads it */
+	struct pmt_target *target; /* crash's: memory, symbols, types through gdb */
+	struct pmt_target *typed;  /* what the trace reads through (see trace_get()) */
+	struct pmt_trace *trace;   /* NULL until the first command loads it */
+	char types[600];	   /* where the types came from */
 } session;
 
 /* Print a pmt error as one line and free it. */
@@ -111,24 +120,121 @@ static void report(const char *what, struct pmt_err *err)
 	pmt_err_free(err);
 }
 
-/* The loaded trace, walking the dump the first time (or again with -r). */
+/*
+ * The build-id profile cache the pmtrace command writes
+ * ($PMTRACE_CACHE/profiles/<build-id>.profile), for the dumped kernel's
+ * build-id from VMCOREINFO; NULL when the dump has none.
+ */
+static char *profile_path(char *build_id, size_t size)
+{
+	const char *env = getenv("PMTRACE_CACHE"), *home = getenv("HOME");
+	char *bid = pc->read_vmcoreinfo ? pc->read_vmcoreinfo("BUILD-ID") : NULL;
+	char *dir = NULL, *path = NULL;
+	struct pmt_err *err;
+
+	build_id[0] = '\0';
+	if (!bid || !*bid) {
+		free(bid);
+		return NULL;
+	}
+	snprintf(build_id, size, "%s", bid);
+	free(bid);
+	if (env && *env)
+		dir = strdup(env);
+	else if (asprintf(&dir, "%s/.cache/pmtrace", home && *home ? home : "/tmp") < 0)
+		dir = NULL;
+	if (!dir)
+		return NULL;
+	err = pmt_profile_cache_path(dir, build_id, &path);
+	free(dir);
+	if (err) {
+		pmt_err_free(err);
+		return NULL;
+	}
+	return path;
+}
+
+/* Load through a cached profile; false (nothing kept) when there is none,
+ * it is of another kernel, or it lacks answers this load needed. */
+static bool load_with_profile(const char *path, const char *build_id,
+			      const struct pmt_load_opts *opts)
+{
+	char release[65], bid[129];
+	struct pmt_target *prof, *typed;
+	struct pmt_err *err = pmt_profile_open(path, &prof, release, bid);
+
+	if (err) {
+		pmt_err_free(err);
+		return false;
+	}
+	if (strcmp(release, kt->utsname.release) || strcasecmp(bid, build_id)) {
+		pmt_target_destroy(prof);
+		return false;
+	}
+	if (crash_target_with_profile(session.target, prof, &typed))
+		return false;
+	err = pmt_trace_load(typed, opts, &session.trace);
+	if (!err && !pmt_profile_misses(prof)) {
+		session.typed = typed;
+		snprintf(session.types, sizeof(session.types), "profile %s", path);
+		return true;
+	}
+	/* a profile made by a pmtrace that asked less: ask gdb and rewrite it */
+	pmt_err_free(err);
+	pmt_trace_free(session.trace);
+	session.trace = NULL;
+	pmt_target_destroy(typed);
+	return false;
+}
+
+/*
+ * The loaded trace, walking the dump the first time (or again with -r). Type
+ * questions are answered by the build-id profile cache when it has the
+ * dumped kernel (no gdb round trips: ~30 ms each, some 240 of them); else by
+ * gdb through a recorder whose answers become that cache entry, so the next
+ * session — crash or the pmtrace command — starts fast.
+ */
 static struct pmt_trace *trace_get(bool reload)
 {
 	/* decode every page now: the problems are then listed before the
 	 * first output, and every later command is served from the same walk */
 	struct pmt_load_opts opts = { .flags = PMT_LOAD_SCAN };
+	char build_id[129], *path;
+	struct pmt_target *rec;
 	struct pmt_err *err;
 
 	if (session.trace && !reload)
 		return session.trace;
 	pmt_trace_free(session.trace);
 	session.trace = NULL;
-	err = pmt_trace_load(session.target, &opts, &session.trace);
+	if (session.typed != session.target)
+		pmt_target_destroy(session.typed);
+	session.typed = NULL;
+	path = profile_path(build_id, sizeof(build_id));
+	if (path && load_with_profile(path, build_id, &opts)) {
+		free(path);
+		return session.trace;
+	}
+	snprintf(session.types, sizeof(session.types), "crash's gdb");
+	session.typed = session.target;
+	if (!pmt_profile_recorder(session.target, &rec))
+		session.typed = rec;
+	err = pmt_trace_load(session.typed, &opts, &session.trace);
 	if (err) {
+		free(path);
 		session.trace = NULL;
 		report("cannot read the trace buffers", err);
 		return NULL;
 	}
+	if (path && session.typed != session.target) {
+		pmt_trace_load_formats(session.trace); /* every answer, for any dump */
+		err = pmt_profile_write(session.typed, path, kt->utsname.release, build_id);
+		if (!err)
+			snprintf(session.types, sizeof(session.types),
+				 "crash's gdb (answers cached in %s)", path);
+		pmt_err_free(err);
+	}
+	free(path);
 	return session.trace;
 }
 
@@ -186,7 +292,7 @@ static void parse(struct request *rq)
 		argc--;
 		argv++;
 	}
-	opts = rq->sub == SUB_SHOW ? "rjc:i:e:s:u:" : rq->sub == SUB_DUMP ? "rsmt" : "rj";
+	opts = rq->sub == SUB_SHOW ? "rjc:i:e:s:u:n:l:" : rq->sub == SUB_DUMP ? "rsmt" : "rj";
 	optind = 0; /* glibc: start afresh */
 	while ((c = getopt(argc, argv, opts)) != EOF) {
 		struct pmt_err *err = NULL;
@@ -222,6 +328,19 @@ static void parse(struct request *rq)
 			rq->filter.have_until = true;
 			break;
 		case 'm': /* dump -m: event formats, always written */
+			break;
+		case 'n': {
+			char *end;
+
+			rq->filter.tail = strtoull(optarg, &end, 10);
+			if (end == optarg || *end || !rq->filter.tail)
+				err = pmt_err_new(PMT_ERR_INVALID,
+						  "-n wants a count above 0, not '%s'", optarg);
+			break;
+		}
+		case 'l':
+			err = pmt_parse_duration(optarg, &rq->filter.last_ns);
+			rq->filter.have_last = true;
 			break;
 		case 't':
 			error(FATAL, "trace.dat output (-t) is not supported; "
@@ -260,6 +379,8 @@ static void cmd_trace(void)
 	ndiag = pmt_trace_diag_count(tr);
 	switch (rq.sub) {
 	case SUB_INFO:
+		if (!rq.json)
+			fprintf(fp, "types: %s\n", session.types);
 		err = pmt_write_info(tr, rq.json, fp);
 		break;
 	case SUB_SHOW:
@@ -285,6 +406,15 @@ static void __attribute__((constructor)) pmtrace_crash_init(void)
 {
 	struct pmt_err *err;
 
+	/* This defs.h is PMTRACE_CRASH_BUILT's: later crashes keep what it
+	 * describes (they add to the end of their tables); an older one may
+	 * lack it, and misreading crash's own state could bring crash down. */
+	if (strverscmp(build_version, PMTRACE_CRASH_BUILT) < 0) {
+		fprintf(fp,
+			"pmtrace.so: built for crash %s or later, this is crash %s: not loaded\n",
+			PMTRACE_CRASH_BUILT, build_version);
+		return; /* not registered: crash unloads us */
+	}
 	err = crash_target_new(&session.target);
 	if (err) {
 		fprintf(fp, "pmtrace.so: %s\n", err->msg);
@@ -298,6 +428,9 @@ static void __attribute__((destructor)) pmtrace_crash_fini(void)
 {
 	pmt_trace_free(session.trace);
 	session.trace = NULL;
+	if (session.typed != session.target)
+		pmt_target_destroy(session.typed);
+	session.typed = NULL;
 	pmt_target_destroy(session.target);
 	session.target = NULL;
 }

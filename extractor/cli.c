@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "dump.h"
 #include "dwarf_types.h"
+#include "json_tag.h"
 
 enum {
 	OPT_VMLINUX = 0x100,
@@ -19,6 +21,8 @@ enum {
 	OPT_UNTIL,
 	OPT_JSON,
 	OPT_NO_CACHE,
+	OPT_TAIL,
+	OPT_LAST,
 };
 
 static const struct option long_opts[] = {
@@ -30,6 +34,8 @@ static const struct option long_opts[] = {
 	{ "since", required_argument, NULL, OPT_SINCE },
 	{ "until", required_argument, NULL, OPT_UNTIL },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "tail", required_argument, NULL, OPT_TAIL },
+	{ "last", required_argument, NULL, OPT_LAST },
 	{ "no-cache", no_argument, NULL, OPT_NO_CACHE },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -55,15 +61,18 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 	c->filter.events = NULL;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "o:qvh", long_opts, NULL)) != -1) {
-		bool common = opt >= OPT_VMLINUX && opt <= OPT_NO_CACHE && opt != OPT_JSON &&
-			      opt != OPT_CPU && opt != OPT_INSTANCE && opt != OPT_EVENT &&
-			      opt != OPT_SINCE && opt != OPT_UNTIL;
+		bool common = opt >= OPT_VMLINUX && opt <= OPT_LAST && opt != OPT_JSON &&
+			      opt != OPT_TAIL && opt != OPT_LAST && opt != OPT_CPU &&
+			      opt != OPT_INSTANCE && opt != OPT_EVENT && opt != OPT_SINCE &&
+			      opt != OPT_UNTIL;
 		char letter = opt == OPT_JSON	    ? 'j'
 			      : opt == OPT_CPU	    ? 'c'
 			      : opt == OPT_INSTANCE ? 'i'
 			      : opt == OPT_EVENT    ? 'e'
 			      : opt == OPT_SINCE    ? 's'
 			      : opt == OPT_UNTIL    ? 'u'
+			      : opt == OPT_TAIL	    ? 't'
+			      : opt == OPT_LAST	    ? 'l'
 			      : opt == 'o'	    ? 'o'
 						    : 0;
 
@@ -113,6 +122,25 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 		case OPT_JSON:
 			c->json = true;
 			break;
+		case OPT_TAIL: {
+			char *end;
+
+			c->filter.tail = strtoull(optarg, &end, 10);
+			if (end == optarg || *end || !c->filter.tail) {
+				fprintf(stderr,
+					"pmtrace: --tail wants a number of events above 0, not "
+					"'%s'\n",
+					optarg);
+				return -1;
+			}
+			break;
+		}
+		case OPT_LAST:
+			err = pmt_parse_duration(optarg, &c->filter.last_ns);
+			if (err)
+				return cli_fail(err, "--last"), -1;
+			c->filter.have_last = true;
+			break;
 		case 'o':
 			c->output = optarg;
 			break;
@@ -138,7 +166,8 @@ static void on_diag(void *arg, const struct pmt_diag *d)
 	struct cli *c = arg;
 
 	if (!c->quiet)
-		fprintf(stderr, "pmtrace: warning: [%s] %s\n", pmt_err_code_id(d->code), d->msg);
+		fprintf(stderr, "pmtrace: %s%swarning: [%s] %s\n", c->batch ? c->vmcore : "",
+			c->batch ? ": " : "", pmt_err_code_id(d->code), d->msg);
 }
 
 static void on_progress(void *arg, const char *what, unsigned int pct)
@@ -149,27 +178,25 @@ static void on_progress(void *arg, const char *what, unsigned int pct)
 		fputs("\r\033[K", stderr);
 }
 
-struct pmt_trace *cli_load(struct cli *c, struct session **sess)
+struct pmt_err *cli_load_err(struct cli *c, struct session **sess, struct pmt_trace **out)
 {
 	struct pmt_load_opts lo = { .on_diag = on_diag, .diag_arg = c };
-	struct pmt_trace *tr;
 	struct pmt_err *err;
 
-	if (isatty(STDERR_FILENO) && !c->quiet)
+	*out = NULL;
+	*sess = NULL;
+	if (isatty(STDERR_FILENO) && !c->quiet && !c->batch)
 		lo.on_progress = on_progress;
 	err = session_open(c->vmcore, &c->sopts, sess);
-	if (err) {
-		cli_fail(err, c->vmcore);
-		return NULL;
-	}
+	if (err)
+		return err;
 	if (c->sopts.verbose)
 		fprintf(stderr, "pmtrace: types from %s\n", (*sess)->types_source);
-	err = pmt_trace_load((*sess)->target, &lo, &tr);
+	err = pmt_trace_load((*sess)->target, &lo, out);
 	if (err) {
-		cli_fail(err, c->vmcore);
 		session_close(*sess);
 		*sess = NULL;
-		return NULL;
+		return err;
 	}
 	if (c->sopts.verbose && (*sess)->dwarf) {
 		struct dwarf_types_stats st;
@@ -178,12 +205,28 @@ struct pmt_trace *cli_load(struct cli *c, struct session **sess)
 		fprintf(stderr, "pmtrace: DWARF: %u units indexed by hints, %u by scanning\n",
 			st.hint_cus, st.scanned_cus);
 	}
+	/* a profile recorded now must answer for every event, not only those
+	 * read so far */
+	if ((*sess)->pending_profile)
+		pmt_trace_load_formats(*out);
 	err = session_save_profile(*sess);
 	if (err) {
 		if (c->sopts.verbose)
 			fprintf(stderr, "pmtrace: could not cache the type profile: %s\n",
 				err->msg);
 		pmt_err_free(err);
+	}
+	return NULL;
+}
+
+struct pmt_trace *cli_load(struct cli *c, struct session **sess)
+{
+	struct pmt_trace *tr;
+	struct pmt_err *err = cli_load_err(c, sess, &tr);
+
+	if (err) {
+		cli_fail(err, c->vmcore);
+		return NULL;
 	}
 	return tr;
 }
@@ -208,6 +251,58 @@ int cli_status(struct pmt_trace *tr, const struct pmt_filter *filter)
 	}
 }
 
+static const char *status_word(int status)
+{
+	return status == EXIT_COMPLETE ? "complete" : status == EXIT_PARTIAL ? "partial" : "failed";
+}
+
+/* One dump of a batch: its records tagged, then its {"type":"dump"} record. */
+static int run_one_tagged(struct cli *c, const char *path, unsigned int flags,
+			  struct pmt_err *(*emit)(struct cli *, struct session *,
+						  struct pmt_trace *))
+{
+	struct session *sess = NULL;
+	struct pmt_trace *tr = NULL;
+	struct pmt_err *err;
+	int status;
+	FILE *tagged = json_tag_open(stdout, "dump", path);
+
+	if (!tagged)
+		return cli_fail(pmt_err_new(PMT_ERR_NOMEM, "tagging stream"), path);
+	c->vmcore = path;
+	c->out = tagged;
+	err = cli_load_err(c, &sess, &tr);
+	if (err) {
+		fprintf(tagged, "{\"type\":\"error\",\"kind\":\"%s\",\"message\":",
+			pmt_err_code_id(err->code));
+		json_tag_string(tagged, err->msg);
+		fputs("}\n", tagged);
+		fprintf(stderr, "pmtrace: %s\n", err->msg);
+		pmt_err_free(err);
+		fclose(tagged);
+		return EXIT_FAILED;
+	}
+	err = emit(c, sess, tr);
+	if (err) {
+		fprintf(stderr, "pmtrace: %s: %s\n", path, err->msg);
+		pmt_err_free(err);
+		status = EXIT_FAILED;
+	} else {
+		status = cli_status(tr, (flags & CLI_WHOLE_DUMP) ? NULL : &c->filter);
+	}
+	fprintf(tagged,
+		"{\"type\":\"dump\",\"status\":\"%s\",\"exit\":%d,\"format\":", status_word(status),
+		status);
+	json_tag_string(tagged, dump_format_name(sess->dump));
+	fputs(",\"types\":", tagged);
+	json_tag_string(tagged, sess->types_source);
+	fprintf(tagged, ",\"diagnostics\":%zu}\n", pmt_trace_diag_count(tr));
+	fclose(tagged);
+	pmt_trace_free(tr);
+	session_close(sess);
+	return status;
+}
+
 int cli_run(int argc, char **argv, const char *extra, const char *usage, unsigned int flags,
 	    struct pmt_err *(*emit)(struct cli *c, struct session *s, struct pmt_trace *tr))
 {
@@ -220,13 +315,31 @@ int cli_run(int argc, char **argv, const char *extra, const char *usage, unsigne
 
 	if (i < 0)
 		return EXIT_FAILED;
+	if (flags & CLI_QUIET)
+		c.quiet = true;
+	c.out = stdout;
+	if (argc - i > 1 && (flags & CLI_BATCH)) {
+		int worst = EXIT_COMPLETE;
+
+		if (!c.json) {
+			fprintf(stderr, "pmtrace: several dumps need --json (one stream, each "
+					"record tagged with its dump)\n");
+			return EXIT_FAILED;
+		}
+		c.batch = true;
+		for (int k = i; k < argc; k++) {
+			int st = run_one_tagged(&c, argv[k], flags, emit);
+
+			if (st > worst)
+				worst = st;
+		}
+		return worst;
+	}
 	if (argc - i != 1 || ((flags & CLI_NEEDS_OUTPUT) && !c.output)) {
 		fputs(usage, stderr);
 		return EXIT_FAILED;
 	}
 	c.vmcore = argv[i];
-	if (flags & CLI_QUIET)
-		c.quiet = true;
 	tr = cli_load(&c, &sess);
 	if (!tr)
 		return EXIT_FAILED;

@@ -23,6 +23,8 @@ struct cli {
 	int nevents;
 	const char *vmcore;
 	const char *output; /* -o */
+	FILE *out;	    /* where show/info write: stdout, or a tagging stream in a batch */
+	bool batch;	    /* several dumps in one call (JSON only) */
 	bool json;
 	bool quiet;
 };
@@ -39,16 +41,24 @@ struct command {
 int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const char *usage);
 /* Open the dump and walk it; prints diagnostics. NULL on failure (printed). */
 struct pmt_trace *cli_load(struct cli *c, struct session **sess);
+/* The same, returning the failure instead of printing it. */
+struct pmt_err *cli_load_err(struct cli *c, struct session **sess, struct pmt_trace **out);
 enum cli_run_flags {
 	CLI_NEEDS_OUTPUT = 1 << 0, /* -o is required */
 	CLI_QUIET = 1 << 1,	   /* the command lists problems itself: none on stderr */
 	CLI_WHOLE_DUMP = 1 << 2,   /* the status is about the whole dump, not the filter */
+	CLI_BATCH = 1 << 3,	   /* several VMCOREs with --json */
 };
 
 /*
  * The common shape of show/info/dump: parse (accepting `extra` options),
- * take exactly one VMCORE, load it, call `emit`, and turn the result into an
- * exit status.
+ * take one VMCORE, load it, call `emit`, and turn the result into an exit
+ * status. With CLI_BATCH and --json, several VMCOREs make one JSON stream:
+ * each record tagged "dump":PATH, each dump closed by a {"type":"dump"} record
+ * with its status (or an {"type":"error"} one when it could not be opened);
+ * one dump's failure never stops the others, and the exit status is the worst
+ * of the batch. Type caches are shared: the build-id profile the first dump of
+ * a kernel writes serves the next ones.
  */
 int cli_run(int argc, char **argv, const char *extra, const char *usage, unsigned int flags,
 	    struct pmt_err *(*emit)(struct cli *c, struct session *s, struct pmt_trace *tr));

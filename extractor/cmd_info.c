@@ -7,6 +7,7 @@
 
 static const char usage[] =
 	"usage: pmtrace info [--vmlinux FILE | --profile FILE] [--json] VMCORE\n"
+	"       pmtrace info --json [...] VMCORE...   (a batch: one tagged stream)\n"
 	"  Kernel release, KASLR offset, buffers and instances, per-CPU entries,\n"
 	"  overrun, pages and sub-buffer size, and everything that could not be read.\n";
 
@@ -16,10 +17,10 @@ static struct pmt_err *emit(struct cli *c, struct session *s, struct pmt_trace *
 		printf("dump: %s (%s)\n", c->vmcore, dump_format_name(s->dump));
 		printf("types: %s\n", s->types_source);
 	}
-	return pmt_write_info(tr, c->json, stdout);
+	return pmt_write_info(tr, c->json, c->out);
 }
 
 int cmd_info(int argc, char **argv)
 {
-	return cli_run(argc, argv, "j", usage, CLI_QUIET | CLI_WHOLE_DUMP, emit);
+	return cli_run(argc, argv, "j", usage, CLI_QUIET | CLI_WHOLE_DUMP | CLI_BATCH, emit);
 }

@@ -28,6 +28,7 @@ static int profile_from_dump(struct cli *c)
 	tr = cli_load(c, &sess);
 	if (!tr)
 		return EXIT_FAILED;
+	pmt_trace_load_formats(tr); /* every event's questions, not only those read */
 	err = pmt_profile_write(sess->recorder, c->output, sess->profile_release,
 				sess->profile_build_id);
 	if (!err)

@@ -661,3 +661,33 @@ void dump_machine(struct dump *d, struct dump_machine *m)
 	if (rel)
 		snprintf(m->release, sizeof(m->release), "%s", rel);
 }
+
+bool dump_phys_next(struct dump *d, uint64_t *start, uint64_t *end)
+{
+	kdump_attr_t attr;
+	kdump_addr_t first, last;
+	uint64_t page = 4096;
+	kdump_num_t num;
+
+	if (kdump_get_number_attr(d->ctx, KDUMP_ATTR_PAGE_SIZE, &num) == KDUMP_OK && num)
+		page = num;
+	attr.type = KDUMP_BITMAP;
+	if (kdump_get_typed_attr(d->ctx, KDUMP_ATTR_FILE_PAGEMAP, &attr) != KDUMP_OK) {
+		kdump_clear_err(d->ctx);
+		return false;
+	}
+	first = *start / page;
+	if (kdump_bmp_find_set(attr.val.bitmap, &first) != KDUMP_OK) {
+		kdump_clear_err(d->ctx);
+		return false;
+	}
+	last = first;
+	if (kdump_bmp_find_clear(attr.val.bitmap, &last) != KDUMP_OK) {
+		/* set up to the end of the bitmap */
+		kdump_clear_err(d->ctx);
+		last = UINT64_MAX / page;
+	}
+	*start = first * page;
+	*end = last * page;
+	return true;
+}

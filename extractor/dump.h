@@ -59,6 +59,9 @@ uint64_t dump_kaslr_offset(struct dump *d);
  * kernel's page tables do not map is PMT_ERR_CORRUPT (a bad pointer); file
  * read errors are PMT_ERR_IO. */
 struct pmt_err *dump_read_kv(struct dump *d, uint64_t addr, void *buf, size_t len);
+/* The next range [*start, *end) of physical memory the file holds, at or
+ * after *start (the file's page map); false when there is no more. */
+bool dump_phys_next(struct dump *d, uint64_t *start, uint64_t *end);
 /* The same for a physical address. */
 struct pmt_err *dump_read_phys(struct dump *d, uint64_t addr, void *buf, size_t len);
 

@@ -18,9 +18,21 @@ static struct pmt_err *tgt_read(struct pmt_target *t, uint64_t addr, void *buf, 
 	return dump_read_kv(pmt_target_data(t), addr, buf, len);
 }
 
+static struct pmt_err *tgt_read_phys(struct pmt_target *t, uint64_t addr, void *buf, size_t len)
+{
+	return dump_read_phys(pmt_target_data(t), addr, buf, len);
+}
+
+static bool tgt_phys_next(struct pmt_target *t, uint64_t *start, uint64_t *end)
+{
+	return dump_phys_next(pmt_target_data(t), start, end);
+}
+
 static const struct pmt_target_ops dump_layer = {
 	.read = tgt_read,
 	.symbol = pmt_symbol_plus_kaslr,
+	.read_phys = tgt_read_phys,
+	.phys_next = tgt_phys_next,
 };
 
 /*

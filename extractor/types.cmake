@@ -20,6 +20,8 @@ if(NOT TARGET pmt_profile)
 	add_library(pmt_profile STATIC ${_pmt_types_root}/lib/profile.c ${_pmt_types_core_src})
 	target_include_directories(pmt_profile PUBLIC ${_pmt_types_root}/include ${_pmt_types_root}/lib)
 	target_link_libraries(pmt_profile PUBLIC ${_pmt_types_core})
+	# linked into the crash extension too (a shared object)
+	set_target_properties(pmt_profile PROPERTIES POSITION_INDEPENDENT_CODE ON)
 endif()
 
 add_library(pmt_types STATIC

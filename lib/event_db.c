@@ -509,12 +509,30 @@ struct pmt_err *event_db_load(struct pmt_trace *tr, struct event_db **out)
 		return pmt_err_new(PMT_ERR_CORRUPT, "common fields lack common_type/common_pid");
 	}
 
+	/* libtraceevent and %p hashing, set up before any format is read */
+	db->tr = tr;
+	db->tep = tep_alloc();
+	if (!db->tep) {
+		event_db_free(db);
+		return &pmt_err_nomem;
+	}
+	tep_set_file_bigendian(db->tep, t->big_endian ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
+	tep_set_local_bigendian(db->tep, __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+						 ? TEP_BIG_ENDIAN
+						 : TEP_LITTLE_ENDIAN);
+	tep_set_long_size(db->tep, (int)t->word_size);
+	tep_set_page_size(db->tep, (int)t->page_size);
+	if (tr->ksyms)
+		tep_set_function_resolver(db->tep, resolve_function, tr->ksyms);
+	load_ptr_key(tr, db);
+
+	/* the event list: ids only */
 	head = L->sym_ftrace_events.addr;
 	addr_set_init(&seen);
 	err = pmt_read_ulong(t, head + L->lh_next.m.offset, &node);
 	while (!err && node != head) {
 		struct event_fmt *ne, *e;
-		uint64_t call = node - L->call_list.m.offset;
+		uint64_t call = node - L->call_list.m.offset, v;
 		struct pmt_err *eerr;
 
 		if (!node || db->n >= MAX_EVENTS || addr_set_add(&seen, node) != 1) {
@@ -534,11 +552,12 @@ struct pmt_err *event_db_load(struct pmt_trace *tr, struct event_db **out)
 		db->ev = ne;
 		e = &db->ev[db->n];
 		memset(e, 0, sizeof(*e));
-		eerr = read_event(tr, call, e);
+		eerr = read_field_val(t, call, &L->call_type, &v);
 		if (eerr) {
-			diag_degraded(tr, eerr, "event at %#" PRIx64 " (prints raw)", call);
-			free_event(e);
+			diag_degraded(tr, eerr, "event at %#" PRIx64 ": id (prints raw)", call);
 		} else {
+			e->id = (int)v;
+			e->call = call;
 			db->n++;
 		}
 		err = pmt_read_ulong(t, node + L->lh_next.m.offset, &node);
@@ -561,38 +580,44 @@ struct pmt_err *event_db_load(struct pmt_trace *tr, struct event_db **out)
 	for (size_t i = 0; i < db->n; i++)
 		if (db->ev[i].id > 0 && !db->by_id[db->ev[i].id])
 			db->by_id[db->ev[i].id] = &db->ev[i];
-
-	/* format texts and libtraceevent */
-	db->tep = tep_alloc();
-	if (!db->tep) {
-		event_db_free(db);
-		return &pmt_err_nomem;
-	}
-	tep_set_file_bigendian(db->tep, t->big_endian ? TEP_BIG_ENDIAN : TEP_LITTLE_ENDIAN);
-	tep_set_local_bigendian(db->tep, __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-						 ? TEP_BIG_ENDIAN
-						 : TEP_LITTLE_ENDIAN);
-	tep_set_long_size(db->tep, (int)t->word_size);
-	tep_set_page_size(db->tep, (int)t->page_size);
-	if (tr->ksyms)
-		tep_set_function_resolver(db->tep, resolve_function, tr->ksyms);
-	load_ptr_key(tr, db);
-	for (size_t i = 0; i < db->n; i++) {
-		struct event_fmt *e = &db->ev[i];
-		char *tep_text = NULL;
-
-		e->format_text = format_text(db, e);
-		err = e->format_text ? prepare_tep(tr, db, e, &tep_text) : &pmt_err_nomem;
-		if (err) {
-			event_db_free(db);
-			return err;
-		}
-		/* parsed by libtraceevent when first printed (event_db_tep()):
-		 * most of the kernel's ~1500 events never occur in a trace */
-		e->tep_text = tep_text;
-	}
 	*out = db;
 	return NULL;
+}
+
+/* Read one event's details and format texts (once). */
+static void event_load(struct event_db *db, struct event_fmt *e)
+{
+	struct pmt_trace *tr = db->tr;
+	struct pmt_err *err;
+	char *tep_text = NULL;
+	int id = e->id;
+	uint64_t call = e->call;
+
+	if (e->state != EVF_UNREAD)
+		return;
+	err = read_event(tr, call, e);
+	if (!err) {
+		e->format_text = format_text(db, e);
+		err = e->format_text ? prepare_tep(tr, db, e, &tep_text) : &pmt_err_nomem;
+	}
+	if (err) {
+		diag_degraded(tr, err, "event %d at %#" PRIx64 " (prints raw)", id, call);
+		free_event(e);
+		memset(e, 0, sizeof(*e));
+		e->id = id;
+		e->call = call;
+		e->state = EVF_BAD;
+		return;
+	}
+	/* parsed by libtraceevent when first printed (event_db_tep()) */
+	e->tep_text = tep_text;
+	e->state = EVF_LOADED;
+}
+
+void event_db_load_all(struct event_db *db)
+{
+	for (size_t i = 0; db && i < db->n; i++)
+		event_load(db, &db->ev[i]);
 }
 
 struct tep_event *event_db_tep(struct event_db *db, struct event_fmt *e)
@@ -608,9 +633,12 @@ struct tep_event *event_db_tep(struct event_db *db, struct event_fmt *e)
 
 const struct event_fmt *event_db_find(const struct event_db *db, int id)
 {
-	if (!db || id <= 0 || (size_t)id > db->max_id)
+	struct event_fmt *e;
+
+	if (!db || id <= 0 || (size_t)id > db->max_id || !(e = db->by_id[id]))
 		return NULL;
-	return db->by_id[id];
+	event_load((struct event_db *)db, e); /* a cache fill: logically const */
+	return e->state == EVF_LOADED ? e : NULL;
 }
 
 const struct event_fmt *event_db_lookup(const struct event_db *db, const char *spec)
@@ -619,9 +647,12 @@ const struct event_fmt *event_db_lookup(const struct event_db *db, const char *s
 
 	if (!db)
 		return NULL;
+	event_db_load_all((struct event_db *)db);
 	for (size_t i = 0; i < db->n; i++) {
 		const struct event_fmt *e = &db->ev[i];
 
+		if (e->state != EVF_LOADED)
+			continue;
 		if (colon) {
 			if (strlen(e->system) == (size_t)(colon - spec) &&
 			    !strncmp(e->system, spec, (size_t)(colon - spec)) &&

@@ -72,3 +72,44 @@ struct pmt_err *pmt_parse_seconds(const char *s, uint64_t *ns)
 bad:
 	return pmt_err_new(PMT_ERR_INVALID, "bad time '%s' (want seconds, e.g. 1234.567890)", s);
 }
+
+struct pmt_err *pmt_parse_duration(const char *s, uint64_t *ns)
+{
+	static const struct {
+		const char *suffix;
+		uint64_t ns;
+	} units[] = { { "ns", 1 },
+		      { "us", 1000 },
+		      { "ms", 1000000 },
+		      { "s", 1000000000ULL },
+		      { "m", 60000000000ULL } };
+	size_t digits = strspn(s, "0123456789.");
+	char num[64];
+	uint64_t v;
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		struct pmt_err *err;
+
+		if (strcmp(s + digits, units[i].suffix) || !digits || digits >= sizeof(num))
+			continue;
+		memcpy(num, s, digits);
+		num[digits] = '\0';
+		err = pmt_parse_seconds(num, &v); /* v = the number times 1e9 */
+		if (err) {
+			pmt_err_free(err);
+			break;
+		}
+		/* v / 1e9 units: keep the fraction for sub-second units */
+		if (units[i].ns >= 1000000000ULL) {
+			if (v > UINT64_MAX / (units[i].ns / 1000000000ULL))
+				break;
+			*ns = v * (units[i].ns / 1000000000ULL);
+		} else {
+			*ns = v / (1000000000ULL / units[i].ns);
+		}
+		return NULL;
+	}
+	return pmt_err_new(
+		PMT_ERR_INVALID,
+		"bad duration '%s' (want a number and a unit: ns, us, ms, s, m; e.g. 500ms)", s);
+}

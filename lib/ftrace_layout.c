@@ -241,6 +241,8 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 	symbol(&r, &L->sym_savedcmd, "savedcmd", false);
 	symbol(&r, &L->sym_num_online_cpus, "__num_online_cpus", false);
 	symbol(&r, &L->sym_text, "_text", false);
+	symbol(&r, &L->sym_stext, "_stext", false);
+	symbol(&r, &L->sym_end, "_end", false);
 	symbol(&r, &L->sym_ptr_key, "ptr_key", false);
 	symbol(&r, &L->sym_trace_clocks, "trace_clocks", false);
 	symbol(&r, &L->sym_nr_cpu_ids, "nr_cpu_ids", !L->rb_cpus.ok);

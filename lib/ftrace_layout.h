@@ -91,7 +91,7 @@ struct ftrace_layout {
 
 	/* symbols (run-time addresses) */
 	struct fl_sym sym_global_trace, sym_ftrace_trace_arrays, sym_ftrace_events,
-		sym_ftrace_common_fields, sym_savedcmd, sym_num_online_cpus, sym_text,
+		sym_ftrace_common_fields, sym_savedcmd, sym_num_online_cpus, sym_text, sym_stext, sym_end,
 		sym_ptr_key, sym_no_hash_pointers, sym_trace_clocks, sym_nr_cpu_ids;
 	struct fl_sym sym_ks_num_syms, sym_ks_names, sym_ks_token_table, sym_ks_token_index,
 		sym_ks_offsets, sym_ks_relative_base, sym_ks_addresses, sym_ks_markers;

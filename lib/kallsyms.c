@@ -31,16 +31,59 @@
 
 struct ksym {
 	uint64_t addr;
-	uint32_t name; /* offset into strtab; strtab[name-1] is the type */
-	uint32_t order;
+	uint32_t order; /* index in the kernel's tables */
 };
 
+/*
+ * Names are expanded lazily: loading keeps the compressed stream and where
+ * each symbol's entry starts; a name is expanded the first time a lookup
+ * returns it (a trace names a few hundred functions of ~100,000).
+ */
 struct kallsyms {
 	struct ksym *syms; /* sorted by address, then table order */
 	size_t n;
-	char *strtab;
+	uint8_t *names; /* kallsyms_names */
+	size_t names_len;
+	uint32_t *name_pos; /* per table index: offset of its entry in names */
+	char *ttab;	    /* kallsyms_token_table */
+	size_t ttab_len;
+	uint16_t token_off[256];
+	char **expanded; /* per table index: "Tname" (type first), or NULL */
 	uint64_t lo, hi; /* the kernel image: [_stext or first, _end) */
 };
+
+/* The expanded name of table entry i, type character first ("" if out of memory). */
+static const char *ks_name(struct kallsyms *ks, uint32_t i)
+{
+	static const char none[] = "?";
+	const uint8_t *p = ks->names + ks->name_pos[i];
+	size_t len = *p++, total = 0;
+	char *out;
+
+	if (ks->expanded[i])
+		return ks->expanded[i];
+	if (len & 0x80)
+		len = (len & 0x7f) | ((size_t)*p++ << 7);
+	for (size_t k = 0; k < len; k++)
+		total +=
+			strnlen(ks->ttab + ks->token_off[p[k]], ks->ttab_len - ks->token_off[p[k]]);
+	out = malloc(total + 2);
+	if (!out)
+		return none;
+	total = 0;
+	for (size_t k = 0; k < len; k++) {
+		const char *tok = ks->ttab + ks->token_off[p[k]];
+		size_t tl = strnlen(tok, ks->ttab_len - ks->token_off[p[k]]);
+
+		memcpy(out + total, tok, tl);
+		total += tl;
+	}
+	if (!total) /* an empty name: keep a placeholder type */
+		out[total++] = '?';
+	out[total] = '\0';
+	ks->expanded[i] = out;
+	return out;
+}
 
 /*
  * The encodings of kallsyms_offsets[] over the years:
@@ -129,8 +172,8 @@ static struct pmt_err *names_ensure(struct names_reader *r, size_t need)
  * Read the names stream in 64 KiB steps until `num` entries have been seen
  * (its total size is not recorded anywhere we can trust).
  */
-static struct pmt_err *read_names(struct pmt_target *t, uint64_t addr, uint32_t num,
-				  uint8_t **out, size_t *len_out)
+static struct pmt_err *read_names(struct pmt_target *t, uint64_t addr, uint32_t num, uint8_t **out,
+				  size_t *len_out)
 {
 	struct names_reader r = { .t = t, .addr = addr };
 	struct pmt_err *err = NULL;
@@ -162,20 +205,28 @@ static struct pmt_err *read_names(struct pmt_target *t, uint64_t addr, uint32_t 
 	return NULL;
 }
 
+/* Is the table already in address order (it is, from scripts/kallsyms)? */
+static bool sorted(const struct ksym *s, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (by_addr(&s[i - 1], &s[i]) > 0)
+			return false;
+	return true;
+}
+
 struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *L,
 			      struct kallsyms **out)
 {
-	uint8_t *names = NULL, *tidx = NULL, *ttab = NULL, *offs = NULL;
-	size_t names_len = 0, strtab_len = 0, strtab_cap = 0, ttab_len = 0;
+	uint8_t *tidx = NULL, *offs = NULL;
 	uint64_t base = 0, text = 0;
 	/* relative offsets (see enum ks_mode); else absolute kallsyms_addresses */
 	bool relative = L->sym_ks_offsets.ok;
 	struct kallsyms *ks = NULL;
-	uint16_t token_off[256];
 	struct pmt_err *err;
 	uint32_t num;
 	size_t pos = 0;
 	int64_t *raw = NULL;
+	long text_idx = -1;
 
 	*out = NULL;
 	if (!L->sym_ks_num_syms.ok || !L->sym_ks_names.ok || !L->sym_ks_token_table.ok ||
@@ -186,21 +237,24 @@ struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *
 		return pmt_err_prefix(err, "kallsyms_num_syms");
 	if (num == 0 || num > MAX_SYMS)
 		return pmt_err_new(PMT_ERR_CORRUPT, "implausible kallsyms_num_syms %u", num);
+	ks = calloc(1, sizeof(*ks));
+	if (!ks)
+		return &pmt_err_nomem;
 
-	err = read_array(t, L->sym_ks_token_index.addr, sizeof(token_off), &tidx);
+	err = read_array(t, L->sym_ks_token_index.addr, sizeof(ks->token_off), &tidx);
 	if (err)
 		goto fail;
 	for (int i = 0; i < 256; i++) {
-		token_off[i] = pmt_get_u16(t, tidx + 2 * i);
-		if (token_off[i] + 1u > ttab_len)
-			ttab_len = token_off[i] + 1u;
+		ks->token_off[i] = pmt_get_u16(t, tidx + 2 * i);
+		if (ks->token_off[i] + 1u > ks->ttab_len)
+			ks->ttab_len = ks->token_off[i] + 1u;
 	}
-	ttab_len += 256; /* room for the last token's text */
-	err = read_array(t, L->sym_ks_token_table.addr, ttab_len, &ttab);
+	ks->ttab_len += 256; /* room for the last token's text */
+	err = read_array(t, L->sym_ks_token_table.addr, ks->ttab_len, (uint8_t **)&ks->ttab);
 	if (err)
 		goto fail;
-	ttab[ttab_len - 1] = '\0';
-	err = read_names(t, L->sym_ks_names.addr, num, &names, &names_len);
+	ks->ttab[ks->ttab_len - 1] = '\0';
+	err = read_names(t, L->sym_ks_names.addr, num, &ks->names, &ks->names_len);
 	if (err)
 		goto fail;
 	if (relative) {
@@ -213,119 +267,79 @@ struct pmt_err *kallsyms_load(struct pmt_target *t, const struct ftrace_layout *
 	if (err)
 		goto fail;
 
-	ks = calloc(1, sizeof(*ks));
 	raw = calloc(num, sizeof(*raw));
-	if (!ks || !raw) {
-		err = &pmt_err_nomem;
-		goto fail;
-	}
 	ks->syms = calloc(num, sizeof(*ks->syms));
-	if (!ks->syms) {
+	ks->name_pos = calloc(num, sizeof(*ks->name_pos));
+	ks->expanded = calloc(num, sizeof(*ks->expanded));
+	if (!raw || !ks->syms || !ks->name_pos || !ks->expanded) {
 		err = &pmt_err_nomem;
 		goto fail;
 	}
+	ks->n = num;
+	/* where each entry starts (read_names() checked that they all fit) */
 	for (uint32_t i = 0; i < num; i++) {
-		size_t len = names[pos];
+		size_t len = ks->names[pos];
 
-		if (len & 0x80) {
-			len = (len & 0x7f) | ((size_t)names[pos + 1] << 7);
-			pos += 2;
-		} else {
-			pos++;
-		}
-		/* expand tokens into the string table */
-		size_t start = strtab_len;
-
-		for (size_t k = 0; k < len; k++) {
-			const char *tok = (const char *)ttab + token_off[names[pos + k]];
-			size_t tl = strnlen(tok, ttab_len - token_off[names[pos + k]]);
-
-			if (strtab_len + tl + 2 > strtab_cap) {
-				size_t cap = strtab_cap ? strtab_cap * 2 : (1u << 20);
-				char *ns;
-
-				while (cap < strtab_len + tl + 2)
-					cap *= 2;
-				ns = realloc(ks->strtab, cap);
-				if (!ns) {
-					err = &pmt_err_nomem;
-					goto fail;
-				}
-				ks->strtab = ns;
-				strtab_cap = cap;
-			}
-			memcpy(ks->strtab + strtab_len, tok, tl);
-			strtab_len += tl;
-		}
-		pos += len;
-		if (strtab_len == start) { /* empty name: keep a placeholder type */
-			if (strtab_len + 2 > strtab_cap) {
-				char *ns = realloc(ks->strtab, strtab_cap + 4096);
-
-				if (!ns) {
-					err = &pmt_err_nomem;
-					goto fail;
-				}
-				ks->strtab = ns;
-				strtab_cap += 4096;
-			}
-			ks->strtab[strtab_len++] = '?';
-		}
-		ks->strtab[strtab_len++] = '\0';
-		ks->syms[i].name = (uint32_t)start + 1;
+		ks->name_pos[i] = (uint32_t)pos;
+		if (len & 0x80)
+			len = ((len & 0x7f) | ((size_t)ks->names[pos + 1] << 7)) + 1;
+		pos += 1 + len;
 		ks->syms[i].order = i;
 		if (relative)
 			raw[i] = (int32_t)pmt_get_u32(t, offs + 4 * (size_t)i);
 		else
 			raw[i] = (int64_t)pmt_get_ulong(t, offs + (size_t)i * t->word_size);
 	}
-	ks->n = num;
 
-	/* Pick the offset encoding by where it puts _text. */
+	/* Pick the offset encoding by where it puts _text (near the start of
+	 * the table: expanding names until it is found is cheap). */
 	if (L->sym_text.ok)
 		text = L->sym_text.addr;
 	enum ks_mode mode = L->sym_ks_relative_base.ok ? KS_ABS_PERCPU : KS_PLACE_REL;
 
-	for (uint32_t i = 0; relative && text && i < num; i++) {
-		if (strcmp(ks->strtab + ks->syms[i].name, "_text"))
+	for (uint32_t i = 0; relative && text && i < num && text_idx < 0; i++)
+		if (!strcmp(ks_name(ks, i) + 1, "_text"))
+			text_idx = (long)i;
+	for (enum ks_mode m = KS_ABS_PERCPU; text_idx >= 0 && m <= KS_TEXT_REL; m++) {
+		if ((m == KS_ABS_PERCPU || m == KS_BASE_REL) && !L->sym_ks_relative_base.ok)
 			continue;
-		for (enum ks_mode m = KS_ABS_PERCPU; m <= KS_TEXT_REL; m++) {
-			if ((m == KS_ABS_PERCPU || m == KS_BASE_REL) && !L->sym_ks_relative_base.ok)
-				continue;
-			if (ks_address(m, raw[i], base, text, L->sym_ks_offsets.addr, i) == text) {
-				mode = m;
-				break;
-			}
+		if (ks_address(m, raw[text_idx], base, text, L->sym_ks_offsets.addr,
+			       (uint32_t)text_idx) == text) {
+			mode = m;
+			break;
 		}
-		break;
 	}
 	for (uint32_t i = 0; i < num; i++)
-		ks->syms[i].addr = relative ? ks_address(mode, raw[i], base, text,
-							 L->sym_ks_offsets.addr, i)
-					    : (uint64_t)raw[i];
-	qsort(ks->syms, ks->n, sizeof(*ks->syms), by_addr);
+		ks->syms[i].addr =
+			relative ? ks_address(mode, raw[i], base, text, L->sym_ks_offsets.addr, i)
+				 : (uint64_t)raw[i];
+	if (!sorted(ks->syms, ks->n))
+		qsort(ks->syms, ks->n, sizeof(*ks->syms), by_addr);
+	/* the kernel image, for "no symbol" outside it: the target knows
+	 * _stext and _end (run-time addresses); else find them by name */
 	ks->lo = 0;
 	ks->hi = UINT64_MAX;
-	for (size_t i = 0; i < ks->n; i++) {
-		const char *name = ks->strtab + ks->syms[i].name;
+	if (L->sym_stext.ok && L->sym_end.ok) {
+		ks->lo = L->sym_stext.addr;
+		ks->hi = L->sym_end.addr;
+	} else {
+		for (size_t i = 0; i < ks->n; i++) {
+			const char *name = ks_name(ks, ks->syms[i].order) + 1;
 
-		if (!strcmp(name, "_stext"))
-			ks->lo = ks->syms[i].addr;
-		else if (!strcmp(name, "_end"))
-			ks->hi = ks->syms[i].addr;
+			if (!strcmp(name, "_stext"))
+				ks->lo = ks->syms[i].addr;
+			else if (!strcmp(name, "_end"))
+				ks->hi = ks->syms[i].addr;
+		}
 	}
 	free(raw);
-	free(names);
 	free(tidx);
-	free(ttab);
 	free(offs);
 	*out = ks;
 	return NULL;
 fail:
 	free(raw);
-	free(names);
 	free(tidx);
-	free(ttab);
 	free(offs);
 	kallsyms_free(ks);
 	return err;
@@ -335,8 +349,13 @@ void kallsyms_free(struct kallsyms *ks)
 {
 	if (!ks)
 		return;
+	for (size_t i = 0; ks->expanded && i < ks->n; i++)
+		free(ks->expanded[i]);
+	free(ks->expanded);
+	free(ks->name_pos);
+	free(ks->names);
+	free(ks->ttab);
 	free(ks->syms);
-	free(ks->strtab);
 	free(ks);
 }
 
@@ -364,7 +383,8 @@ const char *kallsyms_lookup(const struct kallsyms *ks, uint64_t addr, uint64_t *
 		lo--;
 	if (offset)
 		*offset = addr - ks->syms[lo].addr;
-	return ks->strtab + ks->syms[lo].name;
+	/* expanding a name caches it: logically const */
+	return ks_name((struct kallsyms *)ks, ks->syms[lo].order) + 1;
 }
 
 void kallsyms_write(const struct kallsyms *ks, FILE *out)
@@ -372,8 +392,8 @@ void kallsyms_write(const struct kallsyms *ks, FILE *out)
 	if (!ks)
 		return;
 	for (size_t i = 0; i < ks->n; i++) {
-		const char *name = ks->strtab + ks->syms[i].name;
+		const char *name = ks_name((struct kallsyms *)ks, ks->syms[i].order);
 
-		fprintf(out, "%016" PRIx64 " %c %s\n", ks->syms[i].addr, name[-1], name);
+		fprintf(out, "%016" PRIx64 " %c %s\n", ks->syms[i].addr, name[0], name + 1);
 	}
 }

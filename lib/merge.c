@@ -80,6 +80,7 @@ struct pmt_err *merge_init(struct merge *m, struct pmt_trace *tr, struct trace_b
 			   const struct pmt_filter *filter)
 {
 	size_t n = b->nr_cpus > 0 ? (size_t)b->nr_cpus : 1;
+	uint64_t newest = 0, min_ts = 0;
 	struct pmt_err *err;
 
 	m->started = false;
@@ -92,16 +93,40 @@ struct pmt_err *merge_init(struct merge *m, struct pmt_trace *tr, struct trace_b
 		merge_free(m);
 		return &pmt_err_nomem;
 	}
+	/* --last: relative to the newest event of the buffer across the selected CPUs */
+	if (filter && filter->have_last) {
+		uint64_t ts;
+
+		for (int c = 0; c < b->nr_cpus; c++)
+			if (b->cpus[c].present && filter_has_cpu(filter, c) &&
+			    stream_newest_ts(tr, b, &b->cpus[c], &ts) && ts > newest)
+				newest = ts;
+		min_ts = newest > filter->last_ns ? newest - filter->last_ns : 0;
+	}
 	for (int c = 0; c < b->nr_cpus; c++) {
 		struct cpu_cursor *cur = &m->cursors[m->ncursors];
+		struct cpu_stream *cs = &b->cpus[c];
+		size_t first = 0, at;
+		uint64_t skip = 0;
 
-		if (!b->cpus[c].present || !b->cpus[c].npages || !filter_has_cpu(filter, c))
+		if (!cs->present || !cs->npages || !filter_has_cpu(filter, c))
 			continue;
-		err = cpu_cursor_init(cur, tr, b, &b->cpus[c], 0);
+		if (filter && filter->tail)
+			first = stream_tail_start(tr, b, cs, filter->tail, &skip);
+		if (min_ts) {
+			at = stream_page_at(tr, b, cs, min_ts);
+			if (at > first) { /* the window starts later than the tail */
+				first = at;
+				skip = 0;
+			}
+		}
+		err = cpu_cursor_init(cur, tr, b, cs, first);
 		if (err) {
 			merge_free(m);
 			return err;
 		}
+		cur->skip = skip;
+		cur->min_ts = min_ts;
 		m->ncursors++;
 		if (cpu_cursor_next(cur))
 			m->heap.src[m->heap.n++] =

@@ -16,7 +16,6 @@ bool output_buffer_selected(const struct pmt_filter *filter, const struct trace_
 struct pmt_err *output_check_instance(struct pmt_trace *tr, const struct pmt_filter *filter);
 /* Write s as a JSON string literal (with quotes). */
 void output_json_string(FILE *out, const char *s, size_t len);
-/* One diagnostic as a JSON line (docs/json.md: type "diag"). */
-void output_json_diag(FILE *out, const struct pmt_diag *d);
+
 
 #endif

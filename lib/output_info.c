@@ -37,6 +37,10 @@ static void info_text(struct pmt_trace *tr, FILE *out)
 	fprintf(out, "online cpus: %d\n", tr->nr_online);
 	fprintf(out, "kallsyms: %zu symbols\n", kallsyms_count(tr->ksyms));
 	fprintf(out, "event formats: %zu\n", tr->events ? tr->events->n : 0);
+	fprintf(out, "modules: %zu", tr->modules.n);
+	for (size_t i = 0; i < tr->modules.n; i++)
+		fprintf(out, "%s%s", i ? ", " : " (", tr->modules.mod[i].name);
+	fprintf(out, "%s\n", tr->modules.n ? ")" : "");
 	for (size_t i = 0; i < tr->nbufs; i++) {
 		const struct trace_buf *b = &tr->bufs[i];
 
@@ -78,6 +82,14 @@ static void info_json(struct pmt_trace *tr, FILE *out)
 		tr->t->kaslr_offset, tr->t->page_size, tr->t->word_size,
 		tr->t->big_endian ? "true" : "false", tr->nr_online, kallsyms_count(tr->ksyms),
 		tr->events ? tr->events->n : 0, status_name(pmt_trace_status(tr, NULL)));
+	for (size_t i = 0; i < tr->modules.n; i++) {
+		const struct kmodule *m = &tr->modules.mod[i];
+
+		fputs("{\"type\":\"module\",\"name\":", out);
+		output_json_string(out, m->name, strlen(m->name));
+		fprintf(out, ",\"address\":%" PRIu64 ",\"base\":%" PRIu64 ",\"symbols\":%u}\n",
+			m->addr, m->base, m->nsyms);
+	}
 	for (size_t i = 0; i < tr->nbufs; i++) {
 		const struct trace_buf *b = &tr->bufs[i];
 		const char *name = b->name ? b->name : "global";
@@ -107,7 +119,7 @@ static void info_json(struct pmt_trace *tr, FILE *out)
 		}
 	}
 	for (size_t i = 0; i < tr->ndiags; i++)
-		output_json_diag(out, &tr->diags[i]);
+		pmt_write_json_diag(out, &tr->diags[i]);
 }
 
 struct pmt_err *pmt_write_info(struct pmt_trace *tr, bool json, FILE *out)

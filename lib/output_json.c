@@ -79,7 +79,7 @@ static void json_fields(const struct pmt_trace *tr, const struct event_view *v, 
 	fputc('}', out);
 }
 
-void output_json_diag(FILE *out, const struct pmt_diag *d)
+void pmt_write_json_diag(FILE *out, const struct pmt_diag *d)
 {
 	fprintf(out, "{\"type\":\"diag\",\"kind\":\"%s\",\"degraded\":%s", pmt_err_code_id(d->code),
 		d->degraded ? "true" : "false");

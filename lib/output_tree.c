@@ -218,10 +218,13 @@ struct pmt_err *pmt_write_tree(struct pmt_trace *tr, const char *dir)
 		return err;
 	header_event(f);
 	err = close_out(f, "events/header_event");
+	event_db_load_all(tr->events);
 	for (size_t i = 0; !err && tr->events && i < tr->events->n; i++) {
 		const struct event_fmt *e = &tr->events->ev[i];
 		char *name;
 
+		if (e->state != EVF_LOADED)
+			continue;
 		if (strchr(e->system, '/') || strchr(e->name, '/') || !strcmp(e->name, "..") ||
 		    !strcmp(e->system, ".."))
 			continue; /* never let a name from the dump escape DIR */

@@ -189,6 +189,13 @@ bool cpu_cursor_next(struct cpu_cursor *c)
 		}
 		if (rec.kind != PMT_REC_DATA || rec.offset < c->page.start)
 			continue;
+		/* the tail is counted over all events, then the window applies */
+		if (c->skip) {
+			c->skip--;
+			continue;
+		}
+		if (rec.ts < c->min_ts)
+			continue;
 		c->ev.ts = rec.ts;
 		c->ev.data = rec.data;
 		c->ev.len = rec.len;
@@ -227,4 +234,68 @@ void stream_scan(struct pmt_trace *tr, struct trace_buf *b, struct cpu_stream *c
 	while (cpu_cursor_next(&c))
 		;
 	cpu_cursor_free(&c);
+}
+
+/* Decode page i on its own: its unread data events and the newest one's time
+ * stamp (false if the page could not be read). */
+static bool page_summary(struct pmt_trace *tr, struct trace_buf *b, struct cpu_stream *cs, size_t i,
+			 uint64_t *count, uint64_t *last_ts)
+{
+	struct cpu_cursor c;
+
+	*count = 0;
+	if (cpu_cursor_init(&c, tr, b, cs, i))
+		return false;
+	while (cpu_cursor_next(&c) && c.ev.page == i) {
+		(*count)++;
+		*last_ts = c.ev.ts;
+	}
+	cpu_cursor_free(&c);
+	return cs->pages[i].state != PAGE_LOST;
+}
+
+size_t stream_tail_start(struct pmt_trace *tr, struct trace_buf *b, struct cpu_stream *cs,
+			 uint64_t n, uint64_t *skip)
+{
+	uint64_t have = 0, count, ts;
+
+	*skip = 0;
+	for (size_t i = cs->npages; i-- > 0;) {
+		if (!page_summary(tr, b, cs, i, &count, &ts))
+			continue;
+		have += count;
+		if (have >= n) {
+			*skip = have - n;
+			return i;
+		}
+	}
+	return 0;
+}
+
+bool stream_newest_ts(struct pmt_trace *tr, struct trace_buf *b, struct cpu_stream *cs,
+		      uint64_t *ts)
+{
+	uint64_t count;
+
+	for (size_t i = cs->npages; i-- > 0;)
+		if (page_summary(tr, b, cs, i, &count, ts) && count)
+			return true;
+	return false;
+}
+
+size_t stream_page_at(struct pmt_trace *tr, struct trace_buf *b, struct cpu_stream *cs, uint64_t ts)
+{
+	struct stream_page p = { .buf = malloc(b->subbuf_size) };
+	size_t i = cs->npages;
+
+	if (!p.buf)
+		return 0;
+	/* A page's header time stamp is at or before its first event, and at or
+	 * after every event of the page before it: from the last page whose
+	 * header is before `ts`, nothing earlier can be at >= ts. */
+	while (i-- > 0)
+		if (stream_read_page(tr, b, cs, i, &p) && p.hdr.time_stamp < ts)
+			break;
+	free(p.buf);
+	return i == SIZE_MAX ? 0 : i;
 }

@@ -74,6 +74,8 @@ struct cpu_cursor {
 	size_t first;	  /* the page it started at */
 	size_t next_page; /* index of the page to read after this one */
 	bool in_page;
+	uint64_t skip;	       /* data events to pass over first (--tail) */
+	uint64_t min_ts;       /* then events before this time stamp (--last) */
 	uint64_t nevents;      /* data events delivered so far */
 	uint64_t missed_pages; /* pages read so far that carry MISSED_EVENTS */
 	struct cpu_event ev;   /* the current event, after cpu_cursor_next() */
@@ -87,6 +89,22 @@ bool cpu_cursor_next(struct cpu_cursor *c);
 /* Free the cursor; one that went through a whole stream leaves its counts
  * (nevents, missed_pages, lost_pages) in the cpu_stream. */
 void cpu_cursor_free(struct cpu_cursor *c);
+
+/*
+ * Tail-first starts, reading pages backwards from the newest (the cost
+ * follows what is printed, not the buffer):
+ *	stream_tail_start()  the page and the number of events to skip there
+ *	                     so that exactly the last `n` events follow
+ *	stream_newest_ts()   the time stamp of the CPU's newest readable event
+ *	stream_page_at()     the first page that may hold events at >= ts
+ * Damaged pages on the way are diagnosed and passed over.
+ */
+size_t stream_tail_start(struct pmt_trace *tr, struct trace_buf *b, struct cpu_stream *cs,
+			 uint64_t n, uint64_t *skip);
+bool stream_newest_ts(struct pmt_trace *tr, struct trace_buf *b, struct cpu_stream *cs,
+		      uint64_t *ts);
+size_t stream_page_at(struct pmt_trace *tr, struct trace_buf *b, struct cpu_stream *cs,
+		      uint64_t ts);
 
 /* Decode the whole stream once: fills cs->nevents, missed_pages, lost_pages
  * and diagnoses every damaged page. */

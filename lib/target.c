@@ -76,6 +76,22 @@ static void stk_scope(struct pmt_target *t, const char *func)
 		pmt_scope(s->inner, func);
 }
 
+static struct pmt_err *stk_read_phys(struct pmt_target *t, uint64_t addr, void *buf, size_t len)
+{
+	struct stacked *s = stk(t);
+
+	return s->over->read_phys ? s->over->read_phys(t, addr, buf, len)
+				  : pmt_read_phys(s->inner, addr, buf, len);
+}
+
+static bool stk_phys_next(struct pmt_target *t, uint64_t *start, uint64_t *end)
+{
+	struct stacked *s = stk(t);
+
+	return s->over->phys_next ? s->over->phys_next(t, start, end)
+				  : pmt_phys_next(s->inner, start, end);
+}
+
 static void stk_destroy(struct pmt_target *t)
 {
 	struct stacked *s = stk(t);
@@ -95,6 +111,8 @@ static const struct pmt_target_ops stacked_ops = {
 	.enumerator = stk_enumerator,
 	.destroy = stk_destroy,
 	.scope = stk_scope,
+	.read_phys = stk_read_phys,
+	.phys_next = stk_phys_next,
 };
 
 struct pmt_err *pmt_target_stack(struct pmt_target *inner, bool own_inner,

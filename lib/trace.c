@@ -29,6 +29,7 @@ struct pmt_err *pmt_trace_resolve_types(struct pmt_target *t)
 
 	if (err)
 		return err;
+	modules_resolve_types(t);
 	return event_db_resolve_types(t);
 }
 
@@ -79,6 +80,13 @@ struct pmt_err *pmt_trace_load(struct pmt_target *t, const struct pmt_load_opts 
 		if (err)
 			diag_degraded(tr, err, "kallsyms (addresses print in hex)");
 	}
+	/* Types without struct module (an old profile) just mean no module
+	 * list; damage in the list is a problem. */
+	err = modules_load(t, &tr->modules);
+	if (err && err->code == PMT_ERR_ABSENT)
+		pmt_err_free(err);
+	else if (err)
+		diag_degraded(tr, err, "modules (module symbols unknown)");
 	err = cmdlines_load(t, &tr->L, &tr->cmds);
 	if (err)
 		diag_degraded(tr, err, "saved cmdlines (comms print as <...>)");
@@ -114,8 +122,14 @@ void pmt_trace_free(struct pmt_trace *tr)
 	event_db_free(tr->events);
 	kallsyms_free(tr->ksyms);
 	cmdlines_free(tr->cmds);
+	modules_free(&tr->modules);
 	diag_free_all(tr);
 	free(tr);
+}
+
+void pmt_trace_load_formats(struct pmt_trace *tr)
+{
+	event_db_load_all(tr->events);
 }
 
 void pmt_trace_scan(struct pmt_trace *tr)

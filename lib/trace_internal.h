@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "ftrace_layout.h"
+#include "modules.h"
 #include "page_decode.h"
 #include "pmtrace/trace.h"
 
@@ -89,6 +90,7 @@ struct pmt_trace {
 	struct event_db *events;
 	struct kallsyms *ksyms;
 	struct cmdlines *cmds;
+	struct kmodules modules; /* the loaded modules */
 	int nr_online; /* #P in the header */
 	struct pmt_diag *diags;
 	size_t ndiags, diags_cap;

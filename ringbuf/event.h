@@ -17,10 +17,10 @@
 #ifndef PMTRACE_RINGBUF_EVENT_H
 #define PMTRACE_RINGBUF_EVENT_H
 
-#include <stdint.h>
-#include <string.h>
+#include "platform.h"
 
 #include "pmtrace/layout.h"
+#include "page_decoder.h"
 
 /* Total bytes of a data event carrying `len` payload bytes. */
 static inline uint32_t pmt_ev_size(uint32_t len)
@@ -87,39 +87,30 @@ static inline void pmt_ev_write_pad(void *at, uint32_t rem)
 
 /*
  * Count the data events in `len` committed bytes of our own page, fast (the
- * writer calls it on a page it just filled, while it is still in cache).
- * Bounded like the walker: stops at the first malformed event.
+ * writer calls it on a page it just filled, while it is still in cache):
+ * the decoder's fast path, equal to what the walker yields.
  */
 static inline uint32_t pmt_count_events(const unsigned char *data, uint32_t len)
 {
-	uint32_t off = 0, n = 0;
+	return pmt_pd_count_le(data, len);
+}
 
-	while (off + 4 <= len) {
-		uint32_t word, type, size;
+/*
+ * Turn a reserved data event of `total` bytes into nothing a reader shows,
+ * keeping its time delta (readers do not add a discarded event's delta, as
+ * the kernel's rb_update_read_stamp()): a time extend carrying the delta,
+ * then a discarded event over the rest (total is 8 or >= 16, never 12).
+ */
+static inline void pmt_ev_write_discard(void *at, uint32_t total)
+{
+	unsigned char *p = at;
+	uint32_t word, delta;
 
-		memcpy(&word, data + off, 4);
-		type = word & 31;
-		if (type >= 1 && type <= PMT_RB_TYPE_DATA_MAX) {
-			size = 4 + type * 4;
-			n++;
-		} else if (type == PMT_RB_TYPE_TIME_EXTEND || type == PMT_RB_TYPE_TIME_STAMP) {
-			size = 8;
-		} else if (type == PMT_RB_TYPE_PADDING && !(word >> PMT_RB_TYPE_LEN_BITS)) {
-			break;
-		} else {
-			if (off + 8 > len)
-				break;
-			memcpy(&size, data + off + 4, 4);
-			if (size < 4 || size > len - off - 4)
-				break;
-			size = (size + 4 + 3) & ~3u;
-			n += type == 0;
-		}
-		if (size > len - off)
-			break;
-		off += size;
-	}
-	return n;
+	memcpy(&word, p, 4);
+	delta = word >> PMT_RB_TYPE_LEN_BITS;
+	pmt_ev_write_extend(p, delta);
+	if (total > PMT_RB_LEN_TIME_EXTEND)
+		pmt_ev_write_pad(p + PMT_RB_LEN_TIME_EXTEND, total - PMT_RB_LEN_TIME_EXTEND);
 }
 
 /* What a walk step found. */
@@ -131,11 +122,13 @@ enum pmt_walk_kind {
 	PMT_WALK_STAMP,
 };
 
+/* A walk over one of our own (little-endian) pages: the decoder's cursor. */
 struct pmt_walk {
 	const unsigned char *data; /* first event */
 	uint32_t len;		   /* committed bytes */
 	uint32_t off;		   /* next event */
 	uint64_t ts;		   /* running time stamp */
+	bool done;
 };
 
 struct pmt_walk_ev {
@@ -156,12 +149,13 @@ static inline void pmt_walk_init(struct pmt_walk *w, const void *data, uint32_t 
 	w->len = len;
 	w->off = 0;
 	w->ts = ts;
+	w->done = false;
 }
 
 /*
- * One step. Returns 0 and fills *ev (kind END at the end), or -1 with *why
- * set to a static description of the encoding error at w->off. Reads only
- * [data, data + len).
+ * One step (pmt_pd_next() on the page). Returns 0 and fills *ev (kind END at
+ * the end, padding included), or -1 with *why set to a static description
+ * of the encoding error at w->off. Reads only [data, data + len).
  */
 int pmt_walk_next(struct pmt_walk *w, struct pmt_walk_ev *ev, const char **why);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Idle-page reporting.
+ * Idle-page reporting (userspace only: the module's pages stay resident).
  *
  * Pages that leave the ring and sit in the spare pool beyond what the buffer
  * keeps resident (opts.spare_keep) are handed back to the OS once they have
@@ -72,9 +72,11 @@ uint32_t pmt_rb_report_idle(struct pmt_rb *rb)
 	for (uint32_t i = 0; i < rb->nr_cpus; i++) {
 		struct pmt_cpu *c = &rb->cpus[i];
 
-		pmt_cpu_lock(c);
+		pmt_irqflags_t fl;
+
+		pmt_cpu_lock(c, &fl);
 		n += pmt_report_idle_cpu(rb, c, now);
-		pmt_cpu_unlock(c);
+		pmt_cpu_unlock(c, fl);
 	}
 	return n;
 }

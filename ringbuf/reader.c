@@ -28,9 +28,6 @@
  *tail first. Lost and overrun events since the previous hand-over are flagged on the page as the
  *kernel does (MISSED_EVENTS, and MISSED_STORED with the count after the data when it fits).
  */
-#include <stdlib.h>
-#include <string.h>
-
 #include "rb_internal.h"
 
 uint32_t pmt_spare_pop_locked(struct pmt_cpu *c)
@@ -42,6 +39,7 @@ uint32_t pmt_spare_pop_locked(struct pmt_cpu *c)
 	id = c->spares[--c->nr_spares];
 	if (c->pstate[id] == PMT_PAGE_REPORTED || c->pstate[id] == PMT_PAGE_UNUSED)
 		c->page_allocs++; /* the OS supplies a fresh page on first touch */
+	c->meta->page_allocs = c->page_allocs;
 	return id;
 }
 
@@ -55,8 +53,8 @@ void pmt_spare_push_locked(struct pmt_cpu *c, uint32_t id)
 /* Seal the tail page as a reader would flush it; true if it had data. */
 static bool seal_tail_locked(struct pmt_rb *rb, struct pmt_cpu *c)
 {
-	struct pmt_pg *t = atomic_load_explicit(&c->tail, memory_order_relaxed);
-	uint64_t s = atomic_load_explicit(&t->state, memory_order_acquire);
+	struct pmt_pg *t = PMT_LOAD(&c->tail, RELAXED);
+	uint64_t s = PMT_LOAD(&t->state, ACQUIRE);
 
 	for (;;) {
 		if (s & ST_SEALED)
@@ -65,9 +63,7 @@ static bool seal_tail_locked(struct pmt_rb *rb, struct pmt_cpu *c)
 			return false; /* empty: nothing to flush */
 		if (ST_INFL(s) == ST_INFL_MAX)
 			return false;
-		if (atomic_compare_exchange_weak_explicit(
-			    &t->state, &s, (s | ST_SEALED) + ST_INFL_ONE, memory_order_acq_rel,
-			    memory_order_acquire))
+		if (PMT_CAS(&t->state, &s, (s | ST_SEALED) + ST_INFL_ONE, ACQ_REL))
 			break;
 	}
 	pmt_ev_write_pad(t->addr + PMT_RB_PAGE_DATA_OFFSET(8) + (s & ST_OFF_MASK),
@@ -94,7 +90,7 @@ static struct pmt_err *head_page_locked(struct pmt_rb *rb, struct pmt_cpu *c, ui
 			return pmt_err_new(PMT_ERR_NODATA, "cpu %u: tail page busy", c->cpu);
 	}
 	h = &c->pgs[c->ring[c->head_slot]];
-	s = atomic_load_explicit(&h->state, memory_order_acquire);
+	s = PMT_LOAD(&h->state, ACQUIRE);
 	if (!(s & ST_SEALED) || ST_INFL(s))
 		return pmt_err_new(PMT_ERR_NODATA, "cpu %u: writer in flight on page %u", c->cpu,
 				   h->id);
@@ -130,7 +126,7 @@ void pmt_leave_ring_locked(struct pmt_cpu *c, struct pmt_pg *pg, bool overrun)
 /* Account a page leaving the ring for a reader; flag missed events. */
 static void hand_over_locked(struct pmt_rb *rb, struct pmt_cpu *c, struct pmt_pg *h)
 {
-	uint64_t missed = c->overrun + atomic_load_explicit(&c->lost, memory_order_relaxed);
+	uint64_t missed = c->overrun + PMT_LOAD(&c->lost, RELAXED);
 	uint64_t commit = pmt_pg_commit_word(h);
 
 	/* a page partly consumed in place: the reader page resumes after that */
@@ -162,7 +158,7 @@ static void into_ring_locked(struct pmt_cpu *c, uint32_t slot, uint32_t id)
 	struct pmt_pg *pg = &c->pgs[id];
 
 	pmt_pg_set_commit(pg, 0);
-	atomic_store_explicit(&pg->state, ST_QUIESCENT, memory_order_release);
+	PMT_STORE(&pg->state, ST_QUIESCENT, RELEASE);
 	pg->gen++;
 	pg->real_end = 0;
 	pg->nr_events = 0;
@@ -191,7 +187,7 @@ static struct pmt_err *swap_locked(struct pmt_rb *rb, struct pmt_cpu *c, uint32_
 	c->reader = h->id;
 	c->pstate[h->id] = PMT_PAGE_READER;
 	c->meta->reader_swaps++;
-	c->meta->reader_read = 0;
+	c->meta->reader_read = c->rstart_off; /* consumed in place before */
 	pmt_meta_end(c);
 	return NULL;
 }
@@ -199,24 +195,26 @@ static struct pmt_err *swap_locked(struct pmt_rb *rb, struct pmt_cpu *c, uint32_
 struct pmt_err *pmt_rb_swap_reader(struct pmt_rb *rb, uint32_t cpu, uint32_t flags,
 				   uint32_t *reader_id)
 {
+	pmt_irqflags_t fl;
 	struct pmt_cpu *c;
 	struct pmt_err *err;
 
 	if (cpu >= rb->nr_cpus)
 		return pmt_err_new(PMT_ERR_INVALID, "cpu %u >= %u", cpu, rb->nr_cpus);
 	c = &rb->cpus[cpu];
-	pmt_cpu_lock(c);
+	pmt_cpu_lock(c, &fl);
 	err = swap_locked(rb, c, flags);
 	c->rwalk_valid = false;
 	if (!err && reader_id)
 		*reader_id = c->reader;
-	pmt_cpu_unlock(c);
+	pmt_cpu_unlock(c, fl);
 	return err;
 }
 
 struct pmt_err *pmt_rb_read_page(struct pmt_rb *rb, uint32_t cpu, uint32_t flags,
 				 struct pmt_rb_page *page)
 {
+	pmt_irqflags_t fl;
 	struct pmt_cpu *c;
 	struct pmt_pg *h = NULL;
 	struct pmt_err *err;
@@ -225,7 +223,7 @@ struct pmt_err *pmt_rb_read_page(struct pmt_rb *rb, uint32_t cpu, uint32_t flags
 	if (cpu >= rb->nr_cpus)
 		return pmt_err_new(PMT_ERR_INVALID, "cpu %u >= %u", cpu, rb->nr_cpus);
 	c = &rb->cpus[cpu];
-	pmt_cpu_lock(c);
+	pmt_cpu_lock(c, &fl);
 	err = head_page_locked(rb, c, flags, &h);
 	if (err)
 		goto out;
@@ -247,25 +245,26 @@ struct pmt_err *pmt_rb_read_page(struct pmt_rb *rb, uint32_t cpu, uint32_t flags
 	page->id = h->id;
 	page->data = h->addr;
 out:
-	pmt_cpu_unlock(c);
+	pmt_cpu_unlock(c, fl);
 	return err;
 }
 
 void pmt_rb_put_page(struct pmt_rb *rb, const struct pmt_rb_page *page)
 {
+	pmt_irqflags_t fl;
 	struct pmt_cpu *c;
 
 	if (page->cpu >= rb->nr_cpus)
 		return;
 	c = &rb->cpus[page->cpu];
-	pmt_cpu_lock(c);
+	pmt_cpu_lock(c, &fl);
 	if (page->id < c->nr_pages && c->pstate[page->id] == PMT_PAGE_TAKEN) {
 		pmt_meta_begin(c);
 		pmt_spare_push_locked(c, page->id);
 		pmt_meta_end(c);
 	}
 	pmt_report_idle_cpu(rb, c, pmt_mono_ns());
-	pmt_cpu_unlock(c);
+	pmt_cpu_unlock(c, fl);
 }
 
 static void set_event(struct pmt_cpu *c, struct pmt_rb_event *ev, const struct pmt_walk_ev *wev,
@@ -316,11 +315,15 @@ static int tail_in_place_locked(struct pmt_rb *rb, struct pmt_cpu *c, struct pmt
 		c->tp_off = len; /* only padding or extends were new */
 		c->tp_ts = c->twalk.ts;
 	}
+	/* what was consumed in place, for a post-mortem reader */
+	PMT_STORE(&c->meta->tail_read_off, c->tp_off, RELAXED);
+	PMT_STORE(&c->meta->tail_read_id, c->tp_id, RELEASE);
 	return r;
 }
 
 static struct pmt_err *consume_cpu(struct pmt_rb *rb, struct pmt_cpu *c, struct pmt_rb_event *ev)
 {
+	pmt_irqflags_t fl;
 	struct pmt_walk_ev wev;
 	const char *why;
 
@@ -343,7 +346,7 @@ static struct pmt_err *consume_cpu(struct pmt_rb *rb, struct pmt_cpu *c, struct 
 			}
 			c->rwalk_valid = false;
 		}
-		pmt_cpu_lock(c);
+		pmt_cpu_lock(c, &fl);
 		err = swap_locked(rb, c, 0);
 		if (err && err->code == PMT_ERR_NODATA && c->head_slot == c->tail_slot) {
 			pmt_err_free(err);
@@ -355,7 +358,7 @@ static struct pmt_err *consume_cpu(struct pmt_rb *rb, struct pmt_cpu *c, struct 
 				err = pmt_err_new(PMT_ERR_CORRUPT, "cpu %u tail page %u: %s",
 						  c->cpu, c->tp_id, why);
 		}
-		pmt_cpu_unlock(c);
+		pmt_cpu_unlock(c, fl);
 		if (err || in_place)
 			return err;
 		r = &c->pgs[c->reader];
@@ -430,6 +433,7 @@ struct pmt_rb_iter {
 
 struct pmt_err *pmt_rb_iter_start(struct pmt_rb *rb, uint32_t cpu, struct pmt_rb_iter **itp)
 {
+	pmt_irqflags_t fl;
 	struct pmt_rb_iter *it;
 	struct pmt_cpu *c;
 	uint32_t slot;
@@ -437,21 +441,24 @@ struct pmt_err *pmt_rb_iter_start(struct pmt_rb *rb, uint32_t cpu, struct pmt_rb
 	if (cpu >= rb->nr_cpus)
 		return pmt_err_new(PMT_ERR_INVALID, "cpu %u >= %u", cpu, rb->nr_cpus);
 	c = &rb->cpus[cpu];
-	it = calloc(1, sizeof(*it));
+	it = pmt_zalloc(sizeof(*it));
 	if (!it)
 		return &pmt_err_nomem;
 	it->rb = rb;
 	it->c = c;
-	it->ids = calloc(c->nr_ring + 1, sizeof(*it->ids));
-	it->gens = calloc(c->nr_ring + 1, sizeof(*it->gens));
-	it->copy = malloc(rb->page_size);
+	it->ids = pmt_zalloc((c->nr_ring + 1) * sizeof(*it->ids));
+	it->gens = pmt_zalloc((c->nr_ring + 1) * sizeof(*it->gens));
+	it->copy = pmt_zalloc(rb->page_size);
 	if (!it->ids || !it->gens || !it->copy) {
 		pmt_rb_iter_free(it);
 		return &pmt_err_nomem;
 	}
-	pmt_cpu_lock(c);
-	if (c->rwalk_valid && c->reader != PMT_NO_PAGE) {
-		it->first_skip = c->rwalk.off;
+	pmt_cpu_lock(c, &fl);
+	/* the reader page after what the consumer has read (meta reader_read) */
+	if (c->reader != PMT_NO_PAGE) {
+		it->first_skip = (uint32_t)c->meta->reader_read;
+		if (c->rwalk_valid)
+			it->first_skip = c->rwalk.off;
 		it->ids[it->nr] = c->reader;
 		it->gens[it->nr++] = c->pgs[c->reader].gen;
 	}
@@ -464,13 +471,14 @@ struct pmt_err *pmt_rb_iter_start(struct pmt_rb *rb, uint32_t cpu, struct pmt_rb
 		if (slot == c->tail_slot)
 			break;
 	}
-	pmt_cpu_unlock(c);
+	pmt_cpu_unlock(c, fl);
 	*itp = it;
 	return NULL;
 }
 
 struct pmt_err *pmt_rb_iter_next(struct pmt_rb_iter *it, struct pmt_rb_event *ev)
 {
+	pmt_irqflags_t fl;
 	struct pmt_walk_ev wev;
 	const char *why;
 
@@ -500,7 +508,7 @@ struct pmt_err *pmt_rb_iter_next(struct pmt_rb_iter *it, struct pmt_rb_event *ev
 			bool ok;
 
 			/* copy under the lock: a page turn cannot reuse it meanwhile */
-			pmt_cpu_lock(it->c);
+			pmt_cpu_lock(it->c, &fl);
 			ok = pg->gen == it->gens[i];
 			if (ok) {
 				len = (uint32_t)pmt_pg_commit_word(pg) & ~PMT_RB_MISSED_FLAGS;
@@ -509,7 +517,7 @@ struct pmt_err *pmt_rb_iter_next(struct pmt_rb_iter *it, struct pmt_rb_event *ev
 				ts = pmt_pg_time_stamp(pg);
 				memcpy(it->copy, pg->addr, PMT_RB_PAGE_DATA_OFFSET(8) + len);
 			}
-			pmt_cpu_unlock(it->c);
+			pmt_cpu_unlock(it->c, fl);
 			if (!ok)
 				continue; /* overwritten since the iterator started */
 			it->cur_id = id;
@@ -531,10 +539,10 @@ void pmt_rb_iter_free(struct pmt_rb_iter *it)
 {
 	if (!it)
 		return;
-	free(it->ids);
-	free(it->gens);
-	free(it->copy);
-	free(it);
+	pmt_free(it->ids);
+	pmt_free(it->gens);
+	pmt_free(it->copy);
+	pmt_free(it);
 }
 
 /* ---- statistics ---- */
@@ -547,9 +555,10 @@ static bool entries_tp_valid(struct pmt_cpu *c)
 
 static void stats_cpu(struct pmt_rb *rb, struct pmt_cpu *c, struct pmt_rb_stats *st)
 {
+	pmt_irqflags_t fl;
 	uint64_t entries = 0;
 
-	pmt_cpu_lock(c);
+	pmt_cpu_lock(c, &fl);
 	for (uint32_t slot = c->head_slot;; slot = (slot + 1) % c->nr_ring) {
 		entries += pmt_pg_count(rb, &c->pgs[c->ring[slot]]);
 		if (slot == c->tail_slot)
@@ -562,12 +571,12 @@ static void stats_cpu(struct pmt_rb *rb, struct pmt_cpu *c, struct pmt_rb_stats 
 	st->overrun += c->overrun;
 	st->read += c->read + (entries_tp_valid(c) ? c->tp_count : 0);
 	st->committed += entries + c->overrun + c->read + (entries_tp_valid(c) ? c->tp_count : 0);
-	st->lost += atomic_load_explicit(&c->lost, memory_order_relaxed);
+	st->lost += PMT_LOAD(&c->lost, RELAXED);
 	st->pages_touched += c->pages_touched;
 	st->page_allocs += c->page_allocs;
 	st->reported += c->reported;
 	c->meta->entries = entries + c->overrun + c->read;
-	pmt_cpu_unlock(c);
+	pmt_cpu_unlock(c, fl);
 }
 
 void pmt_rb_stats(struct pmt_rb *rb, uint32_t cpu, struct pmt_rb_stats *st)

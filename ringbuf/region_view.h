@@ -1,17 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Internal: validated views of a region's header and per-CPU meta data,
- * shared by the read-only validator (region.c) and the writer's reopen path.
+ * shared by the read-only validator (region.c), the creator (layout.c) and
+ * the writer's reopen path.
  */
 #ifndef PMTRACE_RINGBUF_REGION_VIEW_H
 #define PMTRACE_RINGBUF_REGION_VIEW_H
 
-#include <stddef.h>
-#include <stdint.h>
+#include "platform.h"
 
 #include "pmtrace/error.h"
 #include "pmtrace/layout.h"
 
+/* FNV-1a 64 of n bytes */
+uint64_t pmt_fnv64(const void *p, size_t n);
 /* FNV-1a 64 of the header bytes [0, hdr_size) with hdr_csum taken as zero. */
 uint64_t pmt_region_hdr_csum(const void *hdr, uint32_t hdr_size);
 
@@ -38,7 +40,7 @@ static inline uint32_t pmt_view_ring(const struct pmt_cpu_view *v, uint32_t slot
 {
 	uint32_t id;
 
-	__builtin_memcpy(&id, v->ring + 4 * (size_t)slot, 4);
+	memcpy(&id, v->ring + 4 * (size_t)slot, 4);
 	return id;
 }
 

@@ -19,6 +19,7 @@
 struct pmt_err *pmt_rb_resize(struct pmt_rb *rb, uint32_t cpu, uint32_t nr_ring)
 {
 	struct pmt_cpu *c;
+	pmt_irqflags_t fl;
 	struct pmt_err *err = NULL;
 	uint32_t used, nfree, nr, head, keep_from = 0, n = 0;
 
@@ -28,7 +29,7 @@ struct pmt_err *pmt_rb_resize(struct pmt_rb *rb, uint32_t cpu, uint32_t nr_ring)
 	if (nr_ring < 2 || nr_ring > c->ring_cap)
 		return pmt_err_new(PMT_ERR_INVALID, "ring of %u pages: cpu %u allows 2 .. %u",
 				   nr_ring, cpu, c->ring_cap);
-	pmt_cpu_lock(c);
+	pmt_cpu_lock(c, &fl);
 	nr = c->nr_ring;
 	head = c->head_slot;
 	used = (c->tail_slot + nr - c->head_slot) % nr + 1;
@@ -53,7 +54,7 @@ struct pmt_err *pmt_rb_resize(struct pmt_rb *rb, uint32_t cpu, uint32_t nr_ring)
 		/* overwrite mode: the oldest pages go, as if overwritten */
 		for (uint32_t k = 0; k < drop; k++) {
 			struct pmt_pg *h = &c->pgs[c->ring[(head + k) % nr]];
-			uint64_t s = atomic_load_explicit(&h->state, memory_order_acquire);
+			uint64_t s = PMT_LOAD(&h->state, ACQUIRE);
 
 			if (!(s & ST_SEALED) || ST_INFL(s)) {
 				err = pmt_err_new(PMT_ERR_NODATA,
@@ -96,7 +97,7 @@ struct pmt_err *pmt_rb_resize(struct pmt_rb *rb, uint32_t cpu, uint32_t nr_ring)
 		pg->nr_events = 0;
 		pg->real_end = 0;
 		pg->gen++;
-		atomic_store_explicit(&pg->state, ST_QUIESCENT, memory_order_release);
+		PMT_STORE(&pg->state, ST_QUIESCENT, RELEASE);
 		c->scratch[n++] = id;
 	}
 	for (uint32_t k = 0; k < nr_ring; k++) {
@@ -106,6 +107,6 @@ struct pmt_err *pmt_rb_resize(struct pmt_rb *rb, uint32_t cpu, uint32_t nr_ring)
 	c->nr_ring = nr_ring;
 	pmt_meta_end(c);
 out:
-	pmt_cpu_unlock(c);
+	pmt_cpu_unlock(c, fl);
 	return err;
 }

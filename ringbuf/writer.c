@@ -27,7 +27,8 @@
  * RESERVING WITHOUT LOCKS, WITH PREEMPTION AND MIGRATION
  *
  * Each CPU has a buffer; a writer picks the buffer of the CPU it runs on
- * (sched_getcpu(), served from the rseq area by glibc) but may be preempted
+ * (pmt_this_cpu(): glibc's rseq area in userspace; exact in the kernel,
+ * where writers run with preemption disabled) but may be preempted
  * or migrated at any moment, and a signal handler may write while the
  * interrupted code is in the middle of a reservation. So a buffer is never
  * assumed to have one writer: all writer state changes are atomic
@@ -79,75 +80,21 @@
  * its in-flight event outside the committed length, so it is absent, never
  * half there.
  */
-#include <sched.h>
-#include <string.h>
-#if __has_include(<sys/rseq.h>)
-#include <sys/rseq.h>
-#define PMT_HAVE_RSEQ 1
-#endif
-#include <time.h>
-#ifdef __x86_64__
-#include <x86intrin.h>
-#endif
-
 #include "rb_internal.h"
-
-uint64_t pmt_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-uint64_t pmt_clock_read(uint32_t clock_id)
-{
-#ifdef __x86_64__
-	if (clock_id == PMT_CLOCK_TSC)
-		return __rdtsc();
-#endif
-	return pmt_mono_ns();
-}
 
 uint64_t pmt_rb_now(const struct pmt_rb *rb)
 {
 	return pmt_clock_read(rb->clock_id);
 }
 
-/* Depth of page turns on this thread: a nested writer must not spin. */
-static __thread int pmt_in_slow;
-
-bool pmt_cpu_lock(struct pmt_cpu *c)
+bool pmt_cpu_lock(struct pmt_cpu *c, pmt_irqflags_t *flags)
 {
-	/*
-	 * Mark the thread before touching the lock and unmark it after release,
-	 * so a signal handler that interrupts us anywhere in between (spinning,
-	 * holding, releasing) sees the mark and only trylocks.
-	 */
-	if (pmt_in_slow++) {
-		if (!atomic_exchange_explicit(&c->lock, 1, memory_order_acquire))
-			return true;
-		pmt_in_slow--;
-		return false;
-	}
-	for (unsigned i = 0;; i++) {
-		if (!atomic_load_explicit(&c->lock, memory_order_relaxed) &&
-		    !atomic_exchange_explicit(&c->lock, 1, memory_order_acquire))
-			break;
-		if (i > 64)
-			sched_yield();
-#ifdef __x86_64__
-		else
-			_mm_pause();
-#endif
-	}
-	return true;
+	return pmt_plat_lock(&c->lock, flags);
 }
 
-void pmt_cpu_unlock(struct pmt_cpu *c)
+void pmt_cpu_unlock(struct pmt_cpu *c, pmt_irqflags_t flags)
 {
-	atomic_store_explicit(&c->lock, 0, memory_order_release);
-	pmt_in_slow--;
+	pmt_plat_unlock(&c->lock, flags);
 }
 
 void pmt_meta_begin(struct pmt_cpu *c)
@@ -168,16 +115,19 @@ void pmt_meta_end(struct pmt_cpu *c)
 	m->commit_id = m->tail_id;
 	m->reader_id = c->reader;
 	m->overrun = c->overrun;
-	m->lost = atomic_load_explicit(&c->lost, memory_order_relaxed);
+	m->lost = PMT_LOAD(&c->lost, RELAXED);
 	m->read = c->read;
 	m->pages_touched = c->pages_touched;
+	m->page_allocs = c->page_allocs;
+	m->tail_read_id = c->tp_id;
+	m->tail_read_off = c->tp_id == PMT_NO_PAGE ? 0 : c->tp_off;
 	__atomic_store_n(&m->seq, m->seq + 1, __ATOMIC_RELEASE);
 }
 
 /* Publish the commit word if we are the last writer in flight, then leave. */
 static inline __attribute__((always_inline)) void pg_commit(struct pmt_rb *rb, struct pmt_pg *pg)
 {
-	uint64_t s = atomic_load_explicit(&pg->state, memory_order_acquire);
+	uint64_t s = PMT_LOAD(&pg->state, ACQUIRE);
 
 	for (;;) {
 		if (ST_INFL(s) == 1) {
@@ -194,9 +144,7 @@ static inline __attribute__((always_inline)) void pg_commit(struct pmt_rb *rb, s
 					pg->addr + PMT_RB_PAGE_DATA_OFFSET(8), len);
 			pmt_pg_set_commit(pg, len);
 		}
-		if (atomic_compare_exchange_weak_explicit(&pg->state, &s, s - ST_INFL_ONE,
-							  memory_order_acq_rel,
-							  memory_order_acquire))
+		if (PMT_CAS(&pg->state, &s, s - ST_INFL_ONE, ACQ_REL))
 			return;
 	}
 }
@@ -226,21 +174,21 @@ void pmt_pg_reset_locked(struct pmt_rb *rb, struct pmt_cpu *c, struct pmt_pg *pg
 	pg->nr_events = 0;
 	pmt_pg_set_commit(pg, 0);
 	__atomic_store_n((uint64_t *)pg->addr, base, __ATOMIC_RELAXED);
-	atomic_store_explicit(&pg->base_ts, base, memory_order_relaxed);
+	PMT_STORE(&pg->base_ts, base, RELAXED);
 	/* release: a writer that sees the open state also sees base_ts */
-	atomic_store_explicit(&pg->state, 0, memory_order_release);
+	PMT_STORE(&pg->state, 0, RELEASE);
 }
 
 static bool pg_quiescent(struct pmt_pg *pg)
 {
-	uint64_t s = atomic_load_explicit(&pg->state, memory_order_acquire);
+	uint64_t s = PMT_LOAD(&pg->state, ACQUIRE);
 
 	return (s & ST_SEALED) && ST_INFL(s) == 0;
 }
 
 bool pmt_advance_tail_locked(struct pmt_rb *rb, struct pmt_cpu *c)
 {
-	struct pmt_pg *old = atomic_load_explicit(&c->tail, memory_order_relaxed);
+	struct pmt_pg *old = PMT_LOAD(&c->tail, RELAXED);
 	uint32_t next = (c->tail_slot + 1) % c->nr_ring;
 	struct pmt_pg *np;
 	uint64_t s, last, base;
@@ -257,8 +205,8 @@ bool pmt_advance_tail_locked(struct pmt_rb *rb, struct pmt_cpu *c)
 	if (!pg_quiescent(np))
 		return false; /* a writer is still in that page (preempted a whole ring ago) */
 
-	s = atomic_load_explicit(&old->state, memory_order_acquire);
-	last = atomic_load_explicit(&old->base_ts, memory_order_relaxed) + (s >> ST_TS_SHIFT);
+	s = PMT_LOAD(&old->state, ACQUIRE);
+	last = PMT_LOAD(&old->base_ts, RELAXED) + (s >> ST_TS_SHIFT);
 	base = pmt_clock_read(rb->clock_id);
 	if (base < last)
 		base = last;
@@ -268,21 +216,21 @@ bool pmt_advance_tail_locked(struct pmt_rb *rb, struct pmt_cpu *c)
 	c->pstate[np->id] = PMT_PAGE_DATA;
 	c->pages_touched++;
 	pmt_meta_end(c);
-	atomic_store_explicit(&c->tail, np, memory_order_release);
+	PMT_STORE(&c->tail, np, RELEASE);
 	return true;
 }
 
 /* A writer found `seen` sealed: turn the page unless someone already did. */
 static bool slow_advance(struct pmt_rb *rb, struct pmt_cpu *c, struct pmt_pg *seen)
 {
+	pmt_irqflags_t fl;
 	bool ok = true;
 
-	if (!pmt_cpu_lock(c))
+	if (!pmt_cpu_lock(c, &fl))
 		return false;
-	if (atomic_load_explicit(&c->tail, memory_order_relaxed) == seen &&
-	    (atomic_load_explicit(&seen->state, memory_order_acquire) & ST_SEALED))
+	if (PMT_LOAD(&c->tail, RELAXED) == seen && (PMT_LOAD(&seen->state, ACQUIRE) & ST_SEALED))
 		ok = pmt_advance_tail_locked(rb, c);
-	pmt_cpu_unlock(c);
+	pmt_cpu_unlock(c, fl);
 	return ok;
 }
 
@@ -297,9 +245,9 @@ static inline __attribute__((always_inline)) void *reserve(struct pmt_rb *rb, st
 	now = pmt_clock_read(rb->clock_id);
 	/* bounded: each round either reserves, or turns a page, or gives up */
 	for (int round = 0; round < 8; round++) {
-		struct pmt_pg *pg = atomic_load_explicit(&c->tail, memory_order_acquire);
-		uint64_t s = atomic_load_explicit(&pg->state, memory_order_acquire);
-		uint64_t base = atomic_load_explicit(&pg->base_ts, memory_order_relaxed);
+		struct pmt_pg *pg = PMT_LOAD(&c->tail, ACQUIRE);
+		uint64_t s = PMT_LOAD(&pg->state, ACQUIRE);
+		uint64_t base = PMT_LOAD(&pg->base_ts, RELAXED);
 
 		while (!(s & ST_SEALED)) {
 			uint64_t last = s >> ST_TS_SHIFT;
@@ -318,9 +266,7 @@ static inline __attribute__((always_inline)) void *reserve(struct pmt_rb *rb, st
 				ns = (off + need) | (s & (ST_INFL_MAX << ST_INFL_SHIFT)) |
 				     (rel << ST_TS_SHIFT);
 				ns += ST_INFL_ONE;
-				if (atomic_compare_exchange_weak_explicit(&pg->state, &s, ns,
-									  memory_order_acq_rel,
-									  memory_order_acquire)) {
+				if (PMT_CAS(&pg->state, &s, ns, ACQ_REL)) {
 					unsigned char *p =
 						pg->addr + PMT_RB_PAGE_DATA_OFFSET(8) + off;
 					uint32_t d = (uint32_t)delta;
@@ -340,9 +286,7 @@ static inline __attribute__((always_inline)) void *reserve(struct pmt_rb *rb, st
 			}
 			/* does not fit (or the page is too old for a 40-bit stamp): seal */
 			ns = (s | ST_SEALED) + ST_INFL_ONE;
-			if (atomic_compare_exchange_weak_explicit(&pg->state, &s, ns,
-								  memory_order_acq_rel,
-								  memory_order_acquire)) {
+			if (PMT_CAS(&pg->state, &s, ns, ACQ_REL)) {
 				pmt_ev_write_pad(pg->addr + PMT_RB_PAGE_DATA_OFFSET(8) + off,
 						 rb->cap - off);
 				pg->real_end = off;
@@ -354,38 +298,17 @@ static inline __attribute__((always_inline)) void *reserve(struct pmt_rb *rb, st
 			goto lost;
 	}
 lost:
-	atomic_fetch_add_explicit(&c->lost, 1, memory_order_relaxed);
+	__atomic_fetch_add(&c->lost, 1, __ATOMIC_RELAXED);
 	return NULL;
-}
-
-/*
- * The CPU we are running on. glibc (2.35+) registers an rseq area per thread
- * whose cpu_id the kernel keeps current; reading it directly saves the call.
- * It is only a hint: the thread may migrate right after, which the buffer
- * design tolerates.
- */
-static inline int current_cpu(void)
-{
-#if defined(PMT_HAVE_RSEQ) && defined(__x86_64__)
-	if (__rseq_size) {
-		const struct rseq *rs =
-			(const struct rseq *)((char *)__builtin_thread_pointer() + __rseq_offset);
-		int cpu = (int)__atomic_load_n(&rs->cpu_id, __ATOMIC_RELAXED);
-
-		if (cpu >= 0)
-			return cpu;
-	}
-#endif
-	return sched_getcpu();
 }
 
 static inline struct pmt_cpu *this_cpu(struct pmt_rb *rb)
 {
-	uint32_t cpu = (uint32_t)current_cpu();
+	uint32_t cpu = pmt_this_cpu();
 
 	/* a division costs more than the rest of the lookup: only when needed */
 	if (cpu >= rb->nr_cpus)
-		cpu = (int)cpu < 0 ? 0 : cpu % rb->nr_cpus;
+		cpu %= rb->nr_cpus;
 	return &rb->cpus[cpu];
 }
 
@@ -406,14 +329,8 @@ void pmt_rb_commit(struct pmt_rb *rb, struct pmt_rb_res *res)
 
 void pmt_rb_discard(struct pmt_rb *rb, struct pmt_rb_res *res)
 {
-	unsigned char *p = res->ev;
-	uint32_t word, delta;
-
-	/* keep the time delta (readers still add it), as rb_event_discard() does */
-	memcpy(&word, p, 4);
-	delta = word >> PMT_RB_TYPE_LEN_BITS;
-	pmt_ev_put32(p, pmt_ev_word(PMT_RB_TYPE_PADDING, delta ? delta : 1));
-	pmt_ev_put32(p + 4, res->total - 4);
+	/* readers skip a discarded event's delta: move it into a time extend */
+	pmt_ev_write_discard(res->ev, res->total);
 	pg_commit(rb, res->pg);
 }
 
@@ -437,6 +354,34 @@ bool pmt_rb_write(struct pmt_rb *rb, const void *data, uint32_t len)
 	if (!p)
 		return false;
 	memcpy(p, data, len);
+	pg_commit(rb, res.pg);
+	return true;
+}
+
+bool pmt_rb_write_entry(struct pmt_rb *rb, uint32_t cpu, const struct pmt_entry *hdr,
+			const void *fields, uint32_t len)
+{
+	struct pmt_cpu *c = cpu == PMT_RB_THIS_CPU
+				    ? this_cpu(rb)
+				    : &rb->cpus[cpu < rb->nr_cpus ? cpu : cpu % rb->nr_cpus];
+	uint32_t total = (uint32_t)sizeof(struct pmt_entry) + len, len4 = (total + 3) & ~3u;
+	struct pmt_entry e = *hdr;
+	struct pmt_rb_res res;
+	unsigned char *p;
+
+	/* numbered before reserving: a dropped event leaves a gap */
+	e.seq = (uint32_t)pmt_local_fetch_inc(&c->meta->seq_next);
+	e.csum = 0;
+	p = reserve(rb, c, len4, &res);
+	if (!p)
+		return false;
+	memcpy(p, &e, sizeof(e));
+	if (len)
+		memcpy(p + sizeof(e), fields, len);
+	if (len4 != total)
+		memset(p + total, 0, len4 - total);
+	e.csum = pmt_entry_csum(p, len4);
+	memcpy(p + 12, &e.csum, 4);
 	pg_commit(rb, res.pg);
 	return true;
 }

@@ -10,7 +10,8 @@ PKGS=(
 	build-essential cmake pkg-config clang git ca-certificates curl
 	libkdumpfile-dev libdwarf-dev libelf-dev libtraceevent-dev libcmocka-dev
 	crash trace-cmd makedumpfile qemu-system-x86 busybox-static
-	cpio xz-utils zstd binutils python3 libclang-rt-14-dev bc
+	cpio xz-utils zstd binutils python3 libclang-rt-14-dev bc parallel
+	scdoc man-db groff-base dpkg-dev debhelper fakeroot lintian debootstrap
 )
 
 missing=()

@@ -25,9 +25,13 @@
 #ifndef PMTRACE_REGION_H
 #define PMTRACE_REGION_H
 
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#endif
 
 #include "pmtrace/error.h"
 #include "pmtrace/layout.h"
@@ -40,6 +44,7 @@ static inline uint64_t pmt_region_magic(void)
 	return ~not_magic;
 }
 
+/* What a valid header says (all fields copied and NUL-terminated). */
 struct pmt_region_info {
 	uint16_t abi_major, abi_minor;
 	uint32_t word_size;
@@ -48,6 +53,17 @@ struct pmt_region_info {
 	uint32_t flags;
 	uint32_t clock_id;
 	uint64_t total_size;
+	uint32_t hdr_size;
+	uint32_t nr_chunks;
+	uint32_t events_off, events_size;
+	uint32_t comms_off, nr_comms;
+	uint64_t create_time;
+	uint64_t boot_seq;
+	uint8_t boot_id[16];
+	uint64_t phys_addr;
+	char release[64];
+	char writer[32];
+	char label[32];
 };
 
 /*
@@ -69,6 +85,48 @@ struct pmt_err *pmt_region_check_header(const void *mem, size_t len, struct pmt_
 struct pmt_err *pmt_region_find(const void *mem, size_t len, size_t *pos,
 				struct pmt_region_info *info);
 
+/*
+ * The chunk table (physical layout) of a region whose header is valid: a
+ * pointer into `mem`. Checks that the chunks cover the region exactly in
+ * page multiples and that chunk 0 holds the header pages. *n = 0 when the
+ * physical layout is unknown.
+ */
+struct pmt_err *pmt_region_chunks(const void *mem, size_t len,
+				  const struct pmt_region_chunk **chunks, uint32_t *n);
+
+/*
+ * The event descriptions (layout.h part 3) of a valid region: bounds, magic
+ * and checksum checked. PMT_ERR_ABSENT when the region has none, CORRUPT when
+ * they fail their checks (the events themselves stay readable).
+ */
+struct pmt_err *pmt_region_events(const void *mem, size_t len, const void **area, uint32_t *size);
+
+/* One event description out of the area. */
+struct pmt_region_event_desc {
+	uint16_t id;
+	const char *system; /* not NUL-terminated: sys_len bytes */
+	uint32_t sys_len;
+	const char *format; /* the tracefs format text, fmt_len bytes, not NUL-terminated */
+	uint32_t fmt_len;
+};
+
+/*
+ * Walk the descriptions of an area from pmt_region_events(): start with
+ * *pos = 0; returns 1 and fills *d, 0 at the end, -1 when a record is
+ * malformed (then stop).
+ */
+int pmt_region_event_next(const void *area, uint32_t size, uint32_t *pos,
+			  struct pmt_region_event_desc *d);
+
+/*
+ * Look pid up in the comm table of a valid region: true and comm (NUL-
+ * terminated, at most 16 characters) when its slot holds this pid with a
+ * verifying check. pid 0 is "<idle>" and a miss "<...>" in the text format,
+ * which pmt_region_comm_name() returns.
+ */
+bool pmt_region_comm(const void *mem, size_t len, int32_t pid, char comm[17]);
+void pmt_region_comm_name(const void *mem, size_t len, int32_t pid, char comm[17]);
+
 /* One event as recovered or read. */
 struct pmt_rb_event {
 	uint64_t ts;	  /* absolute time stamp, in the region's clock */
@@ -76,6 +134,7 @@ struct pmt_rb_event {
 	uint32_t len;	  /* payload bytes (rounded up to 4 as the kernel does) */
 	uint32_t cpu;
 	uint32_t page_id; /* data page it came from */
+	bool consumed;	  /* recovery: already read by the live consumer (trace_pipe) */
 };
 
 struct pmt_recover_ops {
@@ -92,6 +151,9 @@ struct pmt_recover_stats {
 	uint64_t bad_cpus;  /* CPU buffers whose meta data was unusable */
 	uint64_t lost;	    /* sum of the meta `lost` counters of valid CPUs */
 	uint64_t overrun;   /* sum of the meta `overrun` counters of valid CPUs */
+	uint64_t consumed;  /* delivered events a live consumer had already read */
+	uint64_t bad_csum;  /* PMT_REGION_F_ENTRIES: events whose checksum failed (skipped) */
+	uint64_t read;	    /* sum of the meta `read` counters of valid CPUs */
 };
 
 /*
@@ -103,6 +165,29 @@ struct pmt_recover_stats {
  */
 struct pmt_err *pmt_region_recover(const void *mem, size_t len, const struct pmt_recover_ops *ops,
 				   void *arg, struct pmt_recover_stats *stats);
+
+/*
+ * Merged read-only iteration over a valid region: every CPU's events in
+ * time order, merged by (time stamp, cpu), the lower CPU first on equal
+ * stamps. With PMT_RI_UNREAD only what a consumer has not read yet (what
+ * the module's `trace` shows; docs/format.md "What is unread"), with
+ * PMT_RI_CPU(n) only CPU n. Bad CPUs and pages are reported through
+ * ops->bad when the iterator starts (ops->event is not used) and skipped.
+ * The region must not change while it is iterated (a previous boot's
+ * region, a dump, a copy).
+ */
+#define PMT_RI_UNREAD  0x1u
+#define PMT_RI_ONE_CPU 0x2u
+#define PMT_RI_CPU(n)  (PMT_RI_ONE_CPU | ((uint32_t)(n) << 16))
+
+struct pmt_region_iter;
+struct pmt_err *pmt_region_iter_start(const void *mem, size_t len, uint32_t flags,
+				      const struct pmt_recover_ops *ops, void *arg,
+				      struct pmt_recover_stats *stats,
+				      struct pmt_region_iter **itp);
+/* 1 = *ev filled, 0 = end */
+int pmt_region_iter_next(struct pmt_region_iter *it, struct pmt_rb_event *ev);
+void pmt_region_iter_free(struct pmt_region_iter *it);
 
 /*
  * Validate one kernel-format data page of `page_size` bytes; on success

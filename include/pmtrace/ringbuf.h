@@ -22,13 +22,35 @@
  *	pmt_rb_iter_*                      non-consuming walk of what is there
  *	pmt_rb_read_page / pmt_rb_put_page take a whole page out, hand it back
  *	pmt_rb_swap_reader                 external-reader protocol (meta reader_id)
+ *
+ * Regions for the reader side's tests: give opts.events (descriptions in
+ * the tracefs format syntax, include/pmtrace/events.h; pmt_std_events are
+ * the kernel module's), opts.nr_comms and opts.ident, then write events with
+ * pmt_rb_write_entry() (it fills struct pmt_entry's seq and csum) and name
+ * tasks with pmt_rb_set_comm(). The region is then byte for byte what the
+ * module pmtrace.ko keeps in the kernel:
+ *
+ *	struct pmt_rb_ident id = { .boot_seq = 1, .release = "6.1.0-test" };
+ *	struct pmt_rb_opts o = { .nr_cpus = 2, .events = pmt_std_events,
+ *				 .nr_events = PMT_EV_NR_STD, .nr_comms = 1024,
+ *				 .ident = &id, .clock_id = PMT_CLOCK_LOCAL_NS };
+ *	pmt_rb_create(&o, &rb);
+ *	pmt_rb_set_comm(rb, 42, "bash");
+ *	struct pmt_entry h = { .type = PMT_EV_IRQ_EXIT, .pid = 42 };
+ *	struct { int32_t irq, ret; } f = { 4, 1 };
+ *	pmt_rb_write_entry(rb, 0, &h, &f, sizeof(f));
+ *	pmt_region_text() prints a region (its bytes alone) like the module's trace
  */
 #ifndef PMTRACE_RINGBUF_H
 #define PMTRACE_RINGBUF_H
 
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#endif
 
 #include "pmtrace/error.h"
 #include "pmtrace/layout.h"
@@ -37,6 +59,20 @@
 struct pmt_rb;
 
 #define PMT_RB_OVERWRITE 0x1u /* opts.flags: flight recorder (else producer/consumer) */
+
+struct pmt_event_desc; /* include/pmtrace/events.h */
+
+/* Who wrote a region, and in which boot (docs/format.md, region header). */
+struct pmt_rb_ident {
+	uint64_t boot_seq;    /* 0: 1 */
+	uint8_t boot_id[16];  /* all zero: this boot's (/proc/sys/kernel/random/boot_id) */
+	const char *release;  /* NULL: uname -r */
+	const char *writer;   /* NULL: "libpmt_ringbuf <version>" */
+	const char *label;    /* NULL: "anon", "file" or "mem" */
+	uint64_t create_time; /* 0: now (CLOCK_REALTIME ns) */
+	uint64_t phys_addr;   /* 0: PMT_NO_PHYS, or chunks[0].phys when chunks are given */
+	uint32_t flags;	      /* extra PMT_REGION_F_* bits (PMT_REGION_F_KERNEL) */
+};
 
 struct pmt_rb_opts {
 	uint32_t nr_cpus;	  /* 0: CPUs configured on this machine */
@@ -47,7 +83,40 @@ struct pmt_rb_opts {
 	uint32_t clock_id;	  /* PMT_CLOCK_*; 0 = CLOCK_MONOTONIC ns */
 	uint32_t spare_keep;	  /* spares kept resident, the rest are reported; 0: 2 */
 	uint32_t report_delay_ms; /* idle time before a surplus spare is reported; 0: 1000 */
+	/* event descriptions to store in the region (sets PMT_REGION_F_ENTRIES) */
+	const struct pmt_event_desc *events;
+	uint32_t nr_events;
+	uint32_t nr_comms;		  /* comm table entries; 0: none; rounded up to 2^n */
+	const struct pmt_rb_ident *ident; /* NULL: defaults from the running system */
+	uint32_t max_chunks;		  /* room for this many chunk-table entries; 0: nr_chunks */
 };
+
+/* The layout of a region (docs/format.md), as planned by pmt_rb_plan(). */
+struct pmt_rb_geometry {
+	uint32_t nr_cpus, page_size, nr_ring, nr_pages, meta_size;
+	uint32_t max_chunks, chunks_off, events_off, events_size, comms_off, nr_comms;
+	uint64_t hdr_bytes; /* the header pages: everything before CPU 0's meta */
+	uint64_t per_cpu;   /* one CPU's meta area and pages */
+	uint64_t total;
+};
+
+/*
+ * Plan a region. With fit == 0 the ring size comes from opts (nr_ring);
+ * otherwise nr_ring is the largest that makes the region fit in `fit`
+ * bytes (opts.nr_ring is then ignored), PMT_ERR_NOMEM if not even 2 fit.
+ */
+struct pmt_err *pmt_rb_plan(const struct pmt_rb_opts *opts, uint64_t fit,
+			    struct pmt_rb_geometry *g);
+/*
+ * Create over caller-provided, zeroed or not, writable memory of `len`
+ * bytes (the module's vmap'ed pages or reserved RAM; tests). The region
+ * takes the largest ring that fits. `chunks` describes its physical layout
+ * (may be NULL); the memory stays the caller's: pmt_rb_destroy() does not
+ * free it.
+ */
+struct pmt_err *pmt_rb_create_mem(void *mem, size_t len, const struct pmt_rb_opts *opts,
+				  const struct pmt_region_chunk *chunks, uint32_t nr_chunks,
+				  struct pmt_rb **rbp);
 
 /* Create over anonymous memory. */
 struct pmt_err *pmt_rb_create(const struct pmt_rb_opts *opts, struct pmt_rb **rbp);
@@ -95,6 +164,20 @@ void pmt_rb_discard(struct pmt_rb *rb, struct pmt_rb_res *res);
 /* Reserve + memcpy + commit; false = dropped. */
 bool pmt_rb_write(struct pmt_rb *rb, const void *data, uint32_t len);
 bool pmt_rb_write_cpu(struct pmt_rb *rb, uint32_t cpu, const void *data, uint32_t len);
+
+#define PMT_RB_THIS_CPU UINT32_MAX
+
+/*
+ * Write one pmtrace event (layout.h part 3): `hdr` gives type, flags,
+ * preempt_count and pid; seq (from the CPU's meta seq_next, taken before
+ * the reservation so a dropped event leaves a gap) and csum are filled in;
+ * `fields` (`len` bytes) follow the 16-byte header, zero-padded to 4.
+ * cpu: a buffer index or PMT_RB_THIS_CPU. false = dropped (counted as lost).
+ */
+bool pmt_rb_write_entry(struct pmt_rb *rb, uint32_t cpu, const struct pmt_entry *hdr,
+			const void *fields, uint32_t len);
+/* Record pid -> comm in the region's comm table (no-op without one). */
+void pmt_rb_set_comm(struct pmt_rb *rb, int32_t pid, const char *comm);
 
 /* Consume the next event of `cpu`; PMT_ERR_NODATA when there is none (yet).
  * ev->data stays valid until the next consume on that CPU. */

@@ -74,6 +74,12 @@ struct pmt_target_ops {
 	 * only from what is already at hand, never by a full search. `func`
 	 * NULL ends the scope. */
 	void (*scope)(struct pmt_target *t, const char *func);
+	/* Optional (may be NULL: not available): physical memory, read like
+	 * read() (used to find pmtrace regions without any debuginfo). */
+	struct pmt_err *(*read_phys)(struct pmt_target *t, uint64_t addr, void *buf, size_t len);
+	/* Optional: the next range [*start, *end) of physical memory the dump
+	 * holds, at or after *start; false when there is no more. */
+	bool (*phys_next)(struct pmt_target *t, uint64_t *start, uint64_t *end);
 };
 
 struct pmt_target {
@@ -117,6 +123,19 @@ static inline void pmt_scope(struct pmt_target *t, const char *func)
 {
 	if (t->ops->scope)
 		t->ops->scope(t, func);
+}
+
+static inline struct pmt_err *pmt_read_phys(struct pmt_target *t, uint64_t addr, void *buf,
+					    size_t len)
+{
+	if (!t->ops->read_phys)
+		return pmt_err_new(PMT_ERR_UNSUPPORTED, "this target cannot read physical memory");
+	return t->ops->read_phys(t, addr, buf, len);
+}
+
+static inline bool pmt_phys_next(struct pmt_target *t, uint64_t *start, uint64_t *end)
+{
+	return t->ops->phys_next && t->ops->phys_next(t, start, end);
 }
 
 static inline void pmt_target_destroy(struct pmt_target *t)

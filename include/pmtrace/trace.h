@@ -77,6 +77,10 @@ struct pmt_filter;
 struct pmt_err *pmt_trace_load(struct pmt_target *t, const struct pmt_load_opts *opts,
 			       struct pmt_trace **out);
 void pmt_trace_free(struct pmt_trace *tr);
+/* Read every event format now (they are otherwise read when first printed):
+ * before a recorded type profile is saved, so that it holds every answer
+ * printing any event may need. */
+void pmt_trace_load_formats(struct pmt_trace *tr);
 /* Decode every data page of every buffer now (what PMT_LOAD_SCAN does). */
 void pmt_trace_scan(struct pmt_trace *tr);
 /*
@@ -106,15 +110,26 @@ struct pmt_filter {
 	 * for buffers on a raw clock (counter, x86-tsc) the whole seconds given
 	 * are taken as raw counts */
 	uint64_t since_ns, until_ns;
+	/* tail-first extraction: the last `tail` events of each CPU (0: all),
+	 * and/or the events within `last_ns` of the newest event of the buffer
+	 * across its CPUs (raw counts on counter/x86-tsc clocks). Pages are read
+	 * backwards from each CPU's newest page, so the cost follows the output. */
+	uint64_t tail;
+	bool have_last;
+	uint64_t last_ns;
 };
 
 /* Parse "0,2-5" into filter->cpu_mask. */
 struct pmt_err *pmt_filter_parse_cpus(struct pmt_filter *filter, const char *list);
 /* Parse "123.456789" (seconds) into ns. */
 struct pmt_err *pmt_parse_seconds(const char *s, uint64_t *ns);
+/* Parse a duration "500ms", "2s", "1.5s", "250us", "100ns", "3m" into ns. */
+struct pmt_err *pmt_parse_duration(const char *s, uint64_t *ns);
 
 struct pmt_err *pmt_write_text(struct pmt_trace *tr, const struct pmt_filter *filter, FILE *out);
 struct pmt_err *pmt_write_json(struct pmt_trace *tr, const struct pmt_filter *filter, FILE *out);
+/* One diagnostic as a JSON line (docs/json.md: type "diag"). */
+void pmt_write_json_diag(FILE *out, const struct pmt_diag *d);
 struct pmt_err *pmt_write_info(struct pmt_trace *tr, bool json, FILE *out);
 struct pmt_err *pmt_write_tree(struct pmt_trace *tr, const char *dir);
 

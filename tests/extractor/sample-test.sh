@@ -53,5 +53,46 @@ else
 	bad "dump: per_cpu/cpu0/trace_pipe_raw is $raw bytes"
 fi
 
+# Tail-first: the last N events of each CPU are exactly the last N lines of
+# that CPU's whole trace, and --last D exactly the events (by raw time stamp)
+# within D of the newest event of the buffer.
+for c in 0 1; do
+	grep -v '^#' "$S/truth/global/trace" | grep -F " [00$c] " >"$tmp/cpu$c"
+done
+for n in 1 7 250 100000; do
+	"$PMTRACE" show --profile "$S/profile" --tail $n "$S/vmcore" >"$tmp/tail" 2>"$tmp/err"
+	rc=$?
+	{ tail -n $n "$tmp/cpu0"; tail -n $n "$tmp/cpu1"; } | sort >"$tmp/want"
+	grep -v '^#' "$tmp/tail" | sort >"$tmp/got"
+	if [ $rc -eq 0 ] && cmp -s "$tmp/want" "$tmp/got"; then
+		ok "show --tail $n: the last $n events of each CPU ($(wc -l <"$tmp/got") lines)"
+	else
+		bad "show --tail $n: exit $rc; $(diff "$tmp/want" "$tmp/got" | head -4)"
+	fi
+done
+"$PMTRACE" show --profile "$S/profile" --json "$S/vmcore" >"$tmp/all.json" 2>/dev/null
+for d in 1us 2ms 40ms 1s 1000s; do
+	"$PMTRACE" show --profile "$S/profile" --json --last $d "$S/vmcore" >"$tmp/last.json" 2>"$tmp/err"
+	rc=$?
+	if [ $rc -eq 0 ] && python3 - "$tmp/all.json" "$tmp/last.json" "$d" <<'PY'; then
+import json, sys
+units = {"us": 1000, "ms": 1000000, "s": 1000000000}
+d = sys.argv[3]
+num = d.rstrip("usm")
+ns = int(float(num) * units[d[len(num):]])
+ev = [json.loads(l) for l in open(sys.argv[1])]
+newest = max(e["timestamp"] for e in ev)
+want = [e for e in ev if e["timestamp"] >= newest - ns]
+got = [json.loads(l) for l in open(sys.argv[2])]
+if want != got or not got:
+    print(f"want {len(want)} events, got {len(got)}")
+    sys.exit(1)
+PY
+		ok "show --last $d: exactly the events within $d of the newest ($(wc -l <"$tmp/last.json"))"
+	else
+		bad "show --last $d: exit $rc $(head -2 "$tmp/err")"
+	fi
+done
+
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "pmtrace/events.h"
 #include "pmtrace/ringbuf.h"
 #include "region_view.h"
 
@@ -39,6 +40,39 @@ static void on_bad(void *arg, uint32_t cpu, uint32_t id, const char *why)
 }
 
 static const struct pmt_recover_ops ops = { on_event, on_bad };
+
+static void text_out(void *arg, const char *t, size_t n)
+{
+	unsigned *sum = arg;
+
+	for (size_t i = 0; i < n; i++)
+		*sum += (unsigned char)t[i];
+}
+
+/* Everything a reader does with the static parts and the text. */
+static void read_all(const unsigned char *img, size_t len, unsigned *sum)
+{
+	const struct pmt_region_chunk *ch;
+	const void *area;
+	uint32_t n, size, pos = 0;
+	struct pmt_region_event_desc d;
+	char comm[17];
+	struct pmt_err *err = pmt_region_chunks(img, len, &ch, &n);
+
+	if (!err)
+		for (uint32_t i = 0; i < n; i++)
+			*sum += (unsigned)ch[i].len;
+	pmt_err_free(err);
+	err = pmt_region_events(img, len, &area, &size);
+	if (!err)
+		while (pmt_region_event_next(area, size, &pos, &d) == 1)
+			*sum += d.format[d.fmt_len ? d.fmt_len - 1 : 0] + d.system[0];
+	pmt_err_free(err);
+	for (int32_t pid = 0; pid < 64; pid++)
+		pmt_region_comm_name(img, len, pid, comm);
+	pmt_region_text(img, len, UINT32_MAX, true, pmt_std_events, PMT_EV_NR_STD, text_out, sum);
+	pmt_region_text(img, len, 0, false, pmt_std_events, PMT_EV_NR_STD, text_out, sum);
+}
 
 static void try_open(const unsigned char *img, size_t len)
 {
@@ -99,13 +133,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((ctl & 1) && len >= sizeof(struct pmt_region_hdr)) {
 		struct pmt_region_hdr *h = (struct pmt_region_hdr *)img;
 
-		if (h->hdr_size >= 64 && h->hdr_size <= len)
+		if (h->hdr_size >= PMT_REGION_HDR_FIXED && h->hdr_size <= len)
 			h->hdr_csum = pmt_region_hdr_csum(img, h->hdr_size);
 	}
 	err = pmt_region_recover(img, len, &ops, &sum, NULL);
 	pmt_err_free(err);
 	err = pmt_region_find(img, len, &pos, &info);
 	pmt_err_free(err);
+	if (ctl & 4)
+		read_all(img, len, &sum);
 	if (ctl & 2)
 		try_open(img, len);
 	free(img);

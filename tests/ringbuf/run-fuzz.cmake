@@ -4,7 +4,8 @@
 # SECONDS. Any crash, leak, sanitizer report or hang fails the test.
 find_program(CLANG NAMES clang clang-14 REQUIRED)
 file(MAKE_DIRECTORY ${BIN}/seeds ${BIN}/corpus)
-set(srcs event.c region.c writer.c reader.c idle.c backing.c create.c resize.c)
+set(srcs platform_user.c event.c region.c writer.c reader.c layout.c comm.c evfmt.c stdevents.c
+	idle.c backing.c create.c resize.c)
 list(TRANSFORM srcs PREPEND ${SRC}/ringbuf/)
 execute_process(COMMAND ${CLANG} -std=gnu11 -O1 -g -D_GNU_SOURCE -Wall -Wextra -Werror
 		-Wno-unused-parameter -fsanitize=fuzzer,address,undefined

@@ -46,7 +46,7 @@ static const unsigned char *tail_page(struct pmt_rb *rb)
 {
 	size_t len;
 	const unsigned char *mem = pmt_rb_region(rb, &len);
-	uint64_t moff = rd64(mem + 64);
+	uint64_t moff = rd64(mem + PMT_REGION_HDR_FIXED);
 	const struct pmt_cpu_meta *m = (const void *)(mem + moff);
 
 	return mem + moff + m->pages_off + (uint64_t)m->tail_id * 4096;
@@ -189,13 +189,42 @@ static void test_discard(void **state)
 	pmt_rb_discard(rb, &res);
 	assert_true(pmt_rb_write_cpu(rb, 0, &v, 4));
 	pg = tail_page(rb);
-	assert_int_equal(rd32(pg + 16) & 31, 29);
-	assert_int_not_equal(rd32(pg + 16) >> 5, 0);
-	assert_int_equal(rd32(pg + 20), 20); /* 24-byte event, array[0] = 20 */
+	/*
+	 * Readers do not add a discarded event's delta (rb_update_read_stamp()),
+	 * so the 24-byte event became a time extend carrying its delta and a
+	 * 16-byte discarded event (delta 1, array[0] = 12).
+	 */
+	assert_int_equal(rd32(pg + 16) & 31, 30);
+	assert_int_equal(rd32(pg + 24) & 31, 29);
+	assert_int_equal(rd32(pg + 24) >> 5, 1);
+	assert_int_equal(rd32(pg + 28), 12);
+	assert_int_equal(rd32(pg + 40) & 31, 1); /* the next event, 4 bytes */
 	assert_null(pmt_rb_consume(rb, 0, &ev));
 	assert_int_equal(ev.len, 4);
 	assert_int_equal(rd32(ev.data), 7);
+	/* its time stamp: page + the discarded event's delta + its own */
+	assert_int_equal(ev.ts, rd64(pg) + ((uint64_t)rd32(pg + 20) << 27 | rd32(pg + 16) >> 5) +
+					(rd32(pg + 40) >> 5));
 	pmt_rb_destroy(rb);
+}
+
+/* A discarded event's delta does not move the clock (the kernel's reader). */
+static void test_discard_delta(void **state)
+{
+	uint32_t words[8] = { 0 };
+	struct pmt_walk w;
+	struct pmt_walk_ev ev;
+	const char *why;
+
+	(void)state;
+	words[0] = 29 | (50u << 5); /* discarded, delta 50 */
+	words[1] = 4;		    /* 8 bytes */
+	words[2] = 1 | (7u << 5);   /* data, delta 7 */
+	words[3] = 0xcccc;
+	pmt_walk_init(&w, words, 16, 1000);
+	assert_int_equal(pmt_walk_next_data(&w, &ev, &why), 1);
+	assert_int_equal(ev.ts, 1007);
+	assert_int_equal(rd32(ev.payload), 0xcccc);
 }
 
 static void test_time_extend(void **state)
@@ -305,10 +334,11 @@ static void test_missed_flags(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_sizes),	       cmocka_unit_test(test_small_and_large),
-		cmocka_unit_test(test_page_filling),   cmocka_unit_test(test_padding),
-		cmocka_unit_test(test_discard),	       cmocka_unit_test(test_time_extend),
-		cmocka_unit_test(test_abs_stamp_walk), cmocka_unit_test(test_missed_flags),
+		cmocka_unit_test(test_sizes),	     cmocka_unit_test(test_small_and_large),
+		cmocka_unit_test(test_page_filling), cmocka_unit_test(test_padding),
+		cmocka_unit_test(test_discard),	     cmocka_unit_test(test_discard_delta),
+		cmocka_unit_test(test_time_extend),  cmocka_unit_test(test_abs_stamp_walk),
+		cmocka_unit_test(test_missed_flags),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -94,7 +94,7 @@ static int child(const char *path, int req, int rep)
 				idle++;
 				continue;
 			}
-			memcpy(&moff, mem + 64 + 8 * cpu, 8);
+			memcpy(&moff, mem + PMT_REGION_HDR_FIXED + 8 * cpu, 8);
 			m = (const void *)(mem + moff);
 			do {
 				s1 = (uint32_t)__atomic_load_n(&m->seq, __ATOMIC_ACQUIRE);

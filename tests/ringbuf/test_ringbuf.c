@@ -182,7 +182,7 @@ static void test_swap_reader_meta(void **state)
 	uint32_t id, total = 0;
 
 	(void)state;
-	memcpy(&moff, mem + 64, 8);
+	memcpy(&moff, mem + PMT_REGION_HDR_FIXED, 8);
 	m = (const void *)(mem + moff);
 	for (uint32_t i = 0; i < 600; i++)
 		assert_true(pmt_rb_write_cpu(rb, 0, &i, 4));
@@ -223,7 +223,7 @@ static void test_idle_reporting(void **state)
 	o.report_delay_ms = 50;
 	assert_null(pmt_rb_create(&o, &rb));
 	mem = pmt_rb_region(rb, &len);
-	memcpy(&moff, mem + 64, 8);
+	memcpy(&moff, mem + PMT_REGION_HDR_FIXED, 8);
 	m = (const void *)(mem + moff);
 	/* take 4 pages out (each replaced by a spare), then give them back */
 	for (int i = 0; i < 4; i++) {
@@ -287,7 +287,7 @@ static void test_resize(void **state)
 	(void)state;
 	assert_null(pmt_rb_create(&o, &rb));
 	mem = pmt_rb_region(rb, &len);
-	memcpy(&moff, mem + 64, 8);
+	memcpy(&moff, mem + PMT_REGION_HDR_FIXED, 8);
 	m = (const void *)(mem + moff);
 	/* 5 events of 2000 bytes: 3 pages used (2 + 2 + 1) */
 	for (uint32_t i = 0; i < 5; i++) {
@@ -416,9 +416,9 @@ static void test_large_meta(void **state)
 	(void)state;
 	assert_null(pmt_rb_create(&o, &rb));
 	mem = pmt_rb_region(rb, &len);
-	memcpy(&moff, mem + 64 + 8, 8);
+	memcpy(&moff, mem + PMT_REGION_HDR_FIXED + 8, 8);
 	m = (const void *)(mem + moff);
-	/* 128 + 4 * 3100 + 3101 bytes -> 4 pages */
+	/* 192 + 4 * 3100 + 3101 bytes -> 4 pages */
 	assert_int_equal(m->meta_page_size, 4 * 4096);
 	assert_int_equal(m->nr_pages, 3101);
 	assert_int_equal(m->pages_off, 4 * 4096);
@@ -512,7 +512,7 @@ static void test_persistent_reopen(void **state)
 		unsigned char *pg;
 		uint32_t n;
 
-		memcpy(&moff, mem + 64 + 8, 8); /* cpu 1 */
+		memcpy(&moff, mem + PMT_REGION_HDR_FIXED + 8, 8); /* cpu 1 */
 		m = (const void *)(mem + moff);
 		memcpy(&n, mem + moff + m->data_start + 4 * m->head_slot, 4);
 		pg = mem + moff + m->pages_off + (uint64_t)n * 4096;
@@ -589,7 +589,7 @@ static void test_bad_regions(void **state)
 	check_bad(img, len, PMT_ERR_UNSUPPORTED, "newer");
 	memcpy(img, mem, len);
 	h->nr_cpus = 7; /* fields fine, checksum not */
-	check_bad(img, len, PMT_ERR_CORRUPT, "header size");
+	check_bad(img, len, PMT_ERR_CORRUPT, "chunk table");
 	memcpy(img, mem, len);
 	h->create_time ^= 1;
 	check_bad(img, len, PMT_ERR_CORRUPT, "checksum");
