@@ -12,6 +12,10 @@ PKGS=(
 	crash trace-cmd makedumpfile qemu-system-x86 busybox-static
 	cpio xz-utils zstd binutils python3 libclang-rt-14-dev bc parallel
 	scdoc man-db groff-base dpkg-dev debhelper fakeroot lintian debootstrap
+	# tests/fuzz: libkdumpfile's build dependencies (build-libkdumpfile-asan.sh),
+	# the compressors of the seed dumps (mkdumps), setpriv (tests/hostile)
+	autoconf automake libtool zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev
+	util-linux
 )
 
 missing=()
