@@ -34,42 +34,48 @@
  *
  * Rules per format:
  *  ELF: ET_CORE, EV_CURRENT; e_phentsize/e_shentsize at least the size of
- *   the structure libkdumpfile casts each entry to; extended numbering
- *   (PN_XNUM, e_shnum 0) resolved from section 0 as libkdumpfile does;
- *   counts <= MAX_PHNUM/MAX_SHNUM and their tables inside the file; PT_NOTE
- *   inside the file and <= MAX_NOTES; PT_LOAD p_filesz <= p_memsz, no address
- *   or offset range that wraps; the section-name string table inside the
- *   file and <= MAX_STRTAB; at least one PT_LOAD.
+ *   the structure libkdumpfile casts each entry to and <= MAX_ENTSIZE;
+ *   extended numbering (PN_XNUM, e_shnum 0) resolved from section 0 as
+ *   libkdumpfile does; counts <= MAX_PHNUM/MAX_SHNUM; the program headers
+ *   inside the file; PT_NOTE 4-byte aligned, inside the file and
+ *   <= MAX_NOTES; PT_LOAD p_filesz <= p_memsz, no address or offset range
+ *   that wraps; at least one PT_LOAD; section headers and the section-name
+ *   table (<= MAX_STRTAB, NUL-terminated) may reach past the end of a cut file
+ *   (libkdumpfile reads zeros there), the headers only if small; no Xen
+ *   section.
  *  diskdump: the header is read as libkdumpfile reads it: the 32-bit layout
  *   first, then the 64-bit one, each little- then big-endian, the first whose
  *   block_size is in [4 KiB, 256 KiB] and whose bitmap covers max_mapnr
  *   winning. For it: block_size a power of two; header_version >= 0;
  *   sub_hdr_size >= 1 (for version >= 1) and <= MAX_SUB_BYTES; bitmap_blocks
  *   even, holding two bitmaps that cover the effective max_mapnr
- *   (max_mapnr_64 of a version >= 6 sub-header), <= MAX_BITMAP_BYTES;
- *   header, sub-header and bitmaps inside the file; split start/end PFNs
- *   ordered; the VMCOREINFO (version 3), notes and ERASEINFO (version >= 4)
- *   ranges inside the file and <= their limits.
+ *   (max_mapnr_64 of a version >= 6 sub-header), <= MAX_BITMAP_BYTES, with
+ *   <= MAX_BITMAP_RUNS runs of set bits each; header, sub-header and bitmaps
+ *   inside the file; split start/end PFNs ordered; the VMCOREINFO (version
+ *   3, even when empty: libkdumpfile reads it anyway), notes (4-byte aligned)
+ *   and ERASEINFO (version >= 4) ranges inside the file and <= their limits;
+ *   with a libkdumpfile newer than 0.5.1, page descriptors no larger than a
+ *   block (see check_descs()).
  *  notes (ELF PT_NOTE and diskdump): walked as libkdumpfile's do_notes()
  *   walks them; VMCOREINFO / VMCOREINFO_XEN / ERASEINFO descriptors
  *   <= MAX_VMCOREINFO; a CORE NT_PRSTATUS at least the elf_prstatus size of
  *   the architecture libkdumpfile will have set (it refuses shorter ones).
  *  VMCOREINFO: libkdumpfile turns every line into an attribute whose path
- *   is the key split at '.': no NUL byte inside the text, no empty path
- *   component, no key that is both a value and a directory of another key
- *   (also for the SYMBOL/NUMBER/... attributes derived from the keys); a
+ *   is the key split at '.': not empty, no NUL byte inside the text, no empty
+ *   path component, no key that is both a value and a directory of another
+ *   key (also for the SYMBOL/NUMBER/... attributes derived from the keys); a
  *   numeric PAGESIZE (which becomes the dump's page size) a power of two in
  *   [4 KiB, 256 KiB], equal to a diskdump's block_size.
  *  s390: page_size a power of two in [4 KiB, 256 KiB]; hdr_size >= the
- *   4 KiB header; num_pages pages fit in mem_size; header, memory and end
- *   marker inside the file; arch 1 or 2.
+ *   4 KiB header; num_pages pages fit in mem_size; header, memory and the
+ *   "DUMP_END" marker inside the file; arch 1 or 2.
  *  sadump: the partition header (at 0, or at 4 KiB in a media backup), its
  *   magic-number run giving a block size that is a power of two in
  *   [4 KiB, 256 KiB]; a single partition (no disk set); the sadump header's
  *   block_size equal to it; nr_cpus in [1, MAX_CPUS] and the CPU state size
  *   libkdumpfile divides by it; header, sub-header and both bitmaps inside
- *   the file and <= MAX_BITMAP_BYTES; max_mapnr covered; used_device not
- *   before the page data.
+ *   the file, <= MAX_BITMAP_BYTES and MAX_BITMAP_RUNS; max_mapnr covered;
+ *   used_device not before the page data.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -864,7 +870,9 @@ static struct pmt_err *check_elf(const struct vfile *f, const uint8_t *eh, size_
 					    off);
 				break;
 			}
-			err = load_padded(f, off, filesz, what, &notes);
+			/* libkdumpfile fails to read notes cut by the end of
+			 * the file: a file cut there is truncated */
+			err = load(f, off, filesz, what, &notes);
 			if (!err)
 				err = check_notes(f, what, notes, filesz, be, arch, 0);
 			free(notes);
@@ -1316,6 +1324,8 @@ static struct pmt_err *check_s390(const struct vfile *f, const uint8_t *h)
 	uint64_t hdr_size = get_uint(h + 12, 4, true), page = get_uint(h + 20, 4, true);
 	uint64_t mem_size = get_uint(h + 24, 8, true), npages = get_uint(h + 48, 4, true);
 	uint64_t arch = get_uint(h + 72, 4, true);
+	struct pmt_err *err;
+	uint8_t marker[16];
 
 	if (f->size < 4096)
 		return vfail(f, PMT_ERR_TRUNCATED,
@@ -1338,8 +1348,17 @@ static struct pmt_err *check_s390(const struct vfile *f, const uint8_t *h)
 			     "s390 dump header: num_pages %" PRIu64 " x page_size %" PRIu64
 			     " exceeds mem_size %" PRIu64,
 			     npages, page, mem_size);
-	return in_file(f, hdr_size, mem_size + 16,
-		       "s390 dump: memory (hdr_size, mem_size) and end marker");
+	err = in_file(f, hdr_size, mem_size + 16,
+		      "s390 dump: memory (hdr_size, mem_size) and end marker");
+	if (!err)
+		err = vread(f, hdr_size + mem_size, marker, sizeof(marker), "s390 end marker");
+	if (!err && (memcmp(marker, "DUMP_END", 8) ||
+		     get_uint(marker + 8, 8, true) < get_uint(h + 56, 8, true)))
+		err = vfail(f, PMT_ERR_CORRUPT,
+			    "s390 dump: no end marker (\"DUMP_END\" and a time stamp not before "
+			    "the header's) at hdr_size + mem_size = %" PRIu64,
+			    hdr_size + mem_size);
+	return err;
 }
 
 /* ---- sadump -------------------------------------------------------------- */
