@@ -2,7 +2,8 @@
 # Build tests/fuzz/fuzz_dumpfile with clang (-fsanitize=fuzzer,address,
 # undefined) and fuzz it for SECONDS:
 #   cmake -DSRC=<repo> -DBIN=<dir> -DMKDUMPS=<mkdumps binary> -DSECONDS=N
-#         [-DKDUMPFILE=asan|system] [-DMAX_LEN=65536] -P run-fuzz-dumpfile.cmake
+#         [-DKDUMPFILE=asan|system] [-DMAX_LEN=65536] [-DEXTRA=<corpus dir>]
+#         -P run-fuzz-dumpfile.cmake
 # KDUMPFILE=asan (default) links the libkdumpfile that
 # build-libkdumpfile-asan.sh builds from Debian's source package, instrumented
 # (ASan, UBSan, coverage) and cached; if it cannot be built (no source
@@ -10,7 +11,8 @@
 # KDUMPFILE=system links Debian's own libkdumpfile10 (0.5.1, uninstrumented:
 # segfaults, aborts, hangs and bad frees still show, and it is the version
 # pmtrace ships with). Seeds: mkdumps (every format) and tests/hostile/*.
-# The corpus grows in BIN/fuzz_dumpfile-<KDUMPFILE>-corpus across runs. Any
+# The corpus grows in BIN/fuzz_dumpfile-<KDUMPFILE>-corpus across runs; EXTRA
+# adds another corpus as input (e.g. the asan run's for a system run). Any
 # crash, sanitizer report, leak, hang (-timeout) or excessive allocation
 # (-malloc_limit_mb) fails the run; the input is left in BIN.
 find_program(CLANG NAMES clang clang-14 REQUIRED)
@@ -66,7 +68,7 @@ set(ENV{LSAN_OPTIONS} "suppressions=${SRC}/tests/fuzz/lsan-dumpfile.supp")
 set(ENV{TMPDIR} ${BIN})
 execute_process(COMMAND ${BIN}/${name} -max_total_time=${SECONDS} -max_len=${MAX_LEN}
 		-timeout=20 -rss_limit_mb=2048 -malloc_limit_mb=512 -print_final_stats=1
-		-artifact_prefix=${BIN}/${name}- ${corpus} ${seeds}
+		-artifact_prefix=${BIN}/${name}- ${corpus} ${seeds} ${EXTRA}
 	WORKING_DIRECTORY ${BIN}
 	RESULT_VARIABLE rc)
 if(rc)
