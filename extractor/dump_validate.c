@@ -653,12 +653,15 @@ static struct pmt_err *check_vmcoreinfo(const struct vfile *f, const char *what,
  * process_prstatus requires; 0 where it does not check or we do not know. */
 static uint64_t prstatus_size(const char *arch)
 {
+	/* libkdumpfile's packed struct elf_prstatus: 112 bytes before pr_reg
+	 * (64-bit) or 72 (32-bit), then the registers; the kernel's own is a
+	 * little longer (x86_64: 336). */
 	static const struct {
 		const char *arch;
 		uint64_t size;
 	} t[] = {
-		{ "x86_64", 336 }, { "ia32", 144 },    { "aarch64", 392 }, { "s390x", 336 },
-		{ "ppc64", 504 },  { "riscv64", 376 }, { "arm", 148 },
+		{ "x86_64", 328 }, { "ia32", 140 },    { "aarch64", 384 }, { "s390x", 328 },
+		{ "ppc64", 500 },  { "riscv64", 376 }, { "arm", 144 },
 	};
 
 	for (size_t i = 0; arch && i < sizeof(t) / sizeof(t[0]); i++)
