@@ -2,10 +2,13 @@
 /*
  * A vmcore opened with libkdumpfile (the target on top of it is dump_target.c).
  *
- * Opening: the file is opened read-only; a makedumpfile-flattened file (QEMU's
- * kdump-* output) is rebuilt into a regular file first (flattened.c), then
- * libkdumpfile takes the file descriptor with addrxlat.ostype = "linux", and
- * VMCOREINFO is copied out once into a small key/value table.
+ * Opening: the file is opened read-only (a FIFO or device is refused without
+ * blocking); a makedumpfile-flattened file (QEMU's kdump-* output) is rebuilt
+ * into a regular file first (flattened.c); its headers are validated the way
+ * libkdumpfile will read them (dump_validate.c: a hostile file must not crash
+ * or hang us inside the library), then libkdumpfile takes the file
+ * descriptor with addrxlat.ostype = "linux", and VMCOREINFO is copied out
+ * once into a small key/value table.
  *
  * Address translation, and what QEMU's dumps lack (measured on this
  * machine's corpus, QEMU 7.2 dump-guest-memory format=kdump-zlib of a 6.1
