@@ -164,6 +164,16 @@ def with_sections(names, terminate=True):
     return d
 
 
+# found by the fuzzer: 18 KiB section headers, many of them, past the end of
+# the file: libkdumpfile looped over them for 28 s
+elf("elf-e_shentsize-18k", [(E_SHOFF, "<Q", 1000), (E_SHENTSIZE, "<H", 17999),
+                             (E_SHNUM, "<H", 60)])
+# 60000 section headers past the end of a 1.5 KiB file
+elf("elf-shdrs-beyond-eof", [(E_SHOFF, "<Q", 4096), (E_SHENTSIZE, "<H", 64),
+                              (E_SHNUM, "<H", 60000)])
+# found by the fuzzer: notes cut by the end of the file
+notes_off = struct.unpack_from("<Q", el, phoff + 8)[0]
+elf("elf-pt_note-cut", [], cut=notes_off + 40)
 save("elf-xen-section", with_sections([b".xen_p2m"]))
 save("elf-shstrtab-unterminated", with_sections([b".data"], terminate=False))
 vmcoreinfo_edit("elf-vmcoreinfo-keyclash", b"SIZE(page)=64\n", b"OFFSET(page)=\n", "elf64-vaddr")
@@ -194,6 +204,9 @@ s3 = seed("s390")
 d = bytearray(s3)
 struct.pack_into(">I", d, 20, 3000)  # page_size
 save("s390-page_size-3000", d[:4096])
+d = bytearray(s3)
+d[-16:-8] = b"DUMP_NOT"  # found by the fuzzer: no end marker
+save("s390-no-end-marker", d)
 save("lkcd", bytes([0xED, 0x23, 0x8F, 0x61, 0x73, 0x01, 0x19, 0xA8]) + bytes(4088))
 save("qemu-savevm", b"QEVM\0\0\0\3" + bytes(504))
 save("not-a-dump", b"This is not a vmcore but a text file.\n" * 8)
