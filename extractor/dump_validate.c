@@ -54,8 +54,7 @@
  *   inside the file; split start/end PFNs ordered; the VMCOREINFO (version
  *   3, even when empty: libkdumpfile reads it anyway), notes (4-byte aligned)
  *   and ERASEINFO (version >= 4) ranges inside the file and <= their limits;
- *   with a libkdumpfile newer than 0.5.1, page descriptors no larger than a
- *   block (see check_descs()).
+ *   page descriptors no larger than a block (see check_descs()).
  *  notes (ELF PT_NOTE and diskdump): walked as libkdumpfile's do_notes()
  *   walks them; VMCOREINFO / VMCOREINFO_XEN / ERASEINFO descriptors
  *   <= MAX_VMCOREINFO; a CORE NT_PRSTATUS at least the elf_prstatus size of
@@ -86,8 +85,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <libkdumpfile/kdumpfile.h> /* the version: what it checks itself */
 
 #include "dump_validate.h"
 #include "flattened.h" /* pread_full() */
@@ -318,19 +315,17 @@ static struct pmt_err *check_runs(const struct vfile *f, uint64_t off, uint64_t 
 /*
  * The page descriptors {u64 offset; u32 size; u32 flags; u64 page_flags} of
  * a kdump-compressed file, as far as the file holds them (the rest is the
- * truncation map's business). libkdumpfile 0.5.1 bounds a compressed page's
- * size itself (refusing that one page: "Wrong compressed size"), and a bad
- * descriptor is then one unreadable page, not a lost dump; so with 0.5.1 the
- * descriptors are left alone. 0.5.4 dropped that bound and reads whatever
- * size a descriptor says (measured: a 4 GiB "page" read in 69 s), so with
- * any later libkdumpfile a descriptor larger than the block size refuses the
- * dump. Tables above MAX_DESC_SCAN (dumps over 44 GiB) are not scanned.
+ * truncation map's business). No writer stores a page larger than a block
+ * (makedumpfile and QEMU store it raw when compression does not shrink it),
+ * and libkdumpfile trusts the size: 0.5.1 reads a compressed page of up to
+ * its own bound (above the block size) into a block-sized buffer, a heap
+ * overflow (found by fuzz_dumpfile: a 4352-byte LZO page overran it by 256
+ * bytes), and 0.5.4 reads whatever size it says (a 4 GiB "page" in 69 s). A
+ * page may be reached inside libkdumpfile's own page-table walk, where no
+ * read of ours can stop it, so one such descriptor refuses the dump. A
+ * zeroed descriptor (size 0) is harmless: that page fails to read, alone.
+ * Tables above MAX_DESC_SCAN (dumps over 44 GiB) are not scanned.
  */
-#if KDUMPFILE_VER_MAJOR == 0 && KDUMPFILE_VER_MINOR == 5 && KDUMPFILE_VER_MICRO <= 1
-#define LIB_BOUNDS_PAGE_SIZE 1
-#else
-#define LIB_BOUNDS_PAGE_SIZE 0
-#endif
 static struct pmt_err *check_descs(const struct vfile *f, uint64_t off, uint64_t n, uint64_t block,
 				   bool be)
 {
@@ -338,7 +333,7 @@ static struct pmt_err *check_descs(const struct vfile *f, uint64_t off, uint64_t
 	struct pmt_err *err = NULL;
 	uint8_t *buf;
 
-	if (LIB_BOUNDS_PAGE_SIZE || off >= f->size || n > MAX_DESC_SCAN / 24)
+	if (off >= f->size || n > MAX_DESC_SCAN / 24)
 		return NULL;
 	have = (f->size - off) / 24;
 	if (n > have)

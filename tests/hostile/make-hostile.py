@@ -63,6 +63,11 @@ kdump("kdump-v3-size_vmcoreinfo-0", [(8, "<i", 3), (SH + 40, "<Q", 0)], hdr_only
 # a non-zero tv_usec of 8192 makes libkdumpfile read the header in the 32-bit
 # layout first (block_size at 416): here it is inconsistent
 kdump("kdump-layout-32bit-misread", [(416, "<Q", 8192)], hdr_only)
+# found by the fuzzer (against Debian's 0.5.1): a compressed page larger than
+# the block overflows libkdumpfile's page buffer
+lz = seed("kdump-lzo")
+struct.pack_into("<I", lz, desc + 3 * 24 + 8, 4352)  # init_top_pgt: read at open
+save("kdump-desc-lzo-4352", lz)
 # cut inside the bitmaps: consistent headers, nothing locatable
 save("kdump-cut-in-bitmap", kd[: (1 + sub) * bs + 100])
 # cut in the 464-byte header itself
