@@ -2,10 +2,13 @@
 /*
  * A vmcore opened with libkdumpfile (the target on top of it is dump_target.c).
  *
- * Opening: the file is opened read-only; a makedumpfile-flattened file (QEMU's
- * kdump-* output) is rebuilt into a regular file first (flattened.c), then
- * libkdumpfile takes the file descriptor with addrxlat.ostype = "linux", and
- * VMCOREINFO is copied out once into a small key/value table.
+ * Opening: the file is opened read-only (a FIFO or device is refused without
+ * blocking); a makedumpfile-flattened file (QEMU's kdump-* output) is rebuilt
+ * into a regular file first (flattened.c); its headers are validated the way
+ * libkdumpfile will read them (dump_validate.c: a hostile file must not crash
+ * or hang us inside the library), then libkdumpfile takes the file
+ * descriptor with addrxlat.ostype = "linux", and VMCOREINFO is copied out
+ * once into a small key/value table.
  *
  * Address translation, and what QEMU's dumps lack (measured on this
  * machine's corpus, QEMU 7.2 dump-guest-memory format=kdump-zlib of a 6.1
@@ -51,6 +54,7 @@
 
 #include "dump.h"
 #include "dump_truncated.h"
+#include "dump_validate.h"
 #include "flattened.h"
 
 #define UTS_FIELD_LEN	  65 /* __NEW_UTS_LEN + 1 */
@@ -434,7 +438,8 @@ static struct pmt_err *open_file(struct dump *d, bool *flat)
 	char *cache, *where;
 	int fd, rfd;
 
-	fd = open(d->path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	fd = open(d->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return pmt_err_new(PMT_ERR_IO, "%s: %s", d->path, strerror(errno));
 	if (fstat(fd, &sb)) {
@@ -445,6 +450,18 @@ static struct pmt_err *open_file(struct dump *d, bool *flat)
 		err = pmt_err_new(PMT_ERR_INVALID, "%s: is a directory", d->path);
 		goto fail;
 	}
+	if (!S_ISREG(sb.st_mode)) {
+		err = pmt_err_new(
+			PMT_ERR_FORMAT, "%s: not a dump: a %s, not a regular file%s", d->path,
+			S_ISCHR(sb.st_mode)    ? "character device"
+			: S_ISBLK(sb.st_mode)  ? "block device"
+			: S_ISFIFO(sb.st_mode) ? "FIFO"
+			: S_ISSOCK(sb.st_mode) ? "socket"
+					       : "special file",
+			S_ISBLK(sb.st_mode) ? " (copy the partition to a file first)" : "");
+		goto fail;
+	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	err = flat_detect(fd, d->path, flat);
 	if (err)
 		goto fail;
@@ -467,13 +484,37 @@ fail:
 	return err;
 }
 
+/*
+ * libkdumpfile 0.5.1's kdump_free() reads freed memory after a failed open of
+ * a kdump-compressed or sadump file (the format's attribute cleanup runs on
+ * format data the failed probe already freed; a segfault, measured).
+ * dump_validate() refuses the files it knows libkdumpfile would fail on; a
+ * context whose open failed anyway is never freed but parked here, reachable
+ * so that leak checkers stay quiet. Its file descriptor stays ours to close:
+ * the context is never used again.
+ */
+static kdump_ctx_t **parked_ctx;
+static size_t nparked_ctx;
+
+static void park_failed_ctx(kdump_ctx_t *ctx)
+{
+	kdump_ctx_t **n = realloc(parked_ctx, (nparked_ctx + 1) * sizeof(*n));
+
+	if (!n)
+		return; /* leaked for good: still better than a crash */
+	parked_ctx = n;
+	parked_ctx[nparked_ctx++] = ctx;
+}
+
 struct pmt_err *dump_open(const char *path, struct dump **out)
 {
 	struct pmt_err *err;
 	const char *fmt = NULL;
+	enum dump_kind kind;
 	struct dump *d;
 	bool flat = false;
 	kdump_status st;
+	char *vname = NULL;
 
 	*out = NULL;
 	d = calloc(1, sizeof(*d));
@@ -486,6 +527,14 @@ struct pmt_err *dump_open(const char *path, struct dump **out)
 		goto fail;
 	}
 	err = open_file(d, &flat);
+	if (err)
+		goto fail;
+	/* Before libkdumpfile or the truncation scan trust any header. */
+	if (flat && asprintf(&vname, "%s (rebuilt from the flattened format as %s)", d->path,
+			     d->data_path) < 0)
+		vname = NULL;
+	err = dump_validate(d->fd, vname ? vname : d->path, &kind);
+	free(vname);
 	if (err)
 		goto fail;
 	err = trunc_scan(d->fd, d->path, &d->trunc);
@@ -509,6 +558,8 @@ struct pmt_err *dump_open(const char *path, struct dump **out)
 							   : PMT_ERR_CORRUPT,
 				  "%s%s%s: %s", path, flat ? " rebuilt as " : "",
 				  flat ? d->data_path : "", msg ? msg : kdump_strerror(st));
+		park_failed_ctx(d->ctx);
+		d->ctx = NULL;
 		goto fail;
 	}
 	arch_setup(d);

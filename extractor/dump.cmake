@@ -5,6 +5,7 @@ set(PMT_DUMP_SOURCES
 	${CMAKE_CURRENT_LIST_DIR}/dump.c
 	${CMAKE_CURRENT_LIST_DIR}/dump_target.c
 	${CMAKE_CURRENT_LIST_DIR}/dump_truncated.c
+	${CMAKE_CURRENT_LIST_DIR}/dump_validate.c
 	${CMAKE_CURRENT_LIST_DIR}/flattened.c)
 if(NOT TARGET pmt_core)
 	# lib/ not built as a library (yet): take the two files we need.

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "dump_truncated.h"
+#include "dump_validate.h"
 #include "flattened.h"
 
 #define DD_SIG		 "KDUMP   "
@@ -282,7 +283,13 @@ static struct pmt_err *scan_diskdump(int fd, const char *name, const uint8_t *hd
 	uint64_t bmp2_off, desc_off, ndesc, need;
 	struct pmt_err *err;
 	uint8_t *buf, sub[8];
+	bool is64, be;
 
+	/* Only the 64-bit little-endian layout (x86_64's) is mapped here; a
+	 * header libkdumpfile reads in another layout (dump_validate.c) is
+	 * left to it. */
+	if (!dump_diskdump_layout(hdr, &is64, &be) || !is64 || be)
+		return NULL;
 	/* libkdumpfile sizes its allocations from these fields, so a layout
 	 * the file cannot back is refused here, before it gets the file. */
 	if (block < 512 || block > (1u << 20) || (block & (block - 1)))

@@ -115,7 +115,7 @@ static struct pmt_err *check_header(int fd, const char *name, uint64_t in_size)
 
 	if (in_size < FLAT_HEADER_SIZE)
 		return pmt_err_new(PMT_ERR_CORRUPT,
-				   "%s: flattened dump truncated in its header: %" PRIu64
+				   "%s: corrupt flattened dump: truncated in its header: %" PRIu64
 				   " bytes, the header alone is %d",
 				   name, in_size, FLAT_HEADER_SIZE);
 	n = pread_full(fd, hdr, sizeof(hdr), 0);
@@ -129,8 +129,8 @@ static struct pmt_err *check_header(int fd, const char *name, uint64_t in_size)
 	version = be64(hdr + FLAT_SIG_BYTES + 8);
 	if (type != FLAT_TYPE || version != FLAT_VERSION)
 		return pmt_err_new(PMT_ERR_UNSUPPORTED,
-				   "%s: flattened header type %" PRId64 " version %" PRId64
-				   " (only type %d version %d is known)",
+				   "%s: unsupported flattened dump: header type %" PRId64
+				   " version %" PRId64 " (only type %d version %d is known)",
 				   name, (int64_t)type, (int64_t)version, FLAT_TYPE, FLAT_VERSION);
 	return NULL;
 }
@@ -200,16 +200,17 @@ struct pmt_err *flat_rebuild(int in_fd, const char *name, int out_fd, struct fla
 		}
 		if (avail == 0) {
 			err = pmt_err_new(PMT_ERR_CORRUPT,
-					  "%s: flattened dump ends at offset %" PRIu64
+					  "%s: corrupt flattened dump: it ends at offset %" PRIu64
 					  " without an END record (truncated?)",
 					  name, rec);
 			goto out;
 		}
 		if (avail < FLAT_REC_HDR) {
-			err = pmt_err_new(PMT_ERR_CORRUPT,
-					  "%s: flattened dump truncated in the record header at "
-					  "offset %" PRIu64 " (%zd of %d bytes)",
-					  name, rec, avail, FLAT_REC_HDR);
+			err = pmt_err_new(
+				PMT_ERR_CORRUPT,
+				"%s: corrupt flattened dump: truncated in the record header at "
+				"offset %" PRIu64 " (%zd of %d bytes)",
+				name, rec, avail, FLAT_REC_HDR);
 			goto out;
 		}
 		off = be64(r.buf + r.off);
@@ -219,14 +220,14 @@ struct pmt_err *flat_rebuild(int in_fd, const char *name, int out_fd, struct fla
 			break;
 		if ((int64_t)off < 0 || (int64_t)size < 0) {
 			err = pmt_err_new(PMT_ERR_CORRUPT,
-					  "%s: flattened record at offset %" PRIu64
+					  "%s: corrupt flattened dump: record at offset %" PRIu64
 					  " has negative offset %" PRId64 " or size %" PRId64,
 					  name, rec, (int64_t)off, (int64_t)size);
 			goto out;
 		}
 		if (off > FLAT_MAX_OUTPUT || size > FLAT_MAX_OUTPUT - off) {
 			err = pmt_err_new(PMT_ERR_CORRUPT,
-					  "%s: flattened record at offset %" PRIu64
+					  "%s: corrupt flattened dump: record at offset %" PRIu64
 					  " writes %" PRIu64 " bytes at %#" PRIx64
 					  ", beyond any plausible dump size",
 					  name, rec, size, off);
@@ -234,7 +235,7 @@ struct pmt_err *flat_rebuild(int in_fd, const char *name, int out_fd, struct fla
 		}
 		if (size > in_size - r.pos) {
 			err = pmt_err_new(PMT_ERR_CORRUPT,
-					  "%s: flattened record at offset %" PRIu64
+					  "%s: corrupt flattened dump: record at offset %" PRIu64
 					  " claims %" PRIu64
 					  " bytes of data but the file ends %" PRIu64
 					  " bytes later (truncated?)",
@@ -279,8 +280,8 @@ struct pmt_err *flat_rebuild(int in_fd, const char *name, int out_fd, struct fla
 		goto out;
 	}
 	if (st.records == 0)
-		err = pmt_err_new(PMT_ERR_CORRUPT, "%s: flattened dump holds no data records",
-				  name);
+		err = pmt_err_new(PMT_ERR_CORRUPT,
+				  "%s: corrupt flattened dump: it holds no data records", name);
 out:
 	free(r.buf);
 	if (!err && stats)

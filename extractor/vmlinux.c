@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gelf.h>
 #include <libelf.h>
 
 #include "vmlinux.h"
@@ -356,6 +357,25 @@ struct pmt_err *vmlinux_open(const char *path, struct vmlinux **out)
 	if (ident[EI_DATA] != ELFDATA2LSB && ident[EI_DATA] != ELFDATA2MSB) {
 		err = pmt_err_new(PMT_ERR_FORMAT, "unknown ELF byte order %d", ident[EI_DATA]);
 		goto fail;
+	}
+	{
+		/* A cut vmlinux loses its section headers (they are at the
+		 * end): say so rather than "no symbols" or "no DWARF". */
+		GElf_Ehdr eh;
+		uint64_t n;
+
+		if (gelf_getehdr(vm->elf, &eh) && eh.e_shoff) {
+			n = eh.e_shnum ? eh.e_shnum : 1;
+			if (eh.e_shoff >= vm->map_size ||
+			    n * eh.e_shentsize > vm->map_size - eh.e_shoff) {
+				err = pmt_err_new(PMT_ERR_TRUNCATED,
+						  "truncated ELF file: its section headers "
+						  "(e_shoff %" PRIu64 ", e_shnum %u) end beyond "
+						  "the end of the file (%zu bytes)",
+						  (uint64_t)eh.e_shoff, eh.e_shnum, vm->map_size);
+				goto fail;
+			}
+		}
 	}
 	vm->word_size = ident[EI_CLASS] == ELFCLASS64 ? 8 : 4;
 	vm->big_endian = ident[EI_DATA] == ELFDATA2MSB;

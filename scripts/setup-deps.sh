@@ -20,6 +20,10 @@ PKGS=(
 	# trace.dat: compression, and KernelShark's library and GUI to read it back
 	libzstd-dev zlib1g-dev kernelshark libkshark-dev libjson-c-dev libtracecmd-dev
 	libtracefs-dev xvfb xauth x11-apps netpbm
+	# tests/fuzz: libkdumpfile's build dependencies (build-libkdumpfile-asan.sh),
+	# the compressors of the seed dumps (mkdumps), setpriv (tests/hostile)
+	autoconf automake libtool zlib1g-dev liblzo2-dev libsnappy-dev libzstd-dev
+	util-linux
 )
 
 missing=()
