@@ -482,7 +482,9 @@ void event_print_body(const struct pmt_trace *tr, const struct event_view *v, st
 
 	print_begin(tr, v);
 	if (!e) {
-		if (tr->events)
+		/* a previous boot's events without formats (a raw range image
+		 * read without them) print their raw words by design, below */
+		if (tr->events && !(v->buf && v->buf->previous_boot))
 			print_warn_once(tr, "unknown type",
 					"events of a type not in the dump's event list print "
 					"as \"Unknown type N\", as the kernel would");

@@ -132,7 +132,9 @@ static void opts_init(const struct pmt_trace *tr, const struct trace_buf *b, str
 	for (int i = 0; i < TI_COUNT; i++)
 		o->on[i] = L->iter_known[i] ? (b->trace_flags & L->iter[i]) != 0
 					    : trace_iter_info[i].dflt;
-	if (!L->ta_trace_flags.ok) {
+	/* a previous boot's options were never recorded (a raw range image has
+	 * no trace_array at all): the defaults are the design, not a guess */
+	if (!L->ta_trace_flags.ok && !b->previous_boot) {
 		print_warn_once(tr, "trace_flags",
 				"the dump does not say which trace options were set: "
 				"the kernel's defaults are assumed");
