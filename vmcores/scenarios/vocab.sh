@@ -22,8 +22,12 @@
 #                   nofuncgraph-cpu (6.12+: instances may run function_graph)
 #
 # Work on every CPU: markers (text and raw), dd, md5sum, ls, mkdir, mv, ln,
-# rm; sized so nothing is overwritten.
+# rm, and a round of trace_printk() from a module (tests/kmod-printk: bprint
+# with the module's own formats and symbols, bputs, print) into the global
+# buffer; sized so nothing is overwritten.
 # pmt-mem-mb: 256
+# pmt-kmod: pmt_printk tests/kmod-printk
+# pmt-key-files: tests/kmod-printk/*.c tests/kmod-printk/Kbuild
 
 # Enable whatever of the events exist (syscalls differ between kernels).
 vocab_events() { # buffer-dir sys/event...
@@ -87,6 +91,7 @@ vocab_work() { # CPU ROUNDS
 			ln -s $d/b $d/c
 			ls $d /proc/self >/dev/null
 			rm -r $d $d.raw
+			echo $i >/sys/module/pmt_printk/parameters/round
 			sleep 0.01
 			i=$((i + 1))
 		done
@@ -199,6 +204,11 @@ scenario_run() {
 	for b in $TRACEFS $TRACEFS/instances/*; do
 		tr_set 1 $b/tracing_on || return 1
 	done
+	# trace_printk() from a module: its init prints round -1
+	insmod /modules/pmt_printk.ko || {
+		echo "pmtrace-guest: insmod pmt_printk.ko failed"
+		return 1
+	}
 	n=$(nproc)
 	while [ $cpu -lt "$n" ]; do
 		vocab_work $cpu 6 &
