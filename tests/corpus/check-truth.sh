@@ -189,7 +189,7 @@ while read -r cell; do
 		grep -q '<stack trace>' "$t/global/trace" || err "vocab: no kernel stack"
 		grep -q '^ ----------' "$t/global/trace" || err "vocab: no task switch"
 		grep -q '<user stack trace>' "$t/instances/opts/trace" || err "vocab: no user stack"
-		grep -q 'pmt_printk_round: pmt_printk round 0 ' "$t/global/trace" ||
+		grep -q 'pmt_printk round 0 ' "$t/global/trace" ||
 			err "vocab: no module trace_printk (bprint)"
 		grep -q 'pmt_printk puts' "$t/global/trace" || err "vocab: no module trace_puts"
 		for i in opts:counter lat:uptime verb:perf raw:local hex:mono_raw noctx:boot; do
