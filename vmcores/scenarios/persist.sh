@@ -36,14 +36,14 @@
 # pmt-append-if-symbol: trace_array_autoremove trace_instance=backup=boot
 # pmt-pmemsave: range 0x10000000 0x400000
 
-BOOT=$TRACEFS/instances/boot
+BOOT_DIR=$TRACEFS/instances/boot
 CUR=$TRACEFS/instances/cur
 
 # 2 when `boot` holds a previous boot's data: 7.x prints that boot's _text
 # ("<hex>\t[kernel]"; 0 on a fresh range, "# Current" once started), 6.12 a
 # non-zero "text delta".
 scenario_boot() {
-	local f=$BOOT/last_boot_info
+	local f=$BOOT_DIR/last_boot_info
 	if [ -r "$f" ] && { grep -q '^0*[1-9a-f][0-9a-f]*[[:space:]]*\[kernel\]' "$f" ||
 		awk '/^text delta:/ && $3 != 0 { found = 1 } END { exit !found }' "$f"; }; then
 		echo 2
@@ -82,34 +82,36 @@ persist_work_all() { # ROUNDS TAG MARKER-FILE
 
 scenario_run() {
 	local f
-	[ -d "$BOOT" ] && [ -d "$CUR" ] || {
+	[ -d "$BOOT_DIR" ] && [ -d "$CUR" ] || {
 		echo "pmtrace-guest: no boot-mapped instances (cmdline: $(cat /proc/cmdline))"
+		dmesg | grep -i -E 'tracing|boot instance|memmap|e820|ring.buffer' | tail -n 20 |
+			sed 's/^/pmtrace-guest: dmesg: /'
 		return 1
 	}
 	tr_set 4096 saved_cmdlines_size || return 1
 	tr_set 0 tracing_on || return 1
-	for f in "$BOOT" "$CUR"; do
+	for f in "$BOOT_DIR" "$CUR"; do
 		tr_set 0 "$f/tracing_on" || return 1
 	done
-	tr_set 0 "$BOOT/options/hash-ptr" || return 1
-	tr_set vfs_read "$BOOT/set_ftrace_filter" || return 1
+	tr_set 0 "$BOOT_DIR/options/hash-ptr" || return 1
+	tr_set vfs_read "$BOOT_DIR/set_ftrace_filter" || return 1
 	for f in vfs_write do_sys_openat2 kernel_clone; do
-		echo $f >>"$BOOT/set_ftrace_filter" || return 1
+		echo $f >>"$BOOT_DIR/set_ftrace_filter" || return 1
 	done
-	tr_set function "$BOOT/current_tracer" || return 1
-	tr_events "$BOOT" sched/sched_switch sched/sched_wakeup sched/sched_wakeup_new \
+	tr_set function "$BOOT_DIR/current_tracer" || return 1
+	tr_events "$BOOT_DIR" sched/sched_switch sched/sched_wakeup sched/sched_wakeup_new \
 		sched/sched_process_fork sched/sched_process_exec sched/sched_process_exit \
 		irq/irq_handler_entry irq/irq_handler_exit irq/softirq_entry irq/softirq_exit \
 		workqueue/workqueue_execute_start || return 1
 	tr_events "$CUR" sched/sched_switch || return 1
-	tr_set 1 "$BOOT/tracing_on" || return 1
+	tr_set 1 "$BOOT_DIR/tracing_on" || return 1
 	tr_set 1 "$CUR/tracing_on" || return 1
-	echo "pmtrace persist boot1 start" >"$BOOT/trace_marker"
+	echo "pmtrace persist boot1 start" >"$BOOT_DIR/trace_marker"
 	echo "pmtrace persist boot1 start cur" >"$CUR/trace_marker"
-	persist_work_all 5 boot1 "$BOOT/trace_marker"
-	echo "pmtrace persist boot1 end" >"$BOOT/trace_marker"
+	persist_work_all 5 boot1 "$BOOT_DIR/trace_marker"
+	echo "pmtrace persist boot1 end" >"$BOOT_DIR/trace_marker"
 	echo "pmtrace persist boot1 end cur" >"$CUR/trace_marker"
-	tr_set 0 "$BOOT/tracing_on"
+	tr_set 0 "$BOOT_DIR/tracing_on"
 	tr_set 0 "$CUR/tracing_on"
 }
 
