@@ -23,7 +23,7 @@ if(FUZZ STREQUAL "fuzz_walker")
 	endif()
 	# lib/ reads pmtrace regions through ringbuf/'s read-only helpers
 	file(GLOB ringbuf_srcs ${SRC}/ringbuf/*.c)
-	set(extra ${SRC}/tests/fuzz/image.c ${ringbuf_srcs} -I${SRC}/ringbuf -ltraceevent -lpthread)
+	set(extra ${SRC}/tests/fuzz/image.c ${ringbuf_srcs} -I${SRC}/ringbuf -ltraceevent -lzstd -lz -lpthread)
 	set(ENV{PMT_FUZZ_IMAGE} ${image})
 	set(ENV{PMT_FUZZ_PROFILE} ${SRC}/vmcores/sample/profile)
 	set(ENV{PMTRACE_CACHE} ${BIN}/cache)
