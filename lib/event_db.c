@@ -776,7 +776,7 @@ struct tep_event *event_db_tep_nohash(struct event_db *db, struct event_fmt *e)
 		tep_set_long_size(db->tep_nohash, (int)t->word_size);
 		tep_set_page_size(db->tep_nohash, (int)t->page_size);
 		if (db->tr->ksyms)
-			tep_set_function_resolver(db->tep_nohash, resolve_function, db->tr->ksyms);
+			tep_set_function_resolver(db->tep_nohash, resolve_function, db);
 	}
 	if (tep_parse_event(db->tep_nohash, e->tep_nohash_text, strlen(e->tep_nohash_text),
 			    e->system) == 0)

@@ -406,8 +406,11 @@ void print_bprintf(const struct pmt_trace *tr, struct trace_seq *s, const char *
 			if (size > 4) {
 				num = get_arg(&a, 8);
 			} else {
-				/* convert_num_spec(): truncate, sign-extend if signed */
-				uint32_t val = (uint32_t)get_arg(&a, 4);
+				/* vbin_printf() packs char and short in their own
+				 * size (save_arg(char), save_arg(short)), the rest
+				 * as int; convert_num_spec(): truncate, sign-extend
+				 * if signed */
+				uint32_t val = (uint32_t)get_arg(&a, size < 4 ? size : 4);
 				unsigned int shift = 32 - (unsigned int)size * 8;
 
 				val <<= shift;
