@@ -175,8 +175,12 @@ static bool load_with_profile(const char *path, const char *build_id,
 {
 	char release[65], bid[129];
 	struct pmt_target *prof, *typed;
-	struct pmt_err *err = pmt_profile_open(path, &prof, release, bid);
+	struct pmt_err *err;
 
+	/* one stamped by another pmtrace may lack answers: gdb rebuilds it */
+	if (!pmt_profile_cache_current(path))
+		return false;
+	err = pmt_profile_open(path, &prof, release, bid);
 	if (err) {
 		pmt_err_free(err);
 		return false;
@@ -243,6 +247,8 @@ static struct pmt_trace *trace_get(bool reload)
 	if (path && session.typed != session.target) {
 		pmt_trace_load_formats(session.trace); /* every answer, for any dump */
 		err = pmt_profile_write(session.typed, path, kt->utsname.release, build_id);
+		if (!err)
+			err = pmt_profile_cache_stamp(path);
 		if (!err)
 			snprintf(session.types, sizeof(session.types),
 				 "crash's gdb (answers cached in %s)", path);

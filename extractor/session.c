@@ -96,7 +96,9 @@ static struct pmt_err *types_from_vmlinux(struct session *s, const char *path,
 		struct pmt_err *perr = pmt_profile_cache_path(cache, vmlinux_build_id(vm), &cached);
 
 		pmt_err_free(perr);
-		if (cached && readable(cached) && use_cached) {
+		/* only a profile this build stamped: an older one may lack
+		 * answers (a question asked after the load would miss) */
+		if (cached && readable(cached) && use_cached && pmt_profile_cache_current(cached)) {
 			err = types_from_profile(s, cached, &prof);
 			/* a profile cached by an older pmtrace may lack questions we
 			 * ask now: then it is stale and rebuilt from the vmlinux */
@@ -399,6 +401,8 @@ struct pmt_err *session_save_profile(struct session *s)
 		return NULL;
 	err = pmt_profile_write(s->recorder, s->pending_profile, s->profile_release,
 				s->profile_build_id);
+	if (!err)
+		err = pmt_profile_cache_stamp(s->pending_profile);
 	free(s->pending_profile);
 	s->pending_profile = NULL;
 	return err;

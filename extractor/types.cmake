@@ -22,6 +22,11 @@ if(NOT TARGET pmt_profile)
 	target_link_libraries(pmt_profile PUBLIC ${_pmt_types_core})
 	# linked into the crash extension too (a shared object)
 	set_target_properties(pmt_profile PROPERTIES POSITION_INDEPENDENT_CODE ON)
+	# the id that stamps cached profiles (lib/questions_id.cmake)
+	if(TARGET pmt_questions)
+		add_dependencies(pmt_profile pmt_questions)
+		target_include_directories(pmt_profile PRIVATE ${PMT_QUESTIONS_DIR})
+	endif()
 endif()
 
 add_library(pmt_types STATIC

@@ -21,6 +21,14 @@
 
 #include "profile.h"
 
+/* the build's id of lib/'s questions (lib/questions_id.cmake); builds
+ * without it (the fuzzers) stamp nothing that another build accepts */
+#if __has_include("pmt_questions.h")
+#include "pmt_questions.h"
+#else
+#define PMT_QUESTIONS_ID "unknown"
+#endif
+
 #define MAX_PROFILE_BYTES (16u << 20) /* real profiles are a few KB */
 #define MAX_NAME	  512
 
@@ -406,6 +414,44 @@ struct pmt_err *pmt_profile_cache_path(const char *cache_dir, const char *build_
 		return &pmt_err_nomem;
 	}
 	return NULL;
+}
+
+static char *stamp_path(const char *path)
+{
+	char *p;
+
+	return asprintf(&p, "%s.asked", path) < 0 ? NULL : p;
+}
+
+bool pmt_profile_cache_current(const char *path)
+{
+	char *sp = stamp_path(path), buf[64] = "";
+	FILE *f = sp ? fopen(sp, "re") : NULL;
+	bool same = false;
+
+	if (f) {
+		same = fgets(buf, sizeof(buf), f) && !strcmp(buf, PMT_QUESTIONS_ID "\n");
+		fclose(f);
+	}
+	free(sp);
+	return same;
+}
+
+struct pmt_err *pmt_profile_cache_stamp(const char *path)
+{
+	char *sp = stamp_path(path);
+	struct pmt_err *err = NULL;
+	FILE *f;
+
+	if (!sp)
+		return &pmt_err_nomem;
+	f = fopen(sp, "we");
+	if (!f || fputs(PMT_QUESTIONS_ID "\n", f) < 0)
+		err = pmt_err_new(PMT_ERR_IO, "%s: %s", sp, strerror(errno));
+	if (f && fclose(f) && !err)
+		err = pmt_err_new(PMT_ERR_IO, "%s: %s", sp, strerror(errno));
+	free(sp);
+	return err;
 }
 
 /* ---- reading ---- */

@@ -19,6 +19,8 @@
 #ifndef PMTRACE_LIB_PROFILE_H
 #define PMTRACE_LIB_PROFILE_H
 
+#include <stdbool.h>
+
 #include "pmtrace/target.h"
 
 #define PMT_PROFILE_MAGIC   "pmtrace-profile"
@@ -60,5 +62,16 @@ size_t pmt_profile_misses(struct pmt_target *prof);
 /* "<cache_dir>/profiles/<build_id>.profile" (malloc'd); build_id must be
  * 2..128 lowercase hex digits, else PMT_ERR_INVALID. */
 struct pmt_err *pmt_profile_cache_path(const char *cache_dir, const char *build_id, char **out);
+
+/*
+ * A cached profile is stamped by the pmtrace that wrote it: "<path>.asked"
+ * holds the id of lib/'s questions (a digest of its sources). A profile whose
+ * stamp is missing or another id may lack answers this pmtrace asks for
+ * (then it quietly prints less), so a front end that can ask the debuginfo
+ * instead rebuilds it. pmt_profile_cache_current() says whether the stamp is
+ * this build's; pmt_profile_cache_stamp() writes it after the profile.
+ */
+bool pmt_profile_cache_current(const char *path);
+struct pmt_err *pmt_profile_cache_stamp(const char *path);
 
 #endif

@@ -138,11 +138,21 @@ fi
 #    defined in ring_buffer.c), so that unit's DWARF does not know its size
 #    (0, "unknown" per target.h); BTF dedup merged the declaration with the
 #    definition and knows it. Nothing reads that field.
+#  - enumerators MMIO_READ / MMIO_WRITE (asked for mmiotrace entries): the
+#    cloud kernels are built without CONFIG_MMIOTRACE, so enum mm_io_opcode
+#    is in neither; DWARF still answers them from a same-named enumerator of
+#    some other enum in a unit whose types BTF does not keep (MMIO_PROBE and
+#    the others stay unanswered there too). Such a kernel records no
+#    mmiotrace entry, so nothing prints with these values. Compared: BTF
+#    says "-", DWARF may say a number.
 btf profile -o "$tmp/btf.prof" "$D" 2>"$tmp/err" || bad "profile from BTF: $(cat "$tmp/err")"
 cp "$tmp"/dwcache/profiles/*.profile "$tmp/dwarf.prof" 2>/dev/null || bad "the DWARF run cached no profile"
 known='^member struct%20trace_array array_buffer.buffer 32 8 0 0 pointer 0 '
 if [ "$(grep -c . "$tmp/btf.prof")" -gt 100 ] &&
-	diff <(grep -v "$known" "$tmp/dwarf.prof") <(grep -v "$known" "$tmp/btf.prof") >"$tmp/pdiff" &&
+	mmio='^enum MMIO_(READ|WRITE) '
+	diff <(grep -v "$known" "$tmp/dwarf.prof" | grep -Ev "$mmio") \
+		<(grep -v "$known" "$tmp/btf.prof" | grep -Ev "$mmio") >"$tmp/pdiff" &&
+	! grep -E "$mmio" "$tmp/btf.prof" | grep -qv ' -$' &&
 	grep -q "${known}0\$" "$tmp/dwarf.prof" && grep -q "${known}[1-9][0-9]*\$" "$tmp/btf.prof"; then
 	ok "profile from BTF == profile from DWARF: $(grep -c . "$tmp/btf.prof") lines, 1 known difference ($(grep "$known" "$tmp/btf.prof" | awk '{print $NF}') vs 0)"
 else
