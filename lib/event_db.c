@@ -126,7 +126,7 @@ static struct pmt_err *read_fields(struct pmt_trace *tr, uint64_t head, struct e
 		f[n - 1].is_signed = v != 0;
 		f[n - 1].filter_type = -1;
 		if (!err && L->field_filter_type.ok &&
-		    !pmt_read_member(t, fa, &L->field_filter_type.m, &v))
+		    pmt_ok(pmt_read_member(t, fa, &L->field_filter_type.m, &v)))
 			f[n - 1].filter_type = (int)v;
 		/* `len` (6.0+): the element count of fixed arrays, printed as name[len] */
 		if (!err && L->field_len.ok) {
@@ -282,7 +282,7 @@ static struct pmt_err *read_syscall(struct pmt_trace *tr, uint64_t call, uint64_
 	if (err)
 		return err;
 	/* argument types, for the verbose option: optional */
-	if (L->sm_types.ok && !pmt_read_ulong(t, meta + L->sm_types.m.offset, &args) && args &&
+	if (L->sm_types.ok && pmt_ok(pmt_read_ulong(t, meta + L->sm_types.m.offset, &args)) && args &&
 	    (e->sc_types = calloc((size_t)e->sc_nb_args, sizeof(char *)))) {
 		for (int i = 0; i < e->sc_nb_args; i++) {
 			struct pmt_err *terr =
@@ -399,7 +399,7 @@ static struct pmt_err *read_event(struct pmt_trace *tr, uint64_t call, struct ev
 		uint64_t probe, off;
 		const char *fn;
 
-		if (!pmt_read_ulong(t, cls + L->class_probe.m.offset, &probe) &&
+		if (pmt_ok(pmt_read_ulong(t, cls + L->class_probe.m.offset, &probe)) &&
 		    (fn = kallsyms_lookup(tr->ksyms, probe, &off)) && off == 0)
 			e->code_func = strdup(fn);
 	}
@@ -535,7 +535,7 @@ static void load_ptr_key(struct pmt_trace *tr, struct event_db *db)
 
 	db->hash_ptrs = false;
 	if (L->sym_no_hash_pointers.ok &&
-	    !pmt_read(tr->t, L->sym_no_hash_pointers.addr, &nohash, 1) && nohash)
+	    pmt_ok(pmt_read(tr->t, L->sym_no_hash_pointers.addr, &nohash, 1)) && nohash)
 		return; /* booted with no_hash_pointers: raw values */
 	if (!L->sym_ptr_key.ok) {
 		diag_degraded(tr, pmt_err_new(PMT_ERR_ABSENT, "no ptr_key symbol"),

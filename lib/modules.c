@@ -62,11 +62,11 @@ static void read_kallsyms(struct pmt_target *t, const struct mod_layout *L, stru
 {
 	uint64_t ks, num = 0;
 
-	if (!L->ks_symtab.size || pmt_read_ulong(t, m->addr + L->kallsyms.offset, &ks) || !ks)
+	if (!L->ks_symtab.size || !pmt_ok(pmt_read_ulong(t, m->addr + L->kallsyms.offset, &ks)) || !ks)
 		return;
-	if (pmt_read_ulong(t, ks + L->ks_symtab.offset, &m->symtab) ||
-	    pmt_read_ulong(t, ks + L->ks_strtab.offset, &m->strtab) ||
-	    pmt_read_member(t, ks, &L->ks_num, &num))
+	if (!pmt_ok(pmt_read_ulong(t, ks + L->ks_symtab.offset, &m->symtab)) ||
+	    !pmt_ok(pmt_read_ulong(t, ks + L->ks_strtab.offset, &m->strtab)) ||
+	    !pmt_ok(pmt_read_member(t, ks, &L->ks_num, &num)))
 		m->symtab = m->strtab = 0;
 	m->nsyms = num > MAX_MOD_SYMS ? MAX_MOD_SYMS : (uint32_t)num;
 }
@@ -156,7 +156,7 @@ struct pmt_err *module_symbol(struct pmt_target *t, const struct kmodule *m, con
 			uint32_t off = pmt_get_u32(t, s);
 			char sym[MAX_SYM_NAME];
 
-			if (pmt_read(t, m->strtab + off, sym, want + 1) ||
+			if (!pmt_ok(pmt_read(t, m->strtab + off, sym, want + 1)) ||
 			    memcmp(sym, name, want) || sym[want] != '\0')
 				continue;
 			*addr = esz == 24 ? pmt_get_u64(t, s + 8) : pmt_get_u32(t, s + 4);

@@ -133,15 +133,15 @@ static void preempt_model(const struct pmt_trace *tr, char *out, size_t n)
 	rt = version && strstr(version, "PREEMPT_RT");
 	full = version && strstr(version, "PREEMPT");
 	if (L->sym_preempt_dynamic_mode.ok &&
-	    !pmt_read_u32(t, L->sym_preempt_dynamic_mode.addr, &mode))
+	    pmt_ok(pmt_read_u32(t, L->sym_preempt_dynamic_mode.addr, &mode)))
 		dynamic = true;
 	if (L->sym_preempt_model_str.ok) {
 		/* 7.x: "PREEMPT(voluntary)", "PREEMPT_RT", "NONE", ... */
 		uint64_t name = 0;
 
 		if (dynamic && (int32_t)mode >= 0 && L->sym_preempt_modes.ok &&
-		    !pmt_read_ulong(t, L->sym_preempt_modes.addr + (uint64_t)mode * t->word_size,
-				    &name) &&
+		    pmt_ok(pmt_read_ulong(t, L->sym_preempt_modes.addr + (uint64_t)mode * t->word_size,
+				    &name)) &&
 		    name) {
 			struct pmt_err *err = pmt_read_string(t, name, 32, &mode_name);
 
@@ -188,7 +188,7 @@ static uint64_t tac_val(const struct pmt_trace *tr, uint64_t data, const struct 
 {
 	uint64_t v = 0;
 
-	if (!data || !f->ok || pmt_read_member(tr->t, data, &f->m, &v))
+	if (!data || !f->ok || !pmt_ok(pmt_read_member(tr->t, data, &f->m, &v)))
 		return 0;
 	return v;
 }
@@ -204,8 +204,8 @@ void output_latency_header(const struct pmt_trace *tr, const struct trace_buf *b
 	if (L->ta_buf_cpu.ok)
 		pmt_read_member(tr->t, b->addr, &L->ta_buf_cpu.m, &cpu);
 	if (L->ta_buf_data.ok && L->sym_per_cpu_offset.ok && cpu < 4096 &&
-	    !pmt_read_ulong(tr->t, b->addr + L->ta_buf_data.m.offset, &data) && data &&
-	    !pmt_read_ulong(tr->t, L->sym_per_cpu_offset.addr + cpu * tr->t->word_size, &off))
+	    pmt_ok(pmt_read_ulong(tr->t, b->addr + L->ta_buf_data.m.offset, &data)) && data &&
+	    pmt_ok(pmt_read_ulong(tr->t, L->sym_per_cpu_offset.addr + cpu * tr->t->word_size, &off)))
 		data += off;
 	else
 		data = 0;

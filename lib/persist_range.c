@@ -51,7 +51,7 @@ static bool builtin_layout(struct pmt_target *t, uint64_t base, uint64_t size,
 	uint8_t hdr[64];
 	bool big_endian = t->big_endian;
 
-	if (size < sizeof(hdr) || pmt_read(t, base, hdr, sizeof(hdr)))
+	if (size < sizeof(hdr) || !pmt_ok(pmt_read(t, base, hdr, sizeof(hdr))))
 		return false;
 	for (int e = 0; e < 2; e++) {
 		t->big_endian = e ? !big_endian : big_endian;
@@ -73,7 +73,7 @@ static bool builtin_layout(struct pmt_target *t, uint64_t base, uint64_t size,
 					uint8_t cm[64];
 
 					if (boff >= size || size - boff < sizeof(cm) ||
-					    pmt_read(t, base + boff, cm, sizeof(cm)) ||
+					    !pmt_ok(pmt_read(t, base + boff, cm, sizeof(cm))) ||
 					    pmt_member_get(t, cm, &PL->c_subbuf_size.m) !=
 						    (t->page_size ? t->page_size : 4096))
 						continue;
@@ -313,6 +313,7 @@ struct pmt_err *pmt_trace_load_range(struct pmt_target *t, uint64_t phys, uint64
 		b->name = NULL;
 	b->tracer = strdup("nop");
 	b->previous_boot = true;
+	b->no_trace_array = true;
 	b->persist = pi;
 	if (!b->name || !b->tracer) {
 		pmt_trace_free(tr);

@@ -1266,7 +1266,7 @@ static uint64_t phys_first_buffer(struct pmt_target *pt, const struct persist_la
 	if (PL->kind == PERSIST_SPLIT_META &&
 	    (pmt_read_member(pt, phys, &PL->m_buffers_offset.m, &off) || off >= size))
 		return 0;
-	if (pmt_read_member(pt, phys + off, &f->m, &v))
+	if (!pmt_ok(pmt_read_member(pt, phys + off, &f->m, &v)))
 		return 0;
 	return v;
 }
@@ -1336,6 +1336,7 @@ static void recover_ranges(struct pmt_trace *tr)
 		b->name = strdup(ci[i].name);
 		b->tracer = strdup("nop");
 		b->t = st->phys;
+		b->no_trace_array = true; /* its options print as the defaults */
 		if (!b->name || !b->tracer)
 			return;
 		persist_range_fill(tr, b, PL, st->phys, ci[i].phys, ci[i].size);

@@ -176,9 +176,9 @@ static char *errname(const struct pmt_trace *tr, int64_t err)
 	if (!tab->ok || !kallsyms_lookup_size(tr->ksyms, tab->addr, &off, &size) || off ||
 	    (e - base + 1) * tr->t->word_size > size)
 		return NULL;
-	if (pmt_read_ulong(tr->t, tab->addr + (e - base) * tr->t->word_size, &p) || !p)
+	if (!pmt_ok(pmt_read_ulong(tr->t, tab->addr + (e - base) * tr->t->word_size, &p)) || !p)
 		return NULL;
-	if (pmt_read_string(tr->t, p, 32, &name) == NULL && name[0] == '-' && name[1] == 'E') {
+	if (pmt_ok(pmt_read_string(tr->t, p, 32, &name)) && name[0] == '-' && name[1] == 'E') {
 		if (err > 0)
 			memmove(name, name + 1, strlen(name));
 		return name;

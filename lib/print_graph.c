@@ -72,7 +72,7 @@ struct graph_state *graph_state_new(const struct pmt_trace *tr, const struct tra
 	}
 	/* max_bytes_for_cpu = snprintf(NULL, 0, "%u", nr_cpu_ids - 1) */
 	if (!tr->L.sym_nr_cpu_ids.ok ||
-	    pmt_read_u32(tr->t, tr->L.sym_nr_cpu_ids.addr, &nr_cpu_ids) || !nr_cpu_ids)
+	    !pmt_ok(pmt_read_u32(tr->t, tr->L.sym_nr_cpu_ids.addr, &nr_cpu_ids)) || !nr_cpu_ids)
 		nr_cpu_ids = (uint32_t)g->ncpus;
 	g->max_bytes_for_cpu = snprintf(NULL, 0, "%u", nr_cpu_ids - 1);
 	return g;

@@ -125,7 +125,7 @@ static struct modsym_cache *cache(const struct pmt_trace *tr)
 
 		c->mods[i].m = m;
 		if (m->base && L->mod_text_size.ok &&
-		    !pmt_read_member(tr->t, m->addr, &L->mod_text_size.m, &size) && size &&
+		    pmt_ok(pmt_read_member(tr->t, m->addr, &L->mod_text_size.m, &size)) && size &&
 		    size < (1ULL << 32))
 			c->mods[i].text_end = m->base + size;
 	}

@@ -84,17 +84,17 @@ static bool read_graph_flags(const struct pmt_trace *tr, const struct trace_buf 
 	if (!L->ta_current_trace.ok || !L->tflags_val.ok || !L->tflags_opts.ok ||
 	    !L->topt_name.ok || !L->topt_bit.ok || !L->topt.ok || !L->topt.size)
 		return false;
-	if (pmt_read_ulong(t, b->addr + L->ta_current_trace.m.offset, &tracer) || !tracer)
+	if (!pmt_ok(pmt_read_ulong(t, b->addr + L->ta_current_trace.m.offset, &tracer)) || !tracer)
 		return false;
 	if (L->ta_current_trace_flags.ok) {
-		if (pmt_read_ulong(t, b->addr + L->ta_current_trace_flags.m.offset, &flags))
+		if (!pmt_ok(pmt_read_ulong(t, b->addr + L->ta_current_trace_flags.m.offset, &flags)))
 			return false;
 	} else if (!L->tracer_flags.ok ||
-		   pmt_read_ulong(t, tracer + L->tracer_flags.m.offset, &flags)) {
+		   !pmt_ok(pmt_read_ulong(t, tracer + L->tracer_flags.m.offset, &flags))) {
 		return false;
 	}
-	if (!flags || pmt_read_member(t, flags, &L->tflags_val.m, &val) ||
-	    pmt_read_ulong(t, flags + L->tflags_opts.m.offset, &opts) || !opts)
+	if (!flags || !pmt_ok(pmt_read_member(t, flags, &L->tflags_val.m, &val)) ||
+	    !pmt_ok(pmt_read_ulong(t, flags + L->tflags_opts.m.offset, &opts)) || !opts)
 		return false;
 	*gflags = 0;
 	for (unsigned int i = 0; i < MAX_TRACER_OPTS; i++) {
@@ -102,10 +102,10 @@ static bool read_graph_flags(const struct pmt_trace *tr, const struct trace_buf 
 		char *name = NULL;
 		bool known = false;
 
-		if (pmt_read_ulong(t, o + L->topt_name.m.offset, &name_ptr) || !name_ptr)
+		if (!pmt_ok(pmt_read_ulong(t, o + L->topt_name.m.offset, &name_ptr)) || !name_ptr)
 			break;
-		if (pmt_read_member(t, o, &L->topt_bit.m, &bit) ||
-		    pmt_read_string(t, name_ptr, 64, &name))
+		if (!pmt_ok(pmt_read_member(t, o, &L->topt_bit.m, &bit)) ||
+		    !pmt_ok(pmt_read_string(t, name_ptr, 64, &name)))
 			break;
 		for (size_t k = 0; k < sizeof(graph_opts) / sizeof(graph_opts[0]); k++) {
 			if (!strcmp(name, graph_opts[k].name)) {
@@ -128,20 +128,30 @@ static void opts_init(const struct pmt_trace *tr, const struct trace_buf *b, str
 {
 	const struct ftrace_layout *L = &tr->L;
 
+	/* trace_flags read from the buffer's trace_array; a raw range image
+	 * has none */
+	bool flags_read = L->ta_trace_flags.ok && !b->no_trace_array;
+
 	memset(o, 0, sizeof(*o));
 	for (int i = 0; i < TI_COUNT; i++)
-		o->on[i] = L->iter_known[i] ? (b->trace_flags & L->iter[i]) != 0
-					    : trace_iter_info[i].dflt;
+		o->on[i] = flags_read && L->iter_known[i] ? (b->trace_flags & L->iter[i]) != 0
+							  : trace_iter_info[i].dflt;
 	/* a previous boot's options were never recorded (a raw range image has
 	 * no trace_array at all): the defaults are the design, not a guess */
-	if (!L->ta_trace_flags.ok && !b->previous_boot) {
+	if (!flags_read && !b->previous_boot) {
 		print_warn_once(tr, "trace_flags",
 				"the dump does not say which trace options were set: "
 				"the kernel's defaults are assumed");
 	}
-	if (L->ta_time_start.ok &&
-	    pmt_read_member(tr->t, b->addr, &L->ta_time_start.m, &o->time_start))
-		o->time_start = 0;
+	if (L->ta_time_start.ok && b->addr) {
+		struct pmt_err *err = pmt_read_member(tr->t, b->addr, &L->ta_time_start.m,
+						      &o->time_start);
+
+		if (err) {
+			pmt_err_free(err);
+			o->time_start = 0;
+		}
+	}
 	o->graph = b->tracer && !strcmp(b->tracer, "function_graph");
 	if (o->graph && !read_graph_flags(tr, b, &o->gflags))
 		print_warn_once(tr, "funcgraph options",
@@ -215,9 +225,9 @@ int print_find_tgid(const struct pmt_trace *tr, int pid)
 		return 0;
 	if (!db->tgid_loaded) {
 		db->tgid_loaded = true;
-		if (pmt_read_ulong(tr->t, L->sym_tgid_map.addr, &map) ||
+		if (!pmt_ok(pmt_read_ulong(tr->t, L->sym_tgid_map.addr, &map)) ||
 		    (L->sym_tgid_map_max.ok &&
-		     pmt_read_ulong(tr->t, L->sym_tgid_map_max.addr, &max)))
+		     !pmt_ok(pmt_read_ulong(tr->t, L->sym_tgid_map_max.addr, &max))))
 			map = 0;
 		/* not copied (pid_max entries): read per pid */
 		db->tgid_max = map ? (size_t)max : 0;
@@ -225,7 +235,7 @@ int print_find_tgid(const struct pmt_trace *tr, int pid)
 	}
 	if (!db->tgid_map_addr || (size_t)pid > db->tgid_max)
 		return 0;
-	if (pmt_read_u32(tr->t, db->tgid_map_addr + (uint64_t)pid * 4, &tgid))
+	if (!pmt_ok(pmt_read_u32(tr->t, db->tgid_map_addr + (uint64_t)pid * 4, &tgid)))
 		return 0;
 	return (int)tgid;
 }

@@ -94,6 +94,9 @@ struct trace_buf {
 	 * last_boot_info, for trace.dat's LAST_BOOT_INFO), NULL otherwise.
 	 */
 	bool previous_boot;
+	/* a raw image of a range: there is no trace_array (addr 0), so no
+	 * options were read: they print as the kernel's defaults */
+	bool no_trace_array;
 	struct persist_info *persist;
 	/* where the page addresses are read, when not tr->t (a range found in
 	 * physical memory: persistent.c); not owned */

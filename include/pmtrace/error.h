@@ -28,6 +28,7 @@
 #include <linux/types.h>
 #else
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #endif
 
@@ -76,6 +77,16 @@ void pmt_err_free(struct pmt_err *err);
 const char *pmt_err_code_name(enum pmt_err_code code);
 /* A short stable identifier for JSON and tests: "nodata", "filtered", ... */
 const char *pmt_err_code_id(enum pmt_err_code code);
+
+/* For a call whose failure is handled where it is tested: true on success;
+ * otherwise the error is freed and the answer is false. */
+static inline bool pmt_ok(struct pmt_err *err)
+{
+	if (!err)
+		return true;
+	pmt_err_free(err);
+	return false;
+}
 
 extern struct pmt_err pmt_err_nomem;
 

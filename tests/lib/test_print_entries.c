@@ -234,6 +234,8 @@ static int setup(void **state)
 	x->tr.L.filter_trace_fn = 5;
 	x->tr.L.filter_comm = 7;
 	x->tr.L.filter_cpu = 8;
+	/* the buffer's trace_array.trace_flags was read (b.trace_flags) */
+	x->tr.L.ta_trace_flags.ok = true;
 	for (int i = 0; i < TI_COUNT; i++) {
 		x->tr.L.iter[i] = 1ULL << i;
 		x->tr.L.iter_known[i] = true;
