@@ -4,7 +4,7 @@
  *
  * symbol()      link-time address from the ELF .symtab (no KASLR offset);
  * type_size(), member(), enumerator()  from .debug_info, visiting only the
- *               few compilation units that are needed (see dwarf_types.c);
+ *               few compilation units that are needed (see dwarf_index.c);
  * read()        always PMT_ERR_UNSUPPORTED: memory comes from the front end
  *               that wraps this target (extractor/kdump).
  *

@@ -4,7 +4,7 @@
 #
 #   pmt_profile  lib/profile.c: profile files, the recording target and the
 #                profile-backed target (no libdwarf: crash-ext may use it)
-#   pmt_types    extractor/{vmlinux,dwarf_types}.c: the vmlinux types target
+#   pmt_types    extractor/{vmlinux,dwarf_index,dwarf_types}.c: the vmlinux types target
 set(_pmt_types_root ${CMAKE_CURRENT_LIST_DIR}/..)
 
 if(TARGET pmt_core)
@@ -31,6 +31,7 @@ endif()
 
 add_library(pmt_types STATIC
 	${_pmt_types_root}/extractor/vmlinux.c
+	${_pmt_types_root}/extractor/dwarf_index.c
 	${_pmt_types_root}/extractor/dwarf_types.c)
 target_include_directories(pmt_types PUBLIC ${_pmt_types_root}/include ${_pmt_types_root}/extractor)
 target_link_libraries(pmt_types PUBLIC pmt_profile pmt_libdwarf PkgConfig::LIBELF)

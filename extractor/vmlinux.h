@@ -55,7 +55,7 @@ struct pmt_err *vmlinux_function(const struct vmlinux *vm, const char *name, uin
  * ABSENT if no SHF_ALLOC PROGBITS section holds the whole range. */
 struct pmt_err *vmlinux_read_static(const struct vmlinux *vm, uint64_t addr, void *buf, size_t len);
 
-/* For dwarf_types.c: the libelf handle and the mapping it reads. */
+/* For dwarf_index.c: the libelf handle and the mapping it reads. */
 Elf *vmlinux_elf(const struct vmlinux *vm);
 const unsigned char *vmlinux_map(const struct vmlinux *vm, size_t *size);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Tests of extractor/vmlinux.c and extractor/dwarf_types.c.
+ * Tests of extractor/vmlinux.c, dwarf_index.c and dwarf_types.c.
  *
  *   test_dwarf_types synthetic        compile a two-CU sample into a shared
  *       object with the C compiler (DWARF 5, 4 and strict 2) and check every
