@@ -41,18 +41,23 @@ static void cmd_trace(void);
 static char *help_trace[] = {
 	"trace",
 	"show or dump the ftrace ring buffers of the dump",
-	"[-rj] | show [-rj] [-c cpus] [-i instance] [-e event] [-s since] [-u until] [-n count] "
-	"[-l duration] | dump [-r] [-sm] dir | dump -t [-r] [-6] [-z none|zlib|zstd] [file]",
+	"[-rj] | show [-rj] [-c cpus] [-i instance] [-b boot] [-e event] [-s since] [-u until] "
+	"[-n count] [-l duration] | dump [-r] [-sm] dir | dump -t [-r] [-6] [-z none|zlib|zstd] "
+	"[file]",
 	"  Reads the kernel's ftrace ring buffers (the global buffer and every",
 	"  instance) with the same reader as the standalone `pmtrace` command, so",
 	"  the output is the same byte for byte. The buffers are walked by the",
 	"  first trace command of the session and kept; pages that cannot be read",
 	"  (filtered out of the dump, or damaged) are reported one line each,",
 	"  prefixed with \"trace:\", and everything else is still shown.",
+	"  pmtrace's own buffers (regions of the pmtrace.ko module) are found",
+	"  through the module's pmtrace_kstate symbol, or, without the module, by",
+	"  scanning physical memory for the region magic.",
 	"",
 	"  trace [-rj]",
 	"    Shows the current tracer, the buffers and instances, and per CPU the",
-	"    entries, overruns and sub-buffer size, plus what could not be read.",
+	"    entries, overruns and sub-buffer size, plus what could not be read;",
+	"    each pmtrace region with its boot, its address and how it was found.",
 	"",
 	"  trace show [options]",
 	"  trace report [options]",
@@ -60,7 +65,12 @@ static char *help_trace[] = {
 	"    CPUs by time stamp.",
 	"      -c cpus      only these CPUs, e.g. 0,2-5.",
 	"      -i instance  this instance's buffer instead of the global one;",
-	"                   \"all\" for every buffer.",
+	"                   \"all\" for every buffer; \"pmtrace\" for pmtrace's",
+	"                   own buffer of the boot -b says, \"pmtrace-previous\"",
+	"                   for the one the previous boot left.",
+	"      -b boot      current (the default) or previous: the data the",
+	"                   previous boot left in reserved memory (pmtrace",
+	"                   regions, persistent ftrace instances).",
 	"      -e event     only this event, as sys:name or name; may be repeated.",
 	"      -s since     only events at or after this time, in seconds",
 	"                   (e.g. 1234.567890).",
@@ -101,6 +111,10 @@ static char *help_trace[] = {
 	"",
 	"  Show CPU 1's sched_switch events of the last second before the crash:\n",
 	"    crash> trace show -c 1 -e sched:sched_switch -s 1041.5",
+	"",
+	"  Show pmtrace's own buffer, and what the previous boot left in it:\n",
+	"    crash> trace show -i pmtrace",
+	"    crash> trace show -i pmtrace -b previous",
 	"",
 	"  Write a trace.dat and read it with trace-cmd:\n",
 	"    crash> trace dump -t /tmp/vmcore.dat",
@@ -215,8 +229,10 @@ static bool load_with_profile(const char *path, const char *build_id,
 static struct pmt_trace *trace_get(bool reload)
 {
 	/* decode every page now: the problems are then listed before the
-	 * first output, and every later command is served from the same walk */
-	struct pmt_load_opts opts = { .flags = PMT_LOAD_SCAN };
+	 * first output, and every later command is served from the same walk;
+	 * pmtrace regions as `pmtrace info` finds them (the module's symbol,
+	 * else the physical scan), so `trace` lists what `pmtrace info` does */
+	struct pmt_load_opts opts = { .flags = PMT_LOAD_SCAN | PMT_LOAD_REGIONS_AUTO };
 	char build_id[129], *path;
 	struct pmt_target *rec;
 	struct pmt_err *err;
@@ -314,7 +330,7 @@ static void parse(struct request *rq)
 		argc--;
 		argv++;
 	}
-	opts = rq->sub == SUB_SHOW ? "rjc:i:e:s:u:n:l:" : rq->sub == SUB_DUMP ? "rsmt6z:" : "rj";
+	opts = rq->sub == SUB_SHOW ? "rjc:i:b:e:s:u:n:l:" : rq->sub == SUB_DUMP ? "rsmt6z:" : "rj";
 	optind = 0; /* glibc: start afresh */
 	while ((c = getopt(argc, argv, opts)) != EOF) {
 		struct pmt_err *err = NULL;
@@ -331,6 +347,15 @@ static void parse(struct request *rq)
 			break;
 		case 'i':
 			rq->filter.instance = optarg;
+			break;
+		case 'b':
+			if (!strcmp(optarg, "current"))
+				rq->filter.boot = PMT_BOOT_CURRENT;
+			else if (!strcmp(optarg, "previous"))
+				rq->filter.boot = PMT_BOOT_PREVIOUS;
+			else
+				err = pmt_err_new(PMT_ERR_INVALID,
+						  "-b wants current or previous, not '%s'", optarg);
 			break;
 		case 'e':
 			if (nevents == MAX_EVENTS)

@@ -103,9 +103,10 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 			      : opt == OPT_FIND	    ? 'F'
 			      : opt == OPT_BOOT	    ? 'B'
 			      : opt == OPT_REGION   ? 'R'
-			      : opt == OPT_RANGE_IMAGE || opt == OPT_RANGE || opt == OPT_FORMATS ? 'r'
-			      : opt == 'o'	    ? 'o'
-						    : 0;
+			      : opt == OPT_RANGE_IMAGE || opt == OPT_RANGE || opt == OPT_FORMATS
+				      ? 'r'
+			      : opt == 'o' ? 'o'
+					   : 0;
 
 		if (letter && !strchr(extra, letter) && !common) {
 			fprintf(stderr, "pmtrace: option %s does not apply here\n%s",
@@ -124,8 +125,9 @@ int cli_parse(struct cli *c, int argc, char **argv, const char *extra, const cha
 			break;
 		case OPT_TYPES:
 			if (!session_parse_types(optarg, &c->sopts.types)) {
-				fprintf(stderr, "pmtrace: --types %s: one of btf, dwarf, profile, "
-						"auto\n%s",
+				fprintf(stderr,
+					"pmtrace: --types %s: one of btf, dwarf, profile, "
+					"auto\n%s",
 					optarg, usage);
 				return -1;
 			}
@@ -340,7 +342,8 @@ int cli_status(struct pmt_trace *tr, const struct pmt_filter *filter)
  * format first needs it, so possibly while printing). */
 static void print_btf_notes(const struct cli *c, struct session *s)
 {
-	const char *notes = s->btf ? btf_types_notes(s->btf) : "";
+	/* s is NULL for region images read without a dump */
+	const char *notes = s && s->btf ? btf_types_notes(s->btf) : "";
 
 	for (const char *p = notes; !c->quiet && *p;) {
 		const char *nl = strchr(p, '\n');

@@ -94,7 +94,16 @@ static struct pmt_err *add_loc(struct region_loc **locs, size_t *n, const struct
 	return NULL;
 }
 
-/* A magic at physical `pa`: is its header one we can copy? */
+/*
+ * A magic at physical `pa`. A header that records another physical address
+ * as its own is a copy (pmtrace.ko keeps the previous region's header in
+ * kernel memory, and a freed page may still hold one): it holds no events
+ * and the region it names is found at its own address, so it is passed
+ * over. A header this reader cannot copy (another ABI, damaged sizes) is
+ * still a candidate when its byte-order mark is a region's: region_copy()
+ * then says why, so a region that is there but unreadable is reported, not
+ * skipped. Magic followed by anything else is a stray eight bytes.
+ */
 static struct pmt_err *scan_hit(struct pmt_target *t, uint64_t pa, struct region_loc **locs,
 				size_t *n)
 {
@@ -103,13 +112,19 @@ static struct pmt_err *scan_hit(struct pmt_target *t, uint64_t pa, struct region
 	struct region_loc l = { .how = REGION_BY_SCAN, .phys = pa };
 	struct pmt_err *err = pmt_read_phys(t, pa, h, sizeof(h));
 
-	if (!err)
-		err = hdr_facts(h, &f);
-	if (err) { /* a stray magic, or a region we cannot read: not one */
+	if (err) { /* the first 8 bytes were read: a dump oddity, not a region */
 		pmt_err_free(err);
 		return NULL;
 	}
-	l.size = f.total_size;
+	err = hdr_facts(h, &f);
+	if (!err && f.phys_addr != PMT_NO_PHYS && f.phys_addr != pa)
+		return NULL; /* a copy of the header of the region at f.phys_addr */
+	if (err && le(h + 12, 4) != PMT_REGION_ENDIAN) {
+		pmt_err_free(err);
+		return NULL;
+	}
+	l.size = err ? 0 : f.total_size;
+	pmt_err_free(err);
 	return add_loc(locs, n, &l);
 }
 

@@ -160,8 +160,8 @@ static void on_bad(void *arg, uint32_t cpu, uint32_t page_id, const char *reason
 		diag_add(tr, PMT_ERR_CORRUPT, rwhere(rb, (int)cpu), 0, "buffer skipped: %s",
 			 reason);
 	else
-		diag_add(tr, PMT_ERR_CORRUPT, rwhere(rb, (int)cpu), 0, "page id %u skipped: %s",
-			 page_id, reason);
+		diag_add(tr, PMT_ERR_CORRUPT, rwhere(rb, (int)cpu), 0, "page id %u: %s", page_id,
+			 reason);
 }
 
 static uint32_t le32(const uint8_t *p)
@@ -233,7 +233,7 @@ static void report_missing(struct pmt_trace *tr, struct region_buf *rb)
 }
 
 /* Validate a copied region and make it a buffer of the trace (takes img). */
-static void add_copied(struct pmt_trace *tr, struct region_image *img, const char *how)
+static bool add_copied(struct pmt_trace *tr, struct region_image *img, const char *how)
 {
 	struct region_buf *rb;
 	struct pmt_err *err = add_region(tr, &rb);
@@ -241,7 +241,7 @@ static void add_copied(struct pmt_trace *tr, struct region_image *img, const cha
 	if (err) {
 		region_image_free(img);
 		diag_err(tr, err, DIAG_NOWHERE, "pmtrace region");
-		return;
+		return false;
 	}
 	rb->img = *img;
 	snprintf(rb->label, sizeof(rb->label), "pmtrace");
@@ -251,10 +251,29 @@ static void add_copied(struct pmt_trace *tr, struct region_image *img, const cha
 		diag_err(tr, err, rwhere(rb, -1), "header (%s)", how);
 		region_image_free(&rb->img);
 		tr->nregions--;
-		return;
+		return false;
 	}
+	return true;
+}
+
+/*
+ * Diagnose a region once its label is final (settle()): missing pages that
+ * mattered, event descriptions, and every bad CPU buffer, page and checksum
+ * the validator finds, each with its CPU and page id. The printing passes
+ * run quiet, so each problem is reported once.
+ */
+static void validate(struct pmt_trace *tr, struct region_buf *rb)
+{
+	void *arg[2] = { tr, rb };
+	struct pmt_recover_ops ops = { .bad = on_bad };
+	struct pmt_recover_stats st;
+	struct pmt_err *err;
+
 	load_formats(tr, rb);
 	report_missing(tr, rb);
+	err = pmt_region_recover(rb->img.mem, rb->img.size, &ops, arg, &st);
+	if (err)
+		diag_err(tr, err, rwhere(rb, -1), "validation");
 }
 
 static bool same_region(const struct region_buf *rb, const struct region_loc *l)
@@ -331,7 +350,7 @@ static void settle(struct pmt_trace *tr)
 void region_trace_find(struct pmt_trace *tr, unsigned int how)
 {
 	struct region_loc sym[2], *scan = NULL;
-	size_t nsym = 0, nscan = 0;
+	size_t nsym = 0, nscan = 0, first = tr->nregions;
 	struct pmt_err *err;
 
 	if (how & PMT_LOAD_REGIONS_SYMBOL)
@@ -354,6 +373,8 @@ void region_trace_find(struct pmt_trace *tr, unsigned int how)
 		}
 	}
 	settle(tr);
+	for (size_t i = first; i < tr->nregions; i++)
+		validate(tr, &tr->regions[i]);
 }
 
 struct pmt_err *region_trace_add_file(struct pmt_trace *tr, const char *path)
@@ -365,7 +386,8 @@ struct pmt_err *region_trace_add_file(struct pmt_trace *tr, const char *path)
 	if (err)
 		return pmt_err_prefix(err, "%s", path);
 	snprintf(how, sizeof(how), "file %s", path);
-	add_copied(tr, &img, how);
+	if (add_copied(tr, &img, how))
+		validate(tr, &tr->regions[tr->nregions - 1]);
 	return NULL;
 }
 
@@ -444,6 +466,57 @@ static bool event_selected(const struct pmt_filter *f, const struct region_buf *
 	return true;
 }
 
+struct cpu_counts {
+	uint64_t overrun, lost, read, seq_next;
+};
+
+struct bad_cpu {
+	uint32_t cpu;
+	bool bad;
+};
+
+/* Was the CPU's whole buffer refused (bad meta, overlap)? */
+static void note_bad_cpu(void *arg, uint32_t cpu, uint32_t page_id, const char *reason)
+{
+	struct bad_cpu *b = arg;
+
+	(void)reason;
+	if (page_id == PMT_NO_PAGE && cpu == b->cpu)
+		b->bad = true;
+}
+
+/*
+ * One CPU's meta counters. pmt_region_iter_start()'s stats sum every valid
+ * CPU's, also with PMT_RI_CPU(n); a per-CPU header or info line needs CPU
+ * n's own, and nothing of a CPU whose buffer the validator refused (the
+ * module's per_cpu/cpuN/trace prints 0/0 then). The meta was bounds-checked
+ * by that validation; it is read here from the copy.
+ */
+static struct cpu_counts cpu_counters(const struct region_buf *rb, uint32_t cpu)
+{
+	struct cpu_counts cc = { 0 };
+	struct pmt_recover_ops ops = { .bad = note_bad_cpu };
+	struct pmt_recover_stats st;
+	struct pmt_region_iter *it;
+	struct pmt_cpu_meta m;
+	struct bad_cpu bad = { .cpu = cpu };
+	uint64_t mo;
+
+	if (cpu >= rb->info.nr_cpus ||
+	    pmt_region_iter_start(rb->img.mem, rb->img.size, PMT_RI_CPU(cpu), &ops, &bad, &st, &it))
+		return cc;
+	pmt_region_iter_free(it);
+	mo = le64(rb->img.mem + PMT_REGION_HDR_FIXED + 8 * (uint64_t)cpu);
+	if (bad.bad || mo > rb->img.size || rb->img.size - mo < sizeof(m))
+		return cc;
+	memcpy(&m, rb->img.mem + mo, sizeof(m));
+	cc.overrun = m.overrun;
+	cc.lost = m.lost;
+	cc.read = m.read;
+	cc.seq_next = m.seq_next;
+	return cc;
+}
+
 struct walk {
 	struct pmt_trace *tr;
 	struct region_buf *rb;
@@ -458,13 +531,11 @@ struct walk {
  * `flags` may narrow it to one CPU (PMT_RI_CPU) for that CPU's header. */
 static struct pmt_err *count(struct walk *w, uint32_t flags, uint64_t *per_cpu, uint64_t *newest)
 {
-	void *arg[2] = { w->tr, w->rb };
-	struct pmt_recover_ops ops = { .bad = on_bad };
 	struct pmt_recover_stats st;
 	struct pmt_region_iter *it;
 	struct pmt_rb_event ev;
 	struct pmt_err *err = pmt_region_iter_start(w->rb->img.mem, w->rb->img.size,
-						    PMT_RI_UNREAD | flags, &ops, arg, &st, &it);
+						    PMT_RI_UNREAD | flags, NULL, NULL, &st, &it);
 
 	if (err)
 		return err;
@@ -478,16 +549,14 @@ static struct pmt_err *count(struct walk *w, uint32_t flags, uint64_t *per_cpu, 
 		w->entries++;
 	}
 	w->overrun = st.overrun;
-	if (st.bad_csum)
-		diag_add(w->tr, PMT_ERR_CORRUPT, rwhere(w->rb, -1), 0,
-			 "%" PRIu64 " event(s) fail their checksum (damaged after commit): skipped",
-			 st.bad_csum);
+	if (flags & PMT_RI_ONE_CPU)
+		w->overrun = cpu_counters(w->rb, flags >> 16).overrun;
 	pmt_region_iter_free(it);
 	return NULL;
 }
 
 /* The events the filter selects, in merged order, to `emit`. */
-static struct pmt_err *walk(struct walk *w, bool quiet,
+static struct pmt_err *walk(struct walk *w,
 			    void (*emit)(struct walk *w, const struct pmt_rb_event *ev,
 					 const struct pmt_entry *e, struct tep_event *te,
 					 void *arg),
@@ -495,8 +564,6 @@ static struct pmt_err *walk(struct walk *w, bool quiet,
 {
 	uint32_t nr = w->rb->info.nr_cpus;
 	uint64_t *per_cpu = calloc(nr, sizeof(*per_cpu)), newest;
-	void *barg[2] = { w->tr, w->rb };
-	struct pmt_recover_ops ops = { .bad = quiet ? NULL : on_bad };
 	struct pmt_recover_stats st;
 	struct pmt_region_iter *it;
 	struct pmt_rb_event ev;
@@ -515,7 +582,7 @@ static struct pmt_err *walk(struct walk *w, bool quiet,
 			w->f && w->f->tail && per_cpu[c] > w->f->tail ? per_cpu[c] - w->f->tail : 0;
 	if (w->f && w->f->have_last)
 		w->min_ts = newest > w->f->last_ns ? newest - w->f->last_ns : 0;
-	err = pmt_region_iter_start(w->rb->img.mem, w->rb->img.size, PMT_RI_UNREAD, &ops, barg, &st,
+	err = pmt_region_iter_start(w->rb->img.mem, w->rb->img.size, PMT_RI_UNREAD, NULL, NULL, &st,
 				    &it);
 	if (err) {
 		free(per_cpu);
@@ -599,7 +666,7 @@ struct pmt_err *region_write_text(struct pmt_trace *tr, struct region_buf *rb,
 	if (err)
 		return err;
 	trace_seq_init(&s);
-	err = walk(&w, true, emit_text, arg);
+	err = walk(&w, emit_text, arg);
 	trace_seq_destroy(&s);
 	return err;
 }
@@ -679,7 +746,7 @@ struct pmt_err *region_write_json(struct pmt_trace *tr, struct region_buf *rb,
 	struct pmt_err *err;
 
 	trace_seq_init(&s);
-	err = walk(&w, true, emit_json, arg);
+	err = walk(&w, emit_json, arg);
 	trace_seq_destroy(&s);
 	return err;
 }
@@ -738,6 +805,7 @@ void region_write_info(struct pmt_trace *tr, bool json, FILE *out)
 			struct pmt_recover_stats st;
 			struct pmt_region_iter *it;
 			struct pmt_rb_event ev;
+			struct cpu_counts cc;
 			uint64_t unread = 0;
 
 			if (pmt_region_iter_start(rb->img.mem, rb->img.size,
@@ -747,6 +815,21 @@ void region_write_info(struct pmt_trace *tr, bool json, FILE *out)
 			while (pmt_region_iter_next(it, &ev) == 1)
 				unread++;
 			pmt_region_iter_free(it);
+			/* the iterator's counters are the region's; these are CPU c's */
+			cc = cpu_counters(rb, c);
+			st.overrun = cc.overrun;
+			st.lost = cc.lost;
+			/*
+			 * The meta's `read` counts a reader page's events when it is
+			 * swapped in, as the kernel's does at page level; what was
+			 * consumed (the module's stats `read`) is what the CPU handed
+			 * out (seq_next, less what it lost) neither unread nor
+			 * overwritten. A damaged meta keeps the raw counter.
+			 */
+			st.read = (rb->info.flags & PMT_REGION_F_ENTRIES) &&
+						  cc.seq_next >= cc.lost + unread + cc.overrun
+					  ? cc.seq_next - cc.lost - unread - cc.overrun
+					  : cc.read;
 			if (!json)
 				fprintf(out,
 					"  cpu %u: unread %" PRIu64 ", overrun %" PRIu64

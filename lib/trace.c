@@ -221,8 +221,20 @@ void pmt_trace_scan(struct pmt_trace *tr)
 static bool diag_selected(const struct pmt_trace *tr, const struct pmt_diag *d,
 			  const struct pmt_filter *filter)
 {
-	if (!d->buffer || !filter)
+	if (!filter)
 		return true;
+	if (!d->buffer) {
+		/* A degraded print is about the kernel's event formats, addresses
+		 * or strings: it concerns ftrace buffers only (a region prints
+		 * from its own event descriptions), so not a request that selects
+		 * no ftrace buffer (--instance pmtrace). */
+		if (!d->degraded)
+			return true;
+		for (size_t i = 0; i < tr->nbufs; i++)
+			if (output_buffer_selected(filter, &tr->bufs[i]))
+				return true;
+		return false;
+	}
 	for (size_t i = 0; i < tr->nregions; i++)
 		if (!strcmp(tr->regions[i].label, d->buffer))
 			return region_selected(filter, &tr->regions[i]) &&

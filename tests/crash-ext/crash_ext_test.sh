@@ -33,6 +33,14 @@
 #   trace dump DIR       == pmtrace dump -o DIR (diff -r)
 #   trace dump -t [-z none | -6] FILE == pmtrace dump -t FILE [--compress none | --v6] (cmp)
 #   sys            shows "RELEASE: <release>"
+# and on the pmtrace.ko cells (--scenarios pmring, pmring-reboot: the
+# module's regions, found through its pmtrace_kstate as `pmtrace` does):
+#   trace show -i pmtrace       == pmtrace show --instance pmtrace
+#                               == the module's truth/pmtrace/trace
+#   trace show -i pmtrace -j    == pmtrace show --instance pmtrace --json
+#   trace show -i pmtrace -c 1  == pmtrace show --instance pmtrace --cpu 1
+#   trace show -i pmtrace-previous, -i pmtrace -b previous (pmring-reboot)
+#                               == pmtrace show --instance pmtrace --boot previous
 # The extension's diagnostics ("trace: ..." lines) and crash's own warnings
 # (e.g. "sparsemem: invalid section number", printed to the same file) come
 # before a command's output: the output starts at the first line of what the
@@ -253,8 +261,18 @@ for sc in "${scenarios[@]}"; do
 		extra=("p/x &global_trace.array_buffer.buffer->buffers[1]->reader_page > $o/field"
 			"p/x page_offset_base > $o/pob")
 	fi
+	pm=()
+	case $sc in
+	pmring | pmring-reboot)
+		pm=("trace show -i pmtrace > $o/pm.show" "trace show -i pmtrace -j > $o/pm.json"
+			"trace show -i pmtrace -c 1 > $o/pm.cpu1")
+		[ "$sc" = pmring ] ||
+			pm+=("trace show -i pmtrace-previous > $o/pm.prev"
+				"trace show -i pmtrace -b previous > $o/pm.bprev")
+		;;
+	esac
 	run_crash "$o/dump" "$o/crash.log" \
-		"trace > $o/info" "trace -j > $o/info.json" \
+		"trace > $o/info" "trace -j > $o/info.json" "${pm[@]}" \
 		"trace show > $o/show" "trace show -j > $o/show.json" \
 		"trace report > $o/report" \
 		"trace show -c 0 > $o/show.cpu0" "trace show -i all > $o/show.all" \
@@ -327,6 +345,27 @@ for sc in "${scenarios[@]}"; do
 			mismatch "$release/$sc/$format: trace.dat$v of crash and pmtrace differ"
 		fi
 	done
+
+	if [ ${#pm[@]} -gt 0 ]; then
+		truth=$corpus/$release/$sc/truth/pmtrace
+		[ "$sc" = pmring ] || truth=$corpus/$release/$sc/truth/boot2/pmtrace
+		cli "$sc.pm.show" show --instance pmtrace --vmlinux "$vmlinux" "$src"
+		compare "$release/$sc/$format trace show -i pmtrace" "$o/pm.show" "$tmp/$sc.pm.show"
+		if cmp -s "$tmp/$sc.pm.show" "$truth/trace"; then
+			echo "ok: $release/$sc/$format: pmtrace show --instance pmtrace == the module's trace"
+		else
+			mismatch "$release/$sc/$format: pmtrace show --instance pmtrace != $truth/trace"
+		fi
+		cli "$sc.pm.json" show --instance pmtrace --json --vmlinux "$vmlinux" "$src"
+		compare "$release/$sc/$format trace show -i pmtrace -j" "$o/pm.json" "$tmp/$sc.pm.json"
+		cli "$sc.pm.cpu1" show --instance pmtrace --cpu 1 --vmlinux "$vmlinux" "$src"
+		compare "$release/$sc/$format trace show -i pmtrace -c 1" "$o/pm.cpu1" "$tmp/$sc.pm.cpu1"
+		if [ "$sc" = pmring-reboot ]; then
+			cli "$sc.pm.prev" show --instance pmtrace --boot previous --vmlinux "$vmlinux" "$src"
+			compare "$release/$sc/$format trace show -i pmtrace-previous" "$o/pm.prev" "$tmp/$sc.pm.prev"
+			compare "$release/$sc/$format trace show -i pmtrace -b previous" "$o/pm.bprev" "$tmp/$sc.pm.prev"
+		fi
+	fi
 
 	[ "$locate" = 1 ] || continue
 	# --- the damaged dump ----------------------------------------------------
