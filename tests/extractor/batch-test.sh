@@ -60,7 +60,7 @@ vmlinux=$CACHE/kernels/$rel/vmlinux
 # the cells of this tree's default scenarios (corpus.sh --list), not every
 # cell a shared cache holds (opt-in ones such as pmring-bad are damaged on
 # purpose)
-mapfile -t dumps < <("$REPO/vmcores/corpus.sh" --list | grep "/$rel/" |
+mapfile -t dumps < <("$REPO/vmcores/corpus.sh" --list | grep -F "/$rel/" |
 	while read -r c; do ls "$c"/vmcore.elf "$c"/vmcore.mdf-zlib 2>/dev/null; done)
 if [ ${#dumps[@]} -lt 4 ] || [ ! -s "$vmlinux" ]; then
 	bad "no 6.1 corpus for the parallel batch (${#dumps[@]} dumps, vmlinux '$vmlinux')"

@@ -38,8 +38,11 @@ static noinline void pmt_printk_round(int round)
 
 	trace_printk("pmt_printk round %d u=%u x=%x X=%#X o=%#o lx=%lx lld=%lld\n", round,
 		     (unsigned int)round * 3, 0xbeef, 0xcafe, 8, 0xffffffffUL, (long long)neg);
-	trace_printk("pmt_printk s=%s|%-8s|%8s|%.3s| c=%c|%5c| w=%*d| p=%*.*s|\n", pmt_name,
-		     "left", "right", "truncate", 'Z', 'y', 6, round, 7, 2, "abcdef");
+	/* the chars last: libtraceevent 1.7 (trace-cmd 3.1.6) unpacks a char
+	 * argument as an int, so a '*' width after one would be read from the
+	 * wrong place (a width of 10^9 spaces: report hangs printing it) */
+	trace_printk("pmt_printk s=%s|%-8s|%8s|%.3s| w=%*d| p=%*.*s| c=%c|%5c|\n", pmt_name,
+		     "left", "right", "truncate", 6, round, 7, 2, "abcdef", 'Z', 'y');
 	trace_printk("pmt_printk h=%hd hh=%hhu zu=%zu ld=%ld %% %5.2d|%-5d|%+d|% d\n",
 		     (short)-3, (unsigned char)250, sizeof(pmt_name), -42L, 7, 3, 4, 5);
 	trace_printk("pmt_printk ptr=%p px=%px pK=%pK S=%pS s=%ps ms=%ps I4=%pI4\n", p, p, p,
