@@ -362,10 +362,20 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 				L->mmio_op[i] = i + 1;
 	}
 	{
-		static const char *const sz[] = { "mem.size", "core_layout.text_size",
-						   "core_layout.size", "core_text_size", NULL };
+		static const char *const sz[] = { "core_layout.text_size", "core_layout.size",
+						   "core_text_size", NULL };
+		struct fl_field mem = { 0 };
 
-		member_alt(&r, &L->mod_text_size, "struct module", sz, false);
+		/* 6.4+: mem[MOD_TEXT] (element 0) of struct module_memory; the
+		 * type sources answer no path through an array, so it is asked
+		 * in two steps */
+		member(&r, &mem, "struct module", "mem", false);
+		if (mem.ok && mem.m.kind == PMT_KIND_ARRAY) {
+			member(&r, &L->mod_text_size, "struct module_memory", "size", false);
+			L->mod_text_size.m.offset += mem.m.offset;
+		}
+		if (!L->mod_text_size.ok)
+			member_alt(&r, &L->mod_text_size, "struct module", sz, false);
 	}
 	symbol(&r, &L->sym_kptr_restrict, "kptr_restrict", false);
 	symbol(&r, &L->sym_errnames_0, "names_0", false);

@@ -19,17 +19,21 @@ struct mod_layout {
 	uint64_t modules; /* the list head symbol */
 };
 
+/* A member, or false with *m zeroed (a failed answer leaves nothing). */
 static bool ask(struct pmt_target *t, const char *type, const char *path, struct pmt_member *m)
 {
 	struct pmt_err *err = pmt_member(t, type, path, m);
 
+	if (err)
+		memset(m, 0, sizeof(*m));
 	pmt_err_free(err);
 	return !err;
 }
 
 static struct pmt_err *layout(struct pmt_target *t, struct mod_layout *L)
 {
-	static const char *const bases[] = { "mem.base", "core_layout.base", "module_core", NULL };
+	static const char *const bases[] = { "core_layout.base", "module_core", NULL };
+	struct pmt_member mem;
 	struct pmt_err *err;
 
 	memset(L, 0, sizeof(*L));
@@ -40,7 +44,12 @@ static struct pmt_err *layout(struct pmt_target *t, struct mod_layout *L)
 	    !ask(t, "struct module", "name", &L->name) ||
 	    !ask(t, "struct list_head", "next", &L->next))
 		return pmt_err_new(PMT_ERR_ABSENT, "struct module has no list/name in the types");
-	/* mem is an array indexed by MOD_TEXT (0): mem.base is element 0's */
+	/* 6.4+: mem is an array of struct module_memory indexed by MOD_TEXT
+	 * (0): element 0's base, asked in two steps (no type source answers a
+	 * path through an array) */
+	if (ask(t, "struct module", "mem", &mem) && mem.kind == PMT_KIND_ARRAY &&
+	    ask(t, "struct module_memory", "base", &L->base))
+		L->base.offset += mem.offset;
 	for (const char *const *b = bases; *b && !L->base.size; b++)
 		ask(t, "struct module", *b, &L->base);
 	if (ask(t, "struct module", "kallsyms", &L->kallsyms)) {

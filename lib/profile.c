@@ -746,6 +746,9 @@ static struct pmt_err *not_in_profile(struct pmt_target *t, const char *what, co
 				      const char *path)
 {
 	prof_of(t)->misses++;
+	if (getenv("PMTRACE_DEBUG_PROFILE"))
+		fprintf(stderr, "pmtrace: profile miss: %s '%s%s%s'\n", what, name, path ? "." : "",
+			path ? path : "");
 	return pmt_err_new(PMT_ERR_ABSENT, "%s '%s%s%s' is not in the profile %s", what, name,
 			   path ? "." : "", path ? path : "", prof_of(t)->path);
 }
