@@ -126,15 +126,22 @@ static struct pmt_err *recs_put(struct recs *r, const struct rec *in)
 
 /* ---- the recorder ---- */
 
+/* A layer over the inner target (pmt_target_stack()): the type questions
+ * are answered by inner and noted; everything else (reads, physical memory,
+ * scopes) passes through untouched. */
 struct recorder {
-	struct pmt_target *inner;
+	unsigned int magic; /* RECORDER_MAGIC: pmt_profile_write() checks it */
 	struct recs recs;
 	struct pmt_err *oom; /* a record could not be stored: writing fails */
 };
 
+#define RECORDER_MAGIC 0x70726563u
+
 static struct recorder *rec_of(struct pmt_target *t)
 {
-	return t->priv;
+	struct recorder *r = t ? pmt_target_data(t) : NULL;
+
+	return r && r->magic == RECORDER_MAGIC ? r : NULL;
 }
 
 /* Record answer err (NULL or ABSENT) to question q; pass err through. */
@@ -152,14 +159,9 @@ static struct pmt_err *record(struct pmt_target *t, struct rec *q, struct pmt_er
 	return err;
 }
 
-static struct pmt_err *rec_read(struct pmt_target *t, uint64_t addr, void *buf, size_t len)
-{
-	return pmt_read(rec_of(t)->inner, addr, buf, len);
-}
-
 static struct pmt_err *rec_symbol(struct pmt_target *t, const char *name, uint64_t *addr)
 {
-	struct pmt_target *in = rec_of(t)->inner;
+	struct pmt_target *in = pmt_target_inner(t);
 	struct pmt_err *err = pmt_symbol(in, name, addr);
 	struct rec q = { .kind = REC_SYM, .name = (char *)name };
 
@@ -170,7 +172,7 @@ static struct pmt_err *rec_symbol(struct pmt_target *t, const char *name, uint64
 
 static struct pmt_err *rec_type_size(struct pmt_target *t, const char *type, uint64_t *size)
 {
-	struct pmt_err *err = pmt_type_size(rec_of(t)->inner, type, size);
+	struct pmt_err *err = pmt_type_size(pmt_target_inner(t), type, size);
 	struct rec q = { .kind = REC_SIZE, .name = (char *)type };
 
 	if (!err)
@@ -181,7 +183,7 @@ static struct pmt_err *rec_type_size(struct pmt_target *t, const char *type, uin
 static struct pmt_err *rec_member(struct pmt_target *t, const char *type, const char *path,
 				  struct pmt_member *out)
 {
-	struct pmt_err *err = pmt_member(rec_of(t)->inner, type, path, out);
+	struct pmt_err *err = pmt_member(pmt_target_inner(t), type, path, out);
 	struct rec q = { .kind = REC_MEMBER, .name = (char *)type, .path = (char *)path };
 
 	if (!err)
@@ -191,7 +193,7 @@ static struct pmt_err *rec_member(struct pmt_target *t, const char *type, const 
 
 static struct pmt_err *rec_enumerator(struct pmt_target *t, const char *name, int64_t *value)
 {
-	struct pmt_err *err = pmt_enumerator(rec_of(t)->inner, name, value);
+	struct pmt_err *err = pmt_enumerator(pmt_target_inner(t), name, value);
 	struct rec q = { .kind = REC_ENUM, .name = (char *)name };
 
 	if (!err)
@@ -199,12 +201,7 @@ static struct pmt_err *rec_enumerator(struct pmt_target *t, const char *name, in
 	return record(t, &q, err);
 }
 
-/* Scopes only steer the inner target's search; nothing to record. */
-static void rec_scope(struct pmt_target *t, const char *func)
-{
-	pmt_scope(rec_of(t)->inner, func);
-}
-
+/* frees the layer's data; the stack frees itself (the inner is borrowed) */
 static void rec_destroy(struct pmt_target *t)
 {
 	struct recorder *r = rec_of(t);
@@ -214,43 +211,37 @@ static void rec_destroy(struct pmt_target *t)
 		pmt_err_free(r->oom);
 		free(r);
 	}
-	free(t);
 }
 
 static const struct pmt_target_ops recorder_ops = {
-	.read = rec_read,
 	.symbol = rec_symbol,
 	.type_size = rec_type_size,
 	.member = rec_member,
 	.enumerator = rec_enumerator,
 	.destroy = rec_destroy,
-	.scope = rec_scope,
 };
 
 struct pmt_err *pmt_profile_recorder(struct pmt_target *inner, struct pmt_target **out)
 {
-	struct pmt_target *t = calloc(1, sizeof(*t));
 	struct recorder *r = calloc(1, sizeof(*r));
+	struct pmt_err *err;
 
 	*out = NULL;
-	if (!t || !r) {
-		free(t);
-		free(r);
+	if (!r)
 		return &pmt_err_nomem;
-	}
-	*t = *inner; /* the facts: word size, byte order, release, offsets */
-	t->ops = &recorder_ops;
-	t->priv = r;
-	r->inner = inner;
-	*out = t;
-	return NULL;
+	r->magic = RECORDER_MAGIC;
+	/* the facts (word size, byte order, release, offsets) are inner's */
+	err = pmt_target_stack(inner, false, &recorder_ops, r, out);
+	if (err)
+		free(r);
+	return err;
 }
 
 size_t pmt_profile_recorded(struct pmt_target *recorder)
 {
-	if (!recorder || recorder->ops != &recorder_ops)
-		return 0;
-	return rec_of(recorder)->recs.n;
+	struct recorder *r = rec_of(recorder);
+
+	return r ? r->recs.n : 0;
 }
 
 /* ---- writing ---- */
@@ -356,10 +347,10 @@ struct pmt_err *pmt_profile_write(struct pmt_target *recorder, const char *path,
 	FILE *f;
 	int ok;
 
-	if (!recorder || recorder->ops != &recorder_ops)
-		return pmt_err_new(PMT_ERR_INVALID, "not a profile recorder");
 	r = rec_of(recorder);
-	in = r->inner;
+	if (!r)
+		return pmt_err_new(PMT_ERR_INVALID, "not a profile recorder");
+	in = pmt_target_inner(recorder);
 	if (r->oom)
 		return pmt_err_new(PMT_ERR_NOMEM,
 				   "profile incomplete: out of memory while recording");
