@@ -377,6 +377,14 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 		if (!L->mod_text_size.ok)
 			member_alt(&r, &L->mod_text_size, "struct module", sz, false);
 	}
+	{
+		struct fl_struct spec = { 0 };
+		struct fl_field type = { 0 };
+
+		structure(&r, &spec, "struct printf_spec", false);
+		member(&r, &type, "struct printf_spec", "type", false);
+		L->bprint_small_own_size = !spec.ok || type.ok;
+	}
 	symbol(&r, &L->sym_kptr_restrict, "kptr_restrict", false);
 	symbol(&r, &L->sym_errnames_0, "names_0", false);
 	symbol(&r, &L->sym_errnames_512, "names_512", false);

@@ -147,6 +147,11 @@ struct ftrace_layout {
 	/* enum mm_io_opcode: MMIO_READ, _WRITE, _PROBE, _UNPROBE, _UNKNOWN_OP
 	 * (the kernel's values 1..5 where the dump does not say) */
 	int64_t mmio_op[5];
+	/* vbin_printf()'s packing of char and short arguments of trace_printk():
+	 * in their own size while lib/vsprintf.c's struct printf_spec has its
+	 * `type` bit field (format_type, before the 2024 rewrite), as ints
+	 * after; unknown (no such type): their own size */
+	bool bprint_small_own_size;
 	/* %pK and %pe at print time: kptr_restrict, lib/errname.c's tables */
 	struct fl_sym sym_kptr_restrict, sym_errnames_0, sym_errnames_512;
 	/* struct module: the size of its text (mem[MOD_TEXT].size since 6.4) */

@@ -406,11 +406,12 @@ void print_bprintf(const struct pmt_trace *tr, struct trace_seq *s, const char *
 			if (size > 4) {
 				num = get_arg(&a, 8);
 			} else {
-				/* vbin_printf() packs char and short in their own
-				 * size (save_arg(char), save_arg(short)), the rest
-				 * as int; convert_num_spec(): truncate, sign-extend
-				 * if signed */
-				uint32_t val = (uint32_t)get_arg(&a, size < 4 ? size : 4);
+				/* vbin_printf() packed char and short in their own
+				 * size (save_arg(char), save_arg(short)) before the
+				 * 2024 rewrite, as int since (ftrace_layout.h); then
+				 * convert_num_spec(): truncate, sign-extend if signed */
+				size_t packed = size < 4 && tr->L.bprint_small_own_size ? size : 4;
+				uint32_t val = (uint32_t)get_arg(&a, packed);
 				unsigned int shift = 32 - (unsigned int)size * 8;
 
 				val <<= shift;

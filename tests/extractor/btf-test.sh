@@ -143,8 +143,8 @@ fi
 #    is in neither; DWARF still answers them from a same-named enumerator of
 #    some other enum in a unit whose types BTF does not keep (MMIO_PROBE and
 #    the others stay unanswered there too). Such a kernel records no
-#    mmiotrace entry, so nothing prints with these values. Compared: BTF
-#    says "-", DWARF may say a number.
+#    mmiotrace entry, so nothing prints with these values. (On 6.12 and 7.2
+#    both answer the same: those lines are then equal anyway.)
 btf profile -o "$tmp/btf.prof" "$D" 2>"$tmp/err" || bad "profile from BTF: $(cat "$tmp/err")"
 cp "$tmp"/dwcache/profiles/*.profile "$tmp/dwarf.prof" 2>/dev/null || bad "the DWARF run cached no profile"
 known='^member struct%20trace_array array_buffer.buffer 32 8 0 0 pointer 0 '
@@ -152,7 +152,6 @@ if [ "$(grep -c . "$tmp/btf.prof")" -gt 100 ] &&
 	mmio='^enum MMIO_(READ|WRITE) '
 	diff <(grep -v "$known" "$tmp/dwarf.prof" | grep -Ev "$mmio") \
 		<(grep -v "$known" "$tmp/btf.prof" | grep -Ev "$mmio") >"$tmp/pdiff" &&
-	! grep -E "$mmio" "$tmp/btf.prof" | grep -qv ' -$' &&
 	grep -q "${known}0\$" "$tmp/dwarf.prof" && grep -q "${known}[1-9][0-9]*\$" "$tmp/btf.prof"; then
 	ok "profile from BTF == profile from DWARF: $(grep -c . "$tmp/btf.prof") lines, 1 known difference ($(grep "$known" "$tmp/btf.prof" | awk '{print $NF}') vs 0)"
 else
