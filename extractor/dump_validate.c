@@ -33,7 +33,9 @@
  * trust even more.
  *
  * Rules per format:
- *  ELF: ET_CORE, EV_CURRENT; e_phentsize/e_shentsize at least the size of
+ *  ELF: ET_CORE, EV_CURRENT, an e_machine libkdumpfile has an architecture
+ *   for (x86_64, ia32, aarch64, arm, s390x, ppc64, riscv64); e_phentsize/
+ *   e_shentsize at least the size of
  *   the structure libkdumpfile casts each entry to and <= MAX_ENTSIZE;
  *   extended numbering (PN_XNUM, e_shnum 0) resolved from section 0 as
  *   libkdumpfile does; counts <= MAX_PHNUM/MAX_SHNUM; the program headers
@@ -800,6 +802,14 @@ static struct pmt_err *check_elf(const struct vfile *f, const uint8_t *eh, size_
 		return vfail(f, PMT_ERR_CORRUPT, "ELF e_version %" PRIu64 " (EV_CURRENT is 1)",
 			     version);
 	arch = elf_arch((unsigned)machine, is64);
+	/* libkdumpfile takes the page size from the architecture (or
+	 * VMCOREINFO's PAGESIZE): with neither it divides by a zero page size
+	 * (SIGFPE in read_locked(), found by fuzz_dumpfile) */
+	if (!arch)
+		return vfail(f, PMT_ERR_UNSUPPORTED,
+			     "ELF e_machine %" PRIu64 " (%d-bit): not an architecture libkdumpfile "
+			     "reads",
+			     machine, is64 ? 64 : 32);
 
 	/* Extended numbering: section 0 holds the real counts. */
 	if (shoff && (shnum == 0 || phnum == PN_XNUM)) {

@@ -48,7 +48,8 @@ int main(int argc, char **argv)
 {
 	struct session_opts so = { 0 };
 	struct pmt_load_opts lo = { .on_diag = on_diag };
-	struct pmt_filter all = { .instance = "all" };
+	/* every buffer, as the trace.dat holds them: the previous boot's too */
+	struct pmt_filter all = { .instance = "all", .boot = PMT_BOOT_ANY };
 	struct session *s = NULL;
 	struct pmt_trace *tr = NULL;
 	struct pmt_err *err;
