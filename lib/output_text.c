@@ -357,7 +357,7 @@ bool output_buffer_selected(const struct pmt_filter *filter, const struct trace_
 	if (!strcmp(want, "global"))
 		return b->name == NULL;
 	if (!strcmp(want, "all"))
-		return previous == b->previous_boot;
+		return filter->boot == PMT_BOOT_ANY || previous == b->previous_boot;
 	return b->name && !strcmp(b->name, want);
 }
 

@@ -136,6 +136,9 @@ struct pmt_err *pmt_trace_resolve_types(struct pmt_target *t);
 enum pmt_boot {
 	PMT_BOOT_CURRENT = 0,
 	PMT_BOOT_PREVIOUS,
+	/* with instance "all": every buffer, whichever boot's data it holds
+	 * (what a trace.dat carries); otherwise as CURRENT */
+	PMT_BOOT_ANY,
 };
 
 /* Which events to write. Zero-initialised = everything of the global buffer. */
