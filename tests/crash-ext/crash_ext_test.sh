@@ -95,7 +95,7 @@ corpus=$cache/corpus
 [ -x "$PMTRACE_CLI" ] || fail "standalone CLI not built ($PMTRACE_CLI)"
 crash_version=$("$CRASH" --version 2>/dev/null | awk '/^crash /{print $2; exit}')
 
-# The release directory for a kernel key: 6.1 -> 6.1.0-57-cloud-amd64, ...
+# The release directory for a kernel key (6.1 -> the 6.1 release the corpus holds, ...)
 release=
 for d in "$corpus"/*/; do
 	r=$(basename "$d")

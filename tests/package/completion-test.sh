@@ -13,11 +13,11 @@ PMTRACE=$(realpath "$1") COMPLETION=$(realpath "$2")
 fails=0 passes=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir "$tmp/bin" "$tmp/work" "$tmp/work/adir"
+mkdir "$tmp/bin" "$tmp/wd" "$tmp/wd/adir"
 ln -s "$PMTRACE" "$tmp/bin/pmtrace"
-: >"$tmp/work/afile"
+: >"$tmp/wd/afile"
 export PATH=$tmp/bin:$PATH
-cd "$tmp/work" || exit 2
+cd "$tmp/wd" || exit 2
 
 # shellcheck source=/dev/null
 . "$COMPLETION"

@@ -24,7 +24,7 @@ static struct pmt_rb *mk_std(uint32_t cpus, uint32_t ring, uint32_t flags)
 	static const struct pmt_rb_ident id = {
 		.boot_seq = 7,
 		.boot_id = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16 },
-		.release = "6.1.0-test-amd64",
+		.release = "6.1.0-synthetic",
 		.writer = "pmtrace.ko 0.2.0",
 		.label = "memmap",
 		.create_time = 1234567890,
@@ -56,7 +56,7 @@ static void test_header_identity(void **state)
 	assert_int_equal(info.abi_major, 2);
 	assert_int_equal(info.boot_seq, 7);
 	assert_int_equal(info.boot_id[15], 16);
-	assert_string_equal(info.release, "6.1.0-test-amd64");
+	assert_string_equal(info.release, "6.1.0-synthetic");
 	assert_string_equal(info.writer, "pmtrace.ko 0.2.0");
 	assert_string_equal(info.label, "memmap");
 	assert_int_equal(info.create_time, 1234567890);

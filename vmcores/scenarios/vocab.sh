@@ -22,12 +22,12 @@
 #                   nofuncgraph-cpu (6.12+: instances may run function_graph)
 #
 # Work on every CPU: markers (text and raw), dd, md5sum, ls, mkdir, mv, ln,
-# rm, and a round of trace_printk() from a module (tests/kmod-printk: bprint
+# rm, and a round of trace_printk() from a module (vmcores/kmod-printk: bprint
 # with the module's own formats and symbols, bputs, print) into the global
 # buffer; sized so nothing is overwritten.
 # pmt-mem-mb: 256
-# pmt-kmod: pmt_printk tests/kmod-printk
-# pmt-key-files: tests/kmod-printk/*.c tests/kmod-printk/Kbuild
+# pmt-kmod: pmt_printk vmcores/kmod-printk
+# pmt-key-files: vmcores/kmod-printk/*.c vmcores/kmod-printk/Kbuild
 
 # Enable whatever of the events exist (syscalls differ between kernels).
 vocab_events() { # buffer-dir sys/event...
