@@ -183,11 +183,18 @@ def main():
     if not os.path.exists(manifest):
         print("SKIP: no corpus at %s (run vmcores/corpus.sh)" % d)
         return 77
-    types = ["--profile", a.profile] if a.profile else ["--vmlinux", a.vmlinux, "--no-cache"]
+    # With --vmlinux: a profile cache of this run's own, empty at first, so
+    # the first format's types come from the vmlinux's DWARF and the others'
+    # from the profile that run wrote (the two paths users take, cold and
+    # warm, both compared with the kernel; DWARF is read once, not per format).
+    own_cache = tempfile.TemporaryDirectory()
+    env = dict(os.environ, PMTRACE_CACHE=own_cache.name)
+    types = ["--profile", a.profile] if a.profile else ["--vmlinux", a.vmlinux]
     rows = [l.split("\t") for l in read_lines(manifest)[1:] if l.strip()]
     want = set(a.formats.split(",")) if a.formats else None
     chk = Checker()
     cpus_by_info = {}
+    seen_formats = 0
     truth = os.path.join(d, "truth")
     for row in rows:
         fmt, fname = row[2], row[3]
@@ -196,7 +203,11 @@ def main():
         dump = os.path.join(d, fname)
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "tree")
-            r = run([a.pmtrace, "dump"] + types + ["-o", out, dump])
+            r = run([a.pmtrace, "dump"] + types + ["-o", out, dump], env=env)
+            print("%s: %s" % (fmt, "--profile" if a.profile else
+                              "the profile cache the first format's run wrote" if seen_formats
+                              else "an empty profile cache (types from DWARF)"))
+            seen_formats += 1
             errs = [l for l in r.stderr.decode().splitlines() if "warning:" in l]
             # makedumpfile dropped trace pages: pmtrace must say so (exit 1,
             # a "filtered out" diagnostic; others may follow from the gap)
@@ -215,7 +226,7 @@ def main():
             # the kernel's counters are the same in every format of a cell:
             # ask `info` once (the first format), count events per format
             if not cpus_by_info:
-                info = run([a.pmtrace, "info", "--json"] + types + [dump])
+                info = run([a.pmtrace, "info", "--json"] + types + [dump], env=env)
                 for line in info.stdout.decode().splitlines():
                     o = json.loads(line)
                     if o.get("type") == "cpu":
