@@ -35,12 +35,29 @@ struct ksym {
 };
 
 /*
+ * Lookups by address go through a small direct-mapped cache: a function
+ * trace asks for the same few hundred addresses tens of millions of times
+ * (two per event), and a binary search over ~100,000 symbols per ask was a
+ * quarter of `show`'s time. An entry remembers the symbol found for one
+ * exact address and where that symbol ends.
+ */
+#define KS_CACHE_BITS  13
+#define KS_CACHE_SLOTS (1u << KS_CACHE_BITS)
+
+struct ks_hit {
+	uint64_t addr;
+	uint64_t end;  /* the next higher symbol's address (the image end) */
+	uint32_t sym1; /* index in syms + 1; 0: empty slot */
+};
+
+/*
  * Names are expanded lazily: loading keeps the compressed stream and where
  * each symbol's entry starts; a name is expanded the first time a lookup
  * returns it (a trace names a few hundred functions of ~100,000).
  */
 struct kallsyms {
-	struct ksym *syms; /* sorted by address, then table order */
+	struct ks_hit hits[KS_CACHE_SLOTS]; /* filled by lookups: logically const */
+	struct ksym *syms;		    /* sorted by address, then table order */
 	size_t n;
 	uint8_t *names; /* kallsyms_names */
 	size_t names_len;
@@ -331,9 +348,8 @@ struct pmt_err *kallsyms_load_tables(struct pmt_target *t, const struct kallsyms
 		}
 	}
 	for (uint32_t i = 0; i < num; i++)
-		ks->syms[i].addr =
-			relative ? ks_address(mode, raw[i], base, text, tab->offsets, i)
-				 : (uint64_t)raw[i];
+		ks->syms[i].addr = relative ? ks_address(mode, raw[i], base, text, tab->offsets, i)
+					    : (uint64_t)raw[i];
 	if (!sorted(ks->syms, ks->n))
 		qsort(ks->syms, ks->n, sizeof(*ks->syms), by_addr);
 	/* the kernel image, for "no symbol" outside it: the target knows
@@ -426,12 +442,22 @@ bool kallsyms_find(const struct kallsyms *ks, const char *name, uint64_t *addr)
 	return false;
 }
 
-const char *kallsyms_lookup(const struct kallsyms *ks, uint64_t addr, uint64_t *offset)
+/* The symbol addr is in (its index in syms, the first of equal addresses)
+ * and where that symbol ends, through the cache; false if none. */
+static bool ks_locate(const struct kallsyms *ks, uint64_t addr, size_t *sym, uint64_t *end)
 {
+	struct ks_hit *h;
 	size_t lo = 0, hi;
 
 	if (!ks || !ks->n || addr < ks->lo || addr >= ks->hi || addr < ks->syms[0].addr)
-		return NULL;
+		return false;
+	/* Fibonacci hashing: the top bits of addr * 2^64/phi */
+	h = (struct ks_hit *)&ks->hits[(addr * 0x9e3779b97f4a7c15ull) >> (64 - KS_CACHE_BITS)];
+	if (h->sym1 && h->addr == addr) {
+		*sym = h->sym1 - 1;
+		*end = h->end;
+		return true;
+	}
 	hi = ks->n;
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -441,42 +467,42 @@ const char *kallsyms_lookup(const struct kallsyms *ks, uint64_t addr, uint64_t *
 		else
 			hi = mid;
 	}
+	/* get_symbol_pos(): the size runs to the next symbol at a higher
+	 * address (the end of the image for the last one) */
+	*end = ks->hi;
+	for (hi = lo + 1; hi < ks->n; hi++) {
+		if (ks->syms[hi].addr > ks->syms[lo].addr) {
+			*end = ks->syms[hi].addr;
+			break;
+		}
+	}
 	while (lo > 0 && ks->syms[lo - 1].addr == ks->syms[lo].addr)
 		lo--;
-	if (offset)
-		*offset = addr - ks->syms[lo].addr;
-	/* expanding a name caches it: logically const */
-	return ks_name((struct kallsyms *)ks, ks->syms[lo].order) + 1;
+	*sym = lo;
+	*h = (struct ks_hit){ .addr = addr, .end = *end, .sym1 = (uint32_t)lo + 1 };
+	return true;
+}
+
+const char *kallsyms_lookup(const struct kallsyms *ks, uint64_t addr, uint64_t *offset)
+{
+	return kallsyms_lookup_size(ks, addr, offset, NULL);
 }
 
 const char *kallsyms_lookup_size(const struct kallsyms *ks, uint64_t addr, uint64_t *offset,
 				 uint64_t *size)
 {
-	uint64_t off;
-	const char *name = kallsyms_lookup(ks, addr, &off);
-	uint64_t start = addr - off, end = ks ? ks->hi : 0;
-	size_t lo = 0, hi;
+	size_t sym;
+	uint64_t start, end;
 
-	if (!name)
+	if (!ks_locate(ks, addr, &sym, &end))
 		return NULL;
-	/* get_symbol_pos(): the size runs to the next symbol at a higher
-	 * address (the end of the image for the last one) */
-	hi = ks->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (ks->syms[mid].addr <= start)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo < ks->n)
-		end = ks->syms[lo].addr;
+	start = ks->syms[sym].addr;
 	if (offset)
-		*offset = off;
+		*offset = addr - start;
 	if (size)
 		*size = end > start ? end - start : 0;
-	return name;
+	/* expanding a name caches it: logically const */
+	return ks_name((struct kallsyms *)ks, ks->syms[sym].order) + 1;
 }
 
 void kallsyms_each(const struct kallsyms *ks,
