@@ -140,8 +140,8 @@ static void preempt_model(const struct pmt_trace *tr, char *out, size_t n)
 		uint64_t name = 0;
 
 		if (dynamic && (int32_t)mode >= 0 && L->sym_preempt_modes.ok &&
-		    pmt_ok(pmt_read_ulong(t, L->sym_preempt_modes.addr + (uint64_t)mode * t->word_size,
-				    &name)) &&
+		    pmt_ok(pmt_read_ulong(
+			    t, L->sym_preempt_modes.addr + (uint64_t)mode * t->word_size, &name)) &&
 		    name) {
 			struct pmt_err *err = pmt_read_string(t, name, 32, &mode_name);
 
@@ -205,7 +205,8 @@ void output_latency_header(const struct pmt_trace *tr, const struct trace_buf *b
 		pmt_read_member(tr->t, b->addr, &L->ta_buf_cpu.m, &cpu);
 	if (L->ta_buf_data.ok && L->sym_per_cpu_offset.ok && cpu < 4096 &&
 	    pmt_ok(pmt_read_ulong(tr->t, b->addr + L->ta_buf_data.m.offset, &data)) && data &&
-	    pmt_ok(pmt_read_ulong(tr->t, L->sym_per_cpu_offset.addr + cpu * tr->t->word_size, &off)))
+	    pmt_ok(pmt_read_ulong(tr->t, L->sym_per_cpu_offset.addr + cpu * tr->t->word_size,
+				  &off)))
 		data += off;
 	else
 		data = 0;
@@ -476,7 +477,7 @@ struct pmt_err *pmt_write_text(struct pmt_trace *tr, const struct pmt_filter *fi
 				event_print_line(tr, &v, &s);
 			}
 			trace_seq_terminate(&s);
-			fwrite(s.buffer, 1, s.len, out);
+			fwrite_unlocked(s.buffer, 1, s.len, out); /* one thread writes */
 		}
 		graph_state_free(graph);
 		merge_free(&m);
