@@ -338,7 +338,12 @@ struct pmt_err *pmt_read_string(struct pmt_target *t, uint64_t addr, size_t max,
 		}
 		nul = memchr(s + len, '\0', chunk);
 		if (nul) {
-			*out = s;
+			/* shrunk to fit: callers keep thousands of these (every
+			 * event's field names and types), and max is a bound,
+			 * not a size (4 KiB kept per name was 75 MiB) */
+			char *fit = realloc(s, (size_t)(nul - s) + 1);
+
+			*out = fit ? fit : s;
 			return NULL;
 		}
 		len += chunk;
