@@ -65,7 +65,7 @@ def main():
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE if count else subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, preexec_fn=preexec)
     lines = comments = total = 0
-    tail = b"\n"
+    tail = b""
     done = threading.Event()
     peak = [0, 0]
 
@@ -78,15 +78,23 @@ def main():
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     if count:
+        # readinto a fixed buffer: the reader must keep up with pmtrace on
+        # a text of several GiB (copying the data around here would make
+        # the pipe, not pmtrace, the bottleneck)
+        buf = bytearray(4 << 20)
+        view = memoryview(buf)
+        last = b"\n"  # the byte before the chunk: "start of output" at first
         while True:
-            chunk = proc.stdout.read(1 << 20)
-            if not chunk:
+            n = proc.stdout.readinto(view)
+            if not n:
                 break
-            total += len(chunk)
-            lines += chunk.count(b"\n")
+            chunk = view[:n]
+            total += n
+            lines += buf.count(b"\n", 0, n)
             # a '#' after a newline, the previous chunk's last byte included
-            comments += (tail[-1:] + chunk).count(b"\n#")
-            tail = (tail + chunk)[-200000:]
+            comments += buf.count(b"\n#", 0, n) + (1 if last == b"\n" and buf[0:1] == b"#" else 0)
+            last = bytes(buf[n - 1:n])
+            tail = (tail + bytes(chunk[-200000:]))[-200000:]
     # the last samples before the process is reaped
     _, st, ru = os.wait4(proc.pid, 0)
     wall = time.monotonic() - t0
@@ -94,8 +102,7 @@ def main():
     sampler.join()
     if count:
         with open(count, "wb") as f:
-            # (without the leading newline that stood for "start of output")
-            f.write(tail[1:] if total < 200000 else tail)
+            f.write(tail)
     rc = os.waitstatus_to_exitcode(st)
     hwm = max(peak[1], ru.ru_maxrss)
     print(f"{wall:.3f} {ru.ru_utime + ru.ru_stime:.3f} {hwm} {peak[0]} {lines} {comments} {rc}")
