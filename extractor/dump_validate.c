@@ -62,7 +62,8 @@
  *   <= MAX_VMCOREINFO; a CORE NT_PRSTATUS at least the elf_prstatus size of
  *   the architecture libkdumpfile will have set (it refuses shorter ones).
  *  VMCOREINFO: libkdumpfile turns every line into an attribute whose path
- *   is the key split at '.': not empty, no NUL byte inside the text, no empty
+ *   is the key split at '.': every line KEY=VALUE (or empty), the key not
+ *   empty, no NUL byte inside the text, no empty
  *   path component, no key that is both a value and a directory of another
  *   key (also for the SYMBOL/NUMBER/... attributes derived from the keys); a
  *   numeric PAGESIZE (which becomes the dump's page size) a power of two in
@@ -571,6 +572,15 @@ static struct pmt_err *check_vmcoreinfo(const struct vfile *f, const char *what,
 		if (klen == 0 && endl == p) { /* an empty line: an empty attribute */
 			p = endl + 1;
 			continue;
+		}
+		/* Every line the kernel writes is KEY=VALUE. libkdumpfile keeps
+		 * the key of a line without '=' unterminated when the line is
+		 * the text's last: the next lookup of that key reads past it
+		 * (heap overflow in keycmp(), found by the fuzzer). */
+		if (!eq) {
+			err = vfail(f, PMT_ERR_CORRUPT, "%s: line %u (\"%.*s\"): no '='", what,
+				    line, (int)(endl - p > 60 ? 60 : endl - p), p);
+			break;
 		}
 		bad = pathset_add(&raw, p, klen, &nomem);
 		if (bad) {
