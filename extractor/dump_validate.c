@@ -588,6 +588,34 @@ static struct pmt_err *check_vmcoreinfo(const struct vfile *f, const char *what,
 				    (int)(endl - p > 60 ? 60 : endl - p), p, bad);
 			break;
 		}
+		/* libkdumpfile makes a version code of OSRELEASE's first three
+		 * numbers and shifts them: a sign there ("-7.1.0") is a left
+		 * shift of a negative value (UBSan, found by the fuzzer). Every
+		 * kernel's release starts "N.N" with plain decimal numbers. */
+		if (klen == 9 && !memcmp(p, "OSRELEASE", 9)) {
+			const char *q = val;
+			int part = 0;
+
+			while (q < endl && part < 3) {
+				if (*q < '0' || *q > '9')
+					break;
+				while (q < endl && *q >= '0' && *q <= '9')
+					q++;
+				part++;
+				if (q < endl && *q == '.' && part < 3)
+					q++;
+				else
+					break;
+			}
+			if (part < 2 || (q > val && q[-1] == '.')) {
+				err = vfail(f, PMT_ERR_CORRUPT,
+					    "%s: line %u: OSRELEASE \"%.*s\" does not start with "
+					    "its version numbers",
+					    what, line, (int)(endl - val > 60 ? 60 : endl - val),
+					    val);
+				break;
+			}
+		}
 		if (klen == 8 && !memcmp(p, "PAGESIZE", 8)) {
 			unsigned long ps;
 
