@@ -223,9 +223,11 @@ static void expect_member(struct pmt_target *t, const char *type, const char *pa
 static void expect_code(struct pmt_err *err, enum pmt_err_code code, const char *needle)
 {
 	if (!err)
-		fail_msg("expected %s (%s), got success", pmt_err_code_name(code), needle);
+		fail_msg("expected %s (%s), got success", pmt_err_code_name(code),
+			 needle ? needle : "any message");
 	if (err->code != code || (needle && !strstr(err->msg, needle)))
-		fail_msg("expected %s with '%s', got %s: %s", pmt_err_code_name(code), needle,
+		fail_msg("expected %s with '%s', got %s: %s", pmt_err_code_name(code),
+			 needle ? needle : "any message",
 			 pmt_err_code_name(err->code), err->msg);
 	pmt_err_free(err);
 }
