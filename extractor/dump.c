@@ -36,10 +36,26 @@
  *
  * Reads go straight to kdump_read(), which walks pages through libkdumpfile's
  * own page cache; there is no cache here. They fail whole: the error names the
- * first address that could not be read. libkdumpfile is asked to use read(2),
- * not mmap(2), and still returns zeros for data cut off a truncated file, so
- * the physical ranges a truncated file lost are computed at open
- * (dump_truncated.c) and reads stop before them with PMT_ERR_TRUNCATED.
+ * first address that could not be read. libkdumpfile returns zeros for data
+ * cut off a truncated file, so the physical ranges a truncated file lost are
+ * computed at open (dump_truncated.c) and reads stop before them with
+ * PMT_ERR_TRUNCATED.
+ *
+ * How libkdumpfile reads the file (measured on a 2 GiB ELF dump holding 1 GiB
+ * of trace pages: 3.95 s with read(2), 0.19 s mapped): an ELF dump the
+ * truncation scan found complete is mapped (file.mmap_policy "try"): every
+ * file offset libkdumpfile then touches comes from a header table, segment or
+ * section that the scan found inside the file, so no access faults. Anything else is read with
+ * read(2): past the end of a file a map faults (SIGBUS) where read(2) gives a clean short read, and
+ * a diskdump's page descriptors (offsets into the file) are not all checked at open.
+ * PMTRACE_MMAP=never forces read(2) everywhere; a file that shrinks or fails under the map ends the
+ * run through main.c's SIGBUS handler, with a message, not a core dump.
+ *
+ * libkdumpfile's page cache is searched linearly on every miss; at its default
+ * 1024 entries that search was most of the time of reading a compressed dump,
+ * whose pages are read once each. DUMP_PAGE_CACHE entries keep the page-table
+ * pages that translation reuses (1.32 s -> 0.64 s for `info` on the 6.1
+ * corpus basic kdump-zlib dump).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -58,6 +74,7 @@
 #include "flattened.h"
 
 #define UTS_FIELD_LEN	  65 /* __NEW_UTS_LEN + 1 */
+#define DUMP_PAGE_CACHE	  64 /* libkdumpfile cache.size (see the design comment) */
 #define UTS_RELEASE_INDEX 2  /* sysname, nodename, release, ... */
 
 struct vmci_line {
@@ -506,6 +523,18 @@ static void park_failed_ctx(kdump_ctx_t *ctx)
 	parked_ctx[nparked_ctx++] = ctx;
 }
 
+/* See the design comment: map only a complete ELF file. */
+static kdump_mmap_policy_t mmap_policy(const struct dump *d, enum dump_kind kind)
+{
+	const char *env = getenv("PMTRACE_MMAP");
+
+	if (env && !strcmp(env, "never"))
+		return KDUMP_MMAP_NEVER;
+	if (kind != DUMP_KIND_ELF || !d->trunc.elf_in_file || d->trunc.n || d->trunc.nv)
+		return KDUMP_MMAP_NEVER;
+	return KDUMP_MMAP_TRY;
+}
+
 struct pmt_err *dump_open(const char *path, struct dump **out)
 {
 	struct pmt_err *err;
@@ -546,10 +575,11 @@ struct pmt_err *dump_open(const char *path, struct dump **out)
 		err = &pmt_err_nomem;
 		goto fail;
 	}
-	/* read(2), not mmap(2): past the end of a truncated file, mmap gives
-	 * zeros (or SIGBUS) where read gives a clean short read. */
-	kdump_set_number_attr(d->ctx, KDUMP_ATTR_FILE_MMAP_POLICY, KDUMP_MMAP_NEVER);
+	kdump_set_number_attr(d->ctx, KDUMP_ATTR_FILE_MMAP_POLICY, mmap_policy(d, kind));
 	st = kdump_open_fd(d->ctx, d->fd);
+	if (st == KDUMP_OK &&
+	    kdump_set_number_attr(d->ctx, "cache.size", DUMP_PAGE_CACHE) != KDUMP_OK)
+		kdump_clear_err(d->ctx); /* the default size still works, only slower */
 	if (st != KDUMP_OK) {
 		const char *msg = kdump_get_err(d->ctx);
 

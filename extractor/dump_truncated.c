@@ -94,6 +94,45 @@ static int cmp_hole(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/* Does [off, off + len) lie inside a file of `size` bytes? */
+static bool in_file(uint64_t off, uint64_t len, uint64_t size)
+{
+	return off <= size && len <= size - off;
+}
+
+/*
+ * Do the section headers and every section's contents lie inside the file?
+ * Extended numbering (e_shnum 0 with a table, e_phnum PN_XNUM) keeps the real
+ * counts in section 0; it is not followed here and counts as "not proven".
+ */
+static bool elf_sections_in_file(int fd, const uint8_t *eh, bool is64, bool be, uint64_t size)
+{
+	uint64_t shoff = is64 ? get_uint(eh + 40, 8, be) : get_uint(eh + 32, 4, be);
+	unsigned shentsize = (unsigned)get_uint(eh + (is64 ? 58 : 46), 2, be);
+	unsigned shnum = (unsigned)get_uint(eh + (is64 ? 60 : 48), 2, be);
+	unsigned want = is64 ? 64u : 40u;
+	uint8_t sh[64];
+
+	if (!shnum)
+		return !shoff;
+	/* libkdumpfile reads a table of e_shnum entries even at e_shoff 0 */
+	if (shentsize < want || !in_file(shoff, (uint64_t)shnum * shentsize, size))
+		return false;
+	for (unsigned i = 0; i < shnum; i++) {
+		uint64_t off = shoff + (uint64_t)i * shentsize, s_off, s_size;
+
+		if (pread_full(fd, sh, want, off) != (ssize_t)want)
+			return false;
+		if (get_uint(sh + 4, 4, be) == 8 /* SHT_NOBITS */)
+			continue;
+		s_off = get_uint(sh + (is64 ? 24 : 16), is64 ? 8 : 4, be);
+		s_size = get_uint(sh + (is64 ? 32 : 20), is64 ? 8 : 4, be);
+		if (!in_file(s_off, s_size, size))
+			return false;
+	}
+	return true;
+}
+
 static struct pmt_err *scan_elf(int fd, const char *name, const uint8_t *eh, struct trunc_map *m)
 {
 	bool is64 = eh[4] == 2, be = eh[5] == 2;
@@ -105,6 +144,10 @@ static struct pmt_err *scan_elf(int fd, const char *name, const uint8_t *eh, str
 
 	if (phentsize < (is64 ? 56u : 32u) || phnum == 0)
 		return NULL;
+	/* cleared below by the first range found outside the file */
+	m->elf_in_file = phnum != 0xffff /* PN_XNUM */ &&
+			 in_file(phoff, (uint64_t)phnum * phentsize, m->file_size) &&
+			 elf_sections_in_file(fd, eh, is64, be, m->file_size);
 	for (unsigned i = 0; i < phnum; i++) {
 		uint64_t off = phoff + (uint64_t)i * phentsize, p_off, p_paddr, p_vaddr, p_filesz,
 			 end;
@@ -116,12 +159,14 @@ static struct pmt_err *scan_elf(int fd, const char *name, const uint8_t *eh, str
 			return io_err(name, off);
 		if (n < (is64 ? 56 : 32))
 			break; /* the headers themselves are cut: libkdumpfile's call */
+		p_off = get_uint(ph + (is64 ? 8 : 4), is64 ? 8 : 4, be);
+		p_filesz = get_uint(ph + (is64 ? 32 : 16), is64 ? 8 : 4, be);
+		if (!in_file(p_off, p_filesz, m->file_size))
+			m->elf_in_file = false; /* notes too, not only PT_LOAD */
 		if (get_uint(ph, 4, be) != 1 /* PT_LOAD */)
 			continue;
-		p_off = get_uint(ph + (is64 ? 8 : 4), is64 ? 8 : 4, be);
 		p_vaddr = get_uint(ph + (is64 ? 16 : 8), is64 ? 8 : 4, be);
 		p_paddr = get_uint(ph + (is64 ? 24 : 12), is64 ? 8 : 4, be);
-		p_filesz = get_uint(ph + (is64 ? 32 : 16), is64 ? 8 : 4, be);
 		end = p_off + p_filesz < p_off ? UINT64_MAX : p_off + p_filesz;
 		if (end > m->need_size)
 			m->need_size = end;

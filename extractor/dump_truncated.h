@@ -34,6 +34,10 @@ struct trunc_map {
 	size_t nv;
 	uint64_t file_size;
 	uint64_t need_size; /* the size the file's index asks for (>= file_size if cut) */
+	/* ELF only: every range the headers name (program and section header
+	 * tables, every segment, every section with file contents) lies inside
+	 * the file, so the file can be memory-mapped without a read faulting. */
+	bool elf_in_file;
 };
 
 /* Scan fd (an ELF core or a kdump-compressed file; anything else yields an

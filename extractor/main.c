@@ -2,9 +2,15 @@
 /*
  * pmtrace: post-mortem trace extraction from Linux vmcores.
  * Dispatches to one file per subcommand (cmd_*.c).
+ *
+ * A complete ELF dump is read through a memory map (dump.c); if the file
+ * shrinks or its medium fails while mapped, the access raises SIGBUS. That
+ * ends the run as failed with a message saying so, never as a core dump.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -24,8 +30,25 @@ static void usage(FILE *f)
 		   "2 failed.\n");
 }
 
+static void on_sigbus(int sig)
+{
+	static const char msg[] =
+		"\npmtrace: fatal: [io] the dump file failed under its memory map (truncated while "
+		"being read, or a read error of its medium); what was printed is incomplete. "
+		"PMTRACE_MMAP=never reads it with read(2) instead.\n";
+	ssize_t r = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+
+	(void)r;
+	(void)sig;
+	_exit(EXIT_FAILED);
+}
+
 int main(int argc, char **argv)
 {
+	struct sigaction sa = { .sa_handler = on_sigbus };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_FAILED;

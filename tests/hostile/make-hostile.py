@@ -181,6 +181,11 @@ notes_off = struct.unpack_from("<Q", el, phoff + 8)[0]
 elf("elf-pt_note-cut", [], cut=notes_off + 40)
 save("elf-xen-section", with_sections([b".xen_p2m"]))
 save("elf-shstrtab-unterminated", with_sections([b".data"], terminate=False))
+# found by the fuzzer once dumps were memory-mapped: the name table lies past
+# the end of the file (read as zeros through read(2), a SIGBUS through a map)
+st = with_sections([b".data"])
+struct.pack_into("<Q", st, struct.unpack_from("<Q", st, E_SHOFF)[0] + 64 * 2 + 24, len(st) + 4096)
+save("elf-shstrtab-beyond-eof", st)
 vmcoreinfo_edit("elf-vmcoreinfo-keyclash", b"SIZE(page)=64\n", b"OFFSET(page)=\n", "elf64-vaddr")
 
 # --- flattened -------------------------------------------------------------------
