@@ -51,11 +51,13 @@
  * PMTRACE_MMAP=never forces read(2) everywhere; a file that shrinks or fails under the map ends the
  * run through main.c's SIGBUS handler, with a message, not a core dump.
  *
- * libkdumpfile's page cache is searched linearly on every miss; at its default
- * 1024 entries that search was most of the time of reading a compressed dump,
- * whose pages are read once each. DUMP_PAGE_CACHE entries keep the page-table
- * pages that translation reuses (1.32 s -> 0.64 s for `info` on the 6.1
- * corpus basic kdump-zlib dump).
+ * libkdumpfile's page cache keeps its default size (1024 pages). Smaller
+ * caches were faster on compressed dumps (its cache is searched linearly per
+ * miss: 64 entries took `info` on the 6.1 corpus basic kdump-zlib dump from
+ * 1.32 s to 0.64 s) but 0.5.1 then wrote through a NULL pointer inside
+ * kdump_read() on 6.12 makedumpfile dumps (test_btf_corpus; 64 entries
+ * failed, 128 did not): a size the library is not run with elsewhere is not
+ * worth it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -74,7 +76,6 @@
 #include "flattened.h"
 
 #define UTS_FIELD_LEN	  65 /* __NEW_UTS_LEN + 1 */
-#define DUMP_PAGE_CACHE	  64 /* libkdumpfile cache.size (see the design comment) */
 #define UTS_RELEASE_INDEX 2  /* sysname, nodename, release, ... */
 
 struct vmci_line {
@@ -577,9 +578,6 @@ struct pmt_err *dump_open(const char *path, struct dump **out)
 	}
 	kdump_set_number_attr(d->ctx, KDUMP_ATTR_FILE_MMAP_POLICY, mmap_policy(d, kind));
 	st = kdump_open_fd(d->ctx, d->fd);
-	if (st == KDUMP_OK &&
-	    kdump_set_number_attr(d->ctx, "cache.size", DUMP_PAGE_CACHE) != KDUMP_OK)
-		kdump_clear_err(d->ctx); /* the default size still works, only slower */
 	if (st != KDUMP_OK) {
 		const char *msg = kdump_get_err(d->ctx);
 
