@@ -292,11 +292,7 @@ struct pmt_err *cli_load_err(struct cli *c, struct session **sess, struct pmt_tr
 		fprintf(stderr, "pmtrace: DWARF: %u units indexed by hints, %u by scanning\n",
 			st.hint_cus, st.scanned_cus);
 	}
-	/* a profile recorded now must answer for every event, not only those
-	 * read so far */
-	if ((*sess)->pending_profile)
-		pmt_trace_load_formats(*out);
-	err = session_save_profile(*sess);
+	err = session_save_profile(*sess, *out);
 	if (err) {
 		if (c->sopts.verbose)
 			fprintf(stderr, "pmtrace: could not cache the type profile: %s\n",

@@ -393,12 +393,13 @@ fail:
 	return err;
 }
 
-struct pmt_err *session_save_profile(struct session *s)
+struct pmt_err *session_save_profile(struct session *s, struct pmt_trace *tr)
 {
 	struct pmt_err *err;
 
 	if (!s->pending_profile || !s->recorder)
 		return NULL;
+	pmt_trace_load_formats(tr); /* every event's questions, not only those read */
 	err = pmt_profile_write(s->recorder, s->pending_profile, s->profile_release,
 				s->profile_build_id);
 	if (!err)

@@ -22,6 +22,7 @@
 #include <stdbool.h>
 
 #include "pmtrace/target.h"
+#include "pmtrace/trace.h"
 
 struct dump;
 struct vmlinux;
@@ -66,9 +67,12 @@ void session_describe_types(struct session *s);
 char *session_cache_dir(void);
 struct pmt_err *session_open(const char *vmcore, const struct session_opts *o,
 			     struct session **out);
-/* After a successful load: write the recorded answers to the profile cache
- * (no-op when the types came from a profile or caching is off). */
-struct pmt_err *session_save_profile(struct session *s);
+/* After a successful load of tr: write the recorded answers to the profile
+ * cache (no-op when the types came from a profile or caching is off). Every
+ * event format of tr is read first, so that the profile answers for every
+ * event of this kernel build, not only those of this dump: another dump of
+ * the same build reads it. */
+struct pmt_err *session_save_profile(struct session *s, struct pmt_trace *tr);
 void session_close(struct session *s);
 
 #endif

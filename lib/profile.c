@@ -29,6 +29,13 @@
 #define PMT_QUESTIONS_ID "unknown"
 #endif
 
+/* A cache stamp: the questions' id and the generation of the writers'
+ * contract. Generation 2: every profile is written after all event formats
+ * were read (session_save_profile()); earlier test tools wrote profiles after
+ * a partial load, lacking the enumerators of events their dump did not hold,
+ * and such profiles must be rebuilt, not trusted. */
+#define PMT_STAMP PMT_QUESTIONS_ID "-g2"
+
 #define MAX_PROFILE_BYTES (16u << 20) /* real profiles are a few KB */
 #define MAX_NAME	  512
 
@@ -421,7 +428,7 @@ bool pmt_profile_cache_current(const char *path)
 	bool same = false;
 
 	if (f) {
-		same = fgets(buf, sizeof(buf), f) && !strcmp(buf, PMT_QUESTIONS_ID "\n");
+		same = fgets(buf, sizeof(buf), f) && !strcmp(buf, PMT_STAMP "\n");
 		fclose(f);
 	}
 	free(sp);
@@ -437,7 +444,7 @@ struct pmt_err *pmt_profile_cache_stamp(const char *path)
 	if (!sp)
 		return &pmt_err_nomem;
 	f = fopen(sp, "we");
-	if (!f || fputs(PMT_QUESTIONS_ID "\n", f) < 0)
+	if (!f || fputs(PMT_STAMP "\n", f) < 0)
 		err = pmt_err_new(PMT_ERR_IO, "%s: %s", sp, strerror(errno));
 	if (f && fclose(f) && !err)
 		err = pmt_err_new(PMT_ERR_IO, "%s: %s", sp, strerror(errno));

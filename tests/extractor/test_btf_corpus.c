@@ -56,7 +56,7 @@ static struct pmt_err *load(const char *dump, const struct session_opts *o, stru
 	if (!err)
 		err = pmt_trace_load(r->s->target, &lo, &r->tr);
 	if (!err)
-		pmt_err_free(session_save_profile(r->s));
+		pmt_err_free(session_save_profile(r->s, r->tr));
 	if (!err)
 		err = render(r->tr, false, &r->text, &r->text_len);
 	if (!err)

@@ -69,7 +69,7 @@ int main(int argc, char **argv)
 	if (!err)
 		err = pmt_trace_load(s->target, &lo, &tr);
 	if (!err)
-		pmt_err_free(session_save_profile(s));
+		pmt_err_free(session_save_profile(s, tr));
 	for (int k = i + 2; !err && k < argc; k++) {
 		char *eq = strchr(argv[k], '=');
 		struct pmt_tracedat_opts o;
