@@ -174,6 +174,8 @@ def main():
     ap.add_argument("--filtered-ok", default="",
                     help="formats whose filtering may have dropped trace data (exit 1, only "
                          "'filtered out' diagnostics): reported, not failed")
+    ap.add_argument("--cold", action="store_true",
+                    help="start from an empty profile cache (types from DWARF first)")
     ap.add_argument("--live", action="store_true",
                     help="tracing was on during the dump: no exact truth; check invariants")
     a = ap.parse_args()
@@ -183,12 +185,17 @@ def main():
     if not os.path.exists(manifest):
         print("SKIP: no corpus at %s (run vmcores/corpus.sh)" % d)
         return 77
-    # With --vmlinux: a profile cache of this run's own, empty at first, so
-    # the first format's types come from the vmlinux's DWARF and the others'
-    # from the profile that run wrote (the two paths users take, cold and
-    # warm, both compared with the kernel; DWARF is read once, not per format).
+    # --cold (with --vmlinux): a profile cache of this run's own, empty at
+    # first, so the first format's types come from the vmlinux's DWARF and
+    # the others' from the profile that run wrote (the two paths users take,
+    # cold and warm, both compared with the kernel; DWARF is read once, not
+    # per format). One scenario per kernel takes it: the types are the same
+    # for every cell of a kernel build. Without it the shared cache of the
+    # environment (PMTRACE_CACHE) answers, as it does for users; a profile
+    # another build of pmtrace wrote is rebuilt from the vmlinux (profiles
+    # carry the digest of lib/'s questions).
     own_cache = tempfile.TemporaryDirectory()
-    env = dict(os.environ, PMTRACE_CACHE=own_cache.name)
+    env = dict(os.environ, PMTRACE_CACHE=own_cache.name) if a.cold else dict(os.environ)
     types = ["--profile", a.profile] if a.profile else ["--vmlinux", a.vmlinux]
     rows = [l.split("\t") for l in read_lines(manifest)[1:] if l.strip()]
     want = set(a.formats.split(",")) if a.formats else None
@@ -205,6 +212,7 @@ def main():
             out = os.path.join(tmp, "tree")
             r = run([a.pmtrace, "dump"] + types + ["-o", out, dump], env=env)
             print("%s: %s" % (fmt, "--profile" if a.profile else
+                              "the shared profile cache" if not a.cold else
                               "the profile cache the first format's run wrote" if seen_formats
                               else "an empty profile cache (types from DWARF)"))
             seen_formats += 1
