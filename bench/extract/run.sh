@@ -71,6 +71,11 @@ printf '  warm show / (io + events at 2 M/s) = %.2f (goal <= 3; that sum %.4f s)
 	"$(echo "$w / $floor" | bc -l)" "$floor"
 printf '  warm info / io = %.2f (goal <= 2)\n' "$(echo "$f / $o" | bc -l)"
 printf '  cold = %.3f s (goal <= 0.5)\n' "$c"
+# a cold load reads the units the hints name; a question no hint covers
+# scans every unit (seconds): the count says which happened
+rm -rf "$tmp/cache"
+PMTRACE_CACHE=$tmp/cache "$P" show -v --vmlinux "$vmlinux" "$dump" 2>&1 >/dev/null |
+	sed -n 's/^pmtrace: DWARF: /  cold DWARF load: /p'
 printf '  %-34s %8.3f s\n' "pmtrace show --types btf (no file)" "$b"
 printf '  btf / cold   = %.3f\n' "$(echo "$b / $c" | bc -l)"
 printf '  btf / warm   = %.3f\n' "$(echo "$b / $w" | bc -l)"
