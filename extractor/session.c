@@ -85,11 +85,17 @@ static struct pmt_err *types_from_vmlinux(struct session *s, const char *path,
 	struct pmt_target *dwarf = NULL, *rec = NULL, *prof = NULL;
 	struct vmlinux *vm;
 	char *cached = NULL;
+	const char *dbid;
 	struct pmt_err *err = vmlinux_open(path, &vm);
 
 	if (err)
 		return pmt_err_prefix(err, "vmlinux %s", path);
-	err = check_match(s->dump, "vmlinux", path, vmlinux_release(vm), vmlinux_build_id(vm));
+	/* Two build-ids decide; the release (linux_banner: the symbol table
+	 * must be indexed for it) only when one of them has none. */
+	dbid = dump_vmcoreinfo(s->dump, "BUILD-ID");
+	err = check_match(s->dump, "vmlinux", path,
+			  dbid && *dbid && *vmlinux_build_id(vm) ? NULL : vmlinux_release(vm),
+			  vmlinux_build_id(vm));
 	if (err)
 		goto out;
 	if (!o->no_cache && cache && *vmlinux_build_id(vm)) {
@@ -280,8 +286,9 @@ static struct pmt_err *forced_types(struct session *s, const struct session_opts
 	switch (o->types) {
 	case SESSION_TYPES_BTF:
 		if (o->vmlinux || o->profile)
-			return pmt_err_new(PMT_ERR_INVALID, "--types btf reads the types from the "
-							    "dump: it takes no --vmlinux or --profile");
+			return pmt_err_new(PMT_ERR_INVALID,
+					   "--types btf reads the types from the "
+					   "dump: it takes no --vmlinux or --profile");
 		return types_from_btf(s, o, cache, types);
 	case SESSION_TYPES_PROFILE:
 		if (o->vmlinux)
@@ -291,9 +298,10 @@ static struct pmt_err *forced_types(struct session *s, const struct session_opts
 		if (bid && cache)
 			pmt_err_free(pmt_profile_cache_path(cache, bid, &path));
 		if (!path || !readable(path))
-			err = pmt_err_new(PMT_ERR_ABSENT,
-					  "--types profile: no profile of build-id %s in the cache%s%s",
-					  or_unknown(bid), path ? " at " : "", path ? path : "");
+			err = pmt_err_new(
+				PMT_ERR_ABSENT,
+				"--types profile: no profile of build-id %s in the cache%s%s",
+				or_unknown(bid), path ? " at " : "", path ? path : "");
 		else
 			err = types_from_profile(s, path, types);
 		free(path);
@@ -318,8 +326,7 @@ static struct pmt_err *forced_types(struct session *s, const struct session_opts
 	return pmt_err_new(PMT_ERR_INVALID, "bad --types");
 }
 
-struct pmt_err *session_open(const char *vmcore, const struct session_opts *o,
-			     struct session **out)
+struct pmt_err *session_open(const char *vmcore, const struct session_opts *o, struct session **out)
 {
 	struct session *s = calloc(1, sizeof(*s));
 	struct pmt_target *types = NULL;
@@ -358,12 +365,13 @@ struct pmt_err *session_open(const char *vmcore, const struct session_opts *o,
 			else
 				err = types_from_btf(s, o, cache, &types);
 			if (!vml && err)
-				err = pmt_err_prefix(err,
-						     "no debuginfo for kernel %s (build-id %s): no "
-						     "profile cached, no vmlinux found (give --vmlinux "
-						     "or --profile, or install its -dbg package), and "
-						     "the dump's own types cannot be used",
-						     or_unknown(rel), or_unknown(bid));
+				err = pmt_err_prefix(
+					err,
+					"no debuginfo for kernel %s (build-id %s): no "
+					"profile cached, no vmlinux found (give --vmlinux "
+					"or --profile, or install its -dbg package), and "
+					"the dump's own types cannot be used",
+					or_unknown(rel), or_unknown(bid));
 			free(vml);
 		}
 	}

@@ -42,6 +42,11 @@ struct vmlinux {
 	char build_id[129];
 	char release[65];
 
+	/* Built on first use (a warm run with a cached profile opens the
+	 * vmlinux only for its build-id and never looks a symbol up): the
+	 * symbol index by the first lookup, the release by vmlinux_release(). */
+	bool indexed, release_read;
+	struct pmt_err *index_err; /* what building the index failed with */
 	struct vm_sym *syms;
 	size_t nsyms;
 	/* Hash slots hold index+1 into syms (0 = empty); size is a power of two
@@ -145,12 +150,28 @@ static int sym_rank(const struct vm_sym *s, bool want_func)
 	return cls * 4 + bind;
 }
 
+/* The index, built once; the lookups' callers hold a const vmlinux, whose
+ * lazily built parts are not part of what it is. */
+static struct pmt_err *ensure_index(const struct vmlinux *cvm)
+{
+	struct vmlinux *vm = (struct vmlinux *)cvm;
+
+	if (!vm->indexed) {
+		vm->indexed = true;
+		vm->index_err = index_symbols(vm);
+	}
+	return vm->index_err ? pmt_err_new(vm->index_err->code, "%s", vm->index_err->msg) : NULL;
+}
+
 static struct pmt_err *lookup(const struct vmlinux *vm, const char *name, bool want_func,
 			      uint64_t *addr)
 {
 	const struct vm_sym *best = NULL;
+	struct pmt_err *err = ensure_index(vm);
 	size_t h;
 
+	if (err)
+		return err;
 	if (!vm->nslots)
 		return pmt_err_new(PMT_ERR_ABSENT, "symbol '%s': no symbol table", name);
 	for (h = name_hash(name) & (vm->nslots - 1); vm->slots[h]; h = (h + 1) & (vm->nslots - 1)) {
@@ -379,11 +400,7 @@ struct pmt_err *vmlinux_open(const char *path, struct vmlinux **out)
 	}
 	vm->word_size = ident[EI_CLASS] == ELFCLASS64 ? 8 : 4;
 	vm->big_endian = ident[EI_DATA] == ELFDATA2MSB;
-	err = index_symbols(vm);
-	if (err)
-		goto fail;
 	read_build_id(vm);
-	read_release(vm);
 	*out = vm;
 	return NULL;
 fail:
@@ -401,6 +418,7 @@ void vmlinux_close(struct vmlinux *vm)
 		munmap(vm->map, vm->map_size);
 	if (vm->fd >= 0)
 		close(vm->fd);
+	pmt_err_free(vm->index_err);
 	free(vm->slots);
 	free(vm->syms);
 	free(vm->path);
@@ -417,8 +435,14 @@ const char *vmlinux_build_id(const struct vmlinux *vm)
 	return vm->build_id;
 }
 
-const char *vmlinux_release(const struct vmlinux *vm)
+const char *vmlinux_release(const struct vmlinux *cvm)
 {
+	struct vmlinux *vm = (struct vmlinux *)cvm; /* read once, on demand */
+
+	if (!vm->release_read) {
+		vm->release_read = true;
+		read_release(vm);
+	}
 	return vm->release;
 }
 
@@ -434,6 +458,7 @@ bool vmlinux_big_endian(const struct vmlinux *vm)
 
 size_t vmlinux_symbol_count(const struct vmlinux *vm)
 {
+	pmt_err_free(ensure_index(vm));
 	return vm->nsyms;
 }
 
