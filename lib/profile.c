@@ -439,15 +439,25 @@ struct pmt_err *pmt_profile_cache_stamp(const char *path)
 {
 	char *sp = stamp_path(path);
 	struct pmt_err *err = NULL;
+	char *tmp = NULL;
 	FILE *f;
 
-	if (!sp)
+	if (!sp || asprintf(&tmp, "%s.%ld.tmp", sp, (long)getpid()) < 0) {
+		free(sp);
 		return &pmt_err_nomem;
-	f = fopen(sp, "we");
+	}
+	/* under a temporary name, then renamed: a concurrent reader sees the
+	 * old stamp or the new one, never an empty file */
+	f = fopen(tmp, "we");
 	if (!f || fputs(PMT_STAMP "\n", f) < 0)
-		err = pmt_err_new(PMT_ERR_IO, "%s: %s", sp, strerror(errno));
+		err = pmt_err_new(PMT_ERR_IO, "%s: %s", tmp, strerror(errno));
 	if (f && fclose(f) && !err)
+		err = pmt_err_new(PMT_ERR_IO, "%s: %s", tmp, strerror(errno));
+	if (!err && rename(tmp, sp) < 0)
 		err = pmt_err_new(PMT_ERR_IO, "%s: %s", sp, strerror(errno));
+	if (err)
+		unlink(tmp);
+	free(tmp);
 	free(sp);
 	return err;
 }
