@@ -14,6 +14,8 @@
 
 #include "cli.h"
 
+#define STDOUT_BUFFER (256u << 10) /* bytes of stdout buffering off a terminal */
+
 static const struct command commands[] = {
 	{ "show", "print the trace (text like tracefs, or --json)", cmd_show },
 	{ "info", "kernel, buffers, per-CPU counters, damage", cmd_info },
@@ -49,6 +51,12 @@ int main(int argc, char **argv)
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, NULL);
+	/* Into a pipe or file, stdio's default buffer is the pipe's 4 KiB: one
+	 * write(2) per 4 KiB of text made a full show into a pipe 2x slower
+	 * than into /dev/null (38 M events: 20.6 s against 10.2 s). A terminal
+	 * keeps its line buffering. */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, STDOUT_BUFFER);
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_FAILED;
