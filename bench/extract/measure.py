@@ -85,7 +85,7 @@ def main():
         view = memoryview(buf)
         last = b"\n"  # the byte before the chunk: "start of output" at first
         while True:
-            n = proc.stdout.readinto(view)
+            n = proc.stdout.raw.readinto(view)  # unbuffered: no extra copy
             if not n:
                 break
             chunk = view[:n]
