@@ -64,7 +64,7 @@ def main():
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE if count else subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, preexec_fn=preexec)
-    lines = comments = total = 0
+    lines = comments = 0
     tail = b""
     done = threading.Event()
     peak = [0, 0]
@@ -89,7 +89,6 @@ def main():
             if not n:
                 break
             chunk = view[:n]
-            total += n
             lines += buf.count(b"\n", 0, n)
             # a '#' after a newline, the previous chunk's last byte included
             comments += buf.count(b"\n#", 0, n) + (1 if last == b"\n" and buf[0:1] == b"#" else 0)
