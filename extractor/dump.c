@@ -45,11 +45,12 @@
  * of trace pages: 3.95 s with read(2), 0.19 s mapped): an ELF dump the
  * truncation scan found complete is mapped (file.mmap_policy "try"): every
  * file offset libkdumpfile then touches comes from a header table, segment or
- * section that the scan found inside the file, so no access faults. Anything else is read with
- * read(2): past the end of a file a map faults (SIGBUS) where read(2) gives a clean short read, and
- * a diskdump's page descriptors (offsets into the file) are not all checked at open.
- * PMTRACE_MMAP=never forces read(2) everywhere; a file that shrinks or fails under the map ends the
- * run through main.c's SIGBUS handler, with a message, not a core dump.
+ * section that the scan found inside the file, so no access faults. Anything
+ * else is read with read(2): past the end of a file a map faults (SIGBUS)
+ * where read(2) gives a clean short read, and a diskdump's page descriptors
+ * (offsets into the file) are not all checked at open. PMTRACE_MMAP=never
+ * forces read(2) everywhere; a file that shrinks or fails under the map ends
+ * the run through main.c's SIGBUS handler, with a message, not a core dump.
  *
  * libkdumpfile's page cache keeps its default size (1024 pages). Smaller
  * caches were faster on compressed dumps (its cache is searched linearly per
