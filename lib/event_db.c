@@ -34,9 +34,16 @@
 #include "trace_internal.h"
 
 #define MAX_EVENTS 65536
-#define MAX_FIELDS 1024
-#define MAX_STR	   4096
-#define MAX_ARGS   16
+/*
+ * Largest event id a record can carry: the kernel's trace_entry.type (and
+ * pmt_entry.type) is 16 bits. The id read from a dump sizes the dense by_id
+ * index, so an id past this is corruption, never an event (a forged id of
+ * 2^31 would otherwise ask for a 16 GiB index).
+ */
+#define MAX_EVENT_ID 65535
+#define MAX_FIELDS   1024
+#define MAX_STR	     4096
+#define MAX_ARGS     16
 
 struct enum_cache {
 	struct enum_cache *next;
@@ -282,8 +289,8 @@ static struct pmt_err *read_syscall(struct pmt_trace *tr, uint64_t call, uint64_
 	if (err)
 		return err;
 	/* argument types, for the verbose option: optional */
-	if (L->sm_types.ok && pmt_ok(pmt_read_ulong(t, meta + L->sm_types.m.offset, &args)) && args &&
-	    (e->sc_types = calloc((size_t)e->sc_nb_args, sizeof(char *)))) {
+	if (L->sm_types.ok && pmt_ok(pmt_read_ulong(t, meta + L->sm_types.m.offset, &args)) &&
+	    args && (e->sc_types = calloc((size_t)e->sc_nb_args, sizeof(char *)))) {
 		for (int i = 0; i < e->sc_nb_args; i++) {
 			struct pmt_err *terr =
 				read_ptr_str(t, args + (uint64_t)i * t->word_size, &e->sc_types[i]);
@@ -385,7 +392,9 @@ static struct pmt_err *read_event(struct pmt_trace *tr, uint64_t call, struct ev
 	err = read_field_val(t, call, &L->call_type, &v);
 	if (err)
 		return pmt_err_prefix(err, "%s: id", e->name);
-	e->id = (int)v;
+	if (v != (uint64_t)e->id) /* the list walk indexed it under e->id */
+		return pmt_err_new(PMT_ERR_CORRUPT, "%s: id %" PRIu64 " changed from %d", e->name,
+				   v, e->id);
 	if (L->call_print_fmt.ok) {
 		err = read_ptr_str(t, call + L->call_print_fmt.m.offset, &e->print_fmt);
 		if (err) {
@@ -680,6 +689,9 @@ struct pmt_err *event_db_load(struct pmt_trace *tr, struct event_db **out)
 		e = &db->ev[db->n];
 		memset(e, 0, sizeof(*e));
 		eerr = read_field_val(t, call, &L->call_type, &v);
+		if (!eerr && v > MAX_EVENT_ID) /* 0: never registered, never indexed */
+			eerr = pmt_err_addr(PMT_ERR_CORRUPT, call, "id %" PRIu64 " past %d", v,
+					    MAX_EVENT_ID);
 		if (eerr) {
 			diag_degraded(tr, eerr, "event at %#" PRIx64 ": id (prints raw)", call);
 		} else {
@@ -856,11 +868,17 @@ struct event_db *event_db_new(struct pmt_trace *tr, struct event_field *common, 
 
 struct pmt_err *event_db_add(struct event_db *db, struct event_fmt *e)
 {
-	struct event_fmt *ne = realloc(db->ev, (db->n + 1) * sizeof(*ne));
-	struct event_fmt *d;
+	struct event_fmt *ne, *d;
 	struct pmt_err *err;
 	char *tep_text = NULL;
 
+	if (e->id > MAX_EVENT_ID) {
+		err = pmt_err_new(PMT_ERR_CORRUPT, "%s: id %d past %d", e->name ? e->name : "?",
+				  e->id, MAX_EVENT_ID);
+		free_event(e);
+		return err;
+	}
+	ne = realloc(db->ev, (db->n + 1) * sizeof(*ne));
 	if (!ne) {
 		free_event(e);
 		return &pmt_err_nomem;

@@ -3,7 +3,8 @@
 # (-fsanitize=fuzzer,address,undefined) and fuzz it for SECONDS.
 #   -DFUZZ=fuzz_page_decode|fuzz_walker|fuzz_profile -DSRC=<repo> -DBIN=<dir> -DSECONDS=N
 #   fuzz_walker also: -DMKIMAGE=<mkimage binary> (makes the memory image of
-#   the committed sample dump first); fuzz_profile is seeded with the sample's
+#   the committed sample dump first) and replays tests/fuzz/walker-seeds (the
+#   inputs of bugs it found, one file each); fuzz_profile is seeded with the sample's
 #   profile (fuzz_dumpfile has its own script, run-fuzz-dumpfile.cmake)
 # Any crash, sanitizer report, leak or hang (-timeout) fails the test.
 find_program(CLANG NAMES clang clang-14 REQUIRED)
@@ -27,6 +28,8 @@ if(FUZZ STREQUAL "fuzz_walker")
 	set(ENV{PMT_FUZZ_IMAGE} ${image})
 	set(ENV{PMT_FUZZ_PROFILE} ${SRC}/vmcores/sample/profile)
 	set(ENV{PMTRACE_CACHE} ${BIN}/cache)
+	# inputs that once found a bug, run first on every fuzz run
+	set(seeds ${SRC}/tests/fuzz/walker-seeds)
 elseif(FUZZ STREQUAL "fuzz_profile")
 	set(lib_srcs ${SRC}/lib/profile.c ${SRC}/lib/error.c ${SRC}/lib/target.c)
 	file(MAKE_DIRECTORY ${BIN}/${FUZZ}-seeds)
