@@ -145,8 +145,8 @@ static struct pmt_err *ct_read_phys(struct pmt_target *t, uint64_t addr, void *b
 	if (len == 0)
 		return NULL;
 	if (len > (size_t)INT32_MAX || addr + len < addr)
-		return pmt_err_addr(PMT_ERR_INVALID, addr, "read of %zu bytes at physical %#" PRIx64,
-				    len, addr);
+		return pmt_err_addr(PMT_ERR_INVALID, addr,
+				    "read of %zu bytes at physical %#" PRIx64, len, addr);
 	if (readmem(addr, PHYSADDR, buf, (long)len, "pmtrace", RETURN_ON_ERROR | QUIET))
 		return NULL;
 	while (cur < addr + len) {
@@ -168,10 +168,12 @@ static struct pmt_err *ct_read_phys(struct pmt_target *t, uint64_t addr, void *b
 		free(scratch);
 		if (rc == PAGE_EXCLUDED)
 			return pmt_err_addr(PMT_ERR_FILTERED, cur,
-					    "physical %#" PRIx64 ": page filtered out of the dump", cur);
+					    "physical %#" PRIx64 ": page filtered out of the dump",
+					    cur);
 		if (rc == PAGE_INCOMPLETE)
 			return pmt_err_addr(PMT_ERR_TRUNCATED, cur,
-					    "physical %#" PRIx64 ": page incomplete in the dump", cur);
+					    "physical %#" PRIx64 ": page incomplete in the dump",
+					    cur);
 		return pmt_err_addr(PMT_ERR_NODATA, cur, "physical %#" PRIx64 ": not in the dump",
 				    cur);
 	}
@@ -291,6 +293,11 @@ struct pmt_err *crash_target_with_profile(struct pmt_target *crash, struct pmt_t
 	if (err)
 		pmt_target_destroy(profile);
 	return err;
+}
+
+unsigned long crash_target_gdb_queries(struct pmt_target *crash)
+{
+	return crash_types_queries(to_ct(crash)->types);
 }
 
 struct pmt_err *crash_target_new(struct pmt_target **out)

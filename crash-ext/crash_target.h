@@ -34,4 +34,7 @@ struct pmt_err *crash_target_new(struct pmt_target **out);
 struct pmt_err *crash_target_with_profile(struct pmt_target *crash, struct pmt_target *profile,
 					  struct pmt_target **out);
 
+/* The gdb commands the crash target's type questions have cost so far. */
+unsigned long crash_target_gdb_queries(struct pmt_target *crash);
+
 #endif

@@ -23,4 +23,7 @@ struct pmt_err *crash_member(struct crash_types *ct, const char *type, const cha
 			     struct pmt_member *out);
 struct pmt_err *crash_enumerator(struct crash_types *ct, const char *name, int64_t *value);
 
+/* gdb commands run so far (each costs crash ~10-80 ms). */
+unsigned long crash_types_queries(const struct crash_types *ct);
+
 #endif

@@ -260,6 +260,8 @@ static struct pmt_trace *trace_get(bool reload)
 		report("cannot read the trace buffers", err);
 		return NULL;
 	}
+	snprintf(session.types, sizeof(session.types), "crash's gdb (%lu queries)",
+		 crash_target_gdb_queries(session.target));
 	if (path && session.typed != session.target) {
 		pmt_trace_load_formats(session.trace); /* every answer, for any dump */
 		err = pmt_profile_write(session.typed, path, kt->utsname.release, build_id);
@@ -267,7 +269,8 @@ static struct pmt_trace *trace_get(bool reload)
 			err = pmt_profile_cache_stamp(path);
 		if (!err)
 			snprintf(session.types, sizeof(session.types),
-				 "crash's gdb (answers cached in %s)", path);
+				 "crash's gdb (%lu queries, answers cached in %s)",
+				 crash_target_gdb_queries(session.target), path);
 		pmt_err_free(err);
 	}
 	free(path);

@@ -172,7 +172,8 @@ run_crash() {
 	crash_rc=0
 	t0=$(date +%s)
 	# shellcheck disable=SC2086
-	env HOME="$gdb_home" $asan_env timeout 900 "$CRASH" -s --no_crashrc --no_scroll $CRASH_ARGS \
+	env HOME="$gdb_home" PMTRACE_CACHE="${ext_cache:-$cache}" $asan_env \
+		timeout 900 "$CRASH" -s --no_crashrc --no_scroll $CRASH_ARGS \
 		-i "$log.cmds" "$vmlinux" "$dump" </dev/null >"$log" 2>&1 || crash_rc=$?
 	crash_seconds=$(($(date +%s) - t0))
 }
@@ -219,6 +220,39 @@ cli() {
 	rc=$?
 	[ $rc -le 2 ] || fail "pmtrace $1 died ($rc): $(tail -1 "$tmp/$name.err")"
 	[ $rc -lt 2 ] || echo "note: pmtrace $* exits 2: $(tail -1 "$tmp/$name.err")"
+}
+
+# gdb_types INFO EXT_CACHE: the session's types came from gdb (an empty
+# profile cache) and the profile it wrote answers every question as the
+# DWARF reader does, but for the differences listed in gdb-profile-known.txt.
+profile_answers() { # KEY<TAB>ANSWER per question of a profile, sorted
+	sed -nE 's/^(member [^ ]+ [^ ]+|size [^ ]+|enum [^ ]+|sym [^ ]+) (.*)$/\1\t\2/p' "$1" | LC_ALL=C sort
+}
+gdb_types() {
+	local info=$1 ext=$2 gprof dprof key gv dv known n=0
+	grep -qE "^types: crash's gdb \([0-9]+ queries, answers cached in $ext/profiles/" "$info" ||
+		{ mismatch "basic: types not from gdb: $(grep -m1 '^types:' "$info")"; return; }
+	echo "ok: basic: $(sed -nE "s/^types: crash's gdb \(([0-9]+) queries.*/\1/p" "$info") gdb queries"
+	gprof=$(ls "$ext"/profiles/*.profile 2>/dev/null | head -n 1)
+	[ -n "$gprof" ] || { mismatch "basic: pmtrace.so wrote no profile under $ext"; return; }
+	# the DWARF reader's answers: the CLI with a cache of its own
+	PMTRACE_CACHE=$tmp/dwarf-cache "$PMTRACE_CLI" info --vmlinux "$vmlinux" "$o/dump" >/dev/null 2>&1
+	dprof=$tmp/dwarf-cache/profiles/$(basename "$gprof")
+	[ -r "$dprof" ] || { mismatch "basic: the CLI wrote no profile $dprof"; return; }
+	while IFS=$'\t' read -r key gv dv; do
+		known=$(awk -F'\t' -v r="$release" -v k="$key" '
+			!/^#/ && NF >= 3 && $2 == k { p = $1; gsub(/\./, "\\.", p); gsub(/\*/, ".*", p)
+				if (r ~ "^" p "$") { print $3; exit } }' "$(dirname "$0")/gdb-profile-known.txt")
+		if [ -n "$known" ]; then
+			echo "known: $key: gdb '$gv', DWARF '$dv': $known"
+		else
+			mismatch "gdb and DWARF answer $key differently: gdb '$gv', DWARF '$dv'"
+		fi
+	done < <(LC_ALL=C join -t $'\t' -a 1 -a 2 -e '(not asked)' -o 0,1.2,2.2 \
+		<(profile_answers "$gprof") <(profile_answers "$dprof") | awk -F'\t' '$2 != $3')
+	n=$(profile_answers "$gprof" | wc -l)
+	[ "$n" -gt 100 ] || mismatch "the gdb profile has $n answers"
+	echo "ok: basic: $n type answers of gdb compared with DWARF's"
 }
 
 failures=0
@@ -285,6 +319,13 @@ for sc in "${scenarios[@]}"; do
 				"trace show -i pmtrace -b previous > $o/pm.bprev")
 		;;
 	esac
+	# basic on the ELF dump: types from gdb (an empty profile cache), the
+	# other cells from the profile the CLI wrote
+	ext_cache=
+	if [ "$sc" = basic ] && [ "$format" = elf ]; then
+		ext_cache=$tmp/gdb-cache
+		mkdir -p "$ext_cache"
+	fi
 	run_crash "$o/dump" "$o/crash.log" \
 		"trace > $o/info" "trace -j > $o/info.json" "${pm[@]}" \
 		"trace show > $o/show" "trace show -j > $o/show.json" \
@@ -301,6 +342,7 @@ for sc in "${scenarios[@]}"; do
 	grep -qF "$PMTRACE_CRASH_EXT: shared object loaded" "$o/crash.log" ||
 		fail "crash $crash_version did not load the extension: $(grep -m1 'extend' "$o/crash.log")"
 	echo "$release/$sc/$format: one crash $crash_version session, $crash_seconds s"
+	[ -z "$ext_cache" ] || gdb_types "$o/info" "$ext_cache"
 
 	grep -q "^ *RELEASE: $release\$" "$o/sys" || mismatch "$sc: \`sys\` shows no 'RELEASE: $release'"
 	cli "$sc.info" info --vmlinux "$vmlinux" "$src"
