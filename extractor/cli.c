@@ -379,6 +379,7 @@ static int run_one_tagged(struct cli *c, const char *path, unsigned int flags,
 		fprintf(stderr, "pmtrace: %s\n", err->msg);
 		pmt_err_free(err);
 		fclose(tagged);
+		c->out = stdout;
 		return EXIT_FAILED;
 	}
 	err = emit(c, sess, tr);
@@ -398,8 +399,51 @@ static int run_one_tagged(struct cli *c, const char *path, unsigned int flags,
 	json_tag_string(tagged, sess->types_source);
 	fprintf(tagged, ",\"diagnostics\":%zu}\n", pmt_trace_diag_count(tr));
 	fclose(tagged);
+	c->out = stdout;
 	pmt_trace_free(tr);
 	session_close(sess);
+	return status;
+}
+
+/*
+ * run_one_tagged() with a recovery point: a SIGBUS while reading this dump
+ * (its mapped file shrank or its medium failed) fails this dump alone. The
+ * dump's session and trace are abandoned where the fault left them (never
+ * touched again, never freed: their state is whatever the fault cut short);
+ * the fault comes from copying out of the map, never from inside malloc or
+ * stdio, so the rest of the process is sound. The record being written is
+ * dropped whole (json_tag_abort()) and an "io" error record takes its place.
+ */
+static int run_one_guarded(struct cli *c, const char *path, unsigned int flags,
+			   struct pmt_err *(*emit)(struct cli *, struct session *,
+						   struct pmt_trace *))
+{
+	static sigjmp_buf jump;
+	static const char why[] = "the file failed under its memory map (truncated while being "
+				  "read, or a read error of its medium): this dump's output "
+				  "is incomplete; PMTRACE_MMAP=never reads it with read(2)";
+	FILE *tagged;
+	int status;
+
+	c->out = stdout;
+	if (sigsetjmp(jump, 1)) {
+		cli_sigbus_jump = NULL;
+		if (c->out != stdout)
+			json_tag_abort(c->out);
+		c->out = stdout;
+		tagged = json_tag_open(stdout, "dump", path);
+		if (tagged) {
+			fputs("{\"type\":\"error\",\"kind\":\"io\",\"message\":", tagged);
+			json_tag_string(tagged, why);
+			fputs("}\n", tagged);
+			fclose(tagged);
+		}
+		fprintf(stderr, "pmtrace: %s: %s\n", path, why);
+		return EXIT_FAILED;
+	}
+	cli_sigbus_jump = &jump;
+	status = run_one_tagged(c, path, flags, emit);
+	cli_sigbus_jump = NULL;
 	return status;
 }
 
@@ -435,7 +479,7 @@ int cli_run(int argc, char **argv, const char *extra, const char *usage, unsigne
 		}
 		c.batch = true;
 		for (int k = i; k < argc; k++) {
-			int st = run_one_tagged(&c, argv[k], flags, emit);
+			int st = run_one_guarded(&c, argv[k], flags, emit);
 
 			if (st > worst)
 				worst = st;

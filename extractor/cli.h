@@ -9,6 +9,7 @@
 #ifndef PMTRACE_EXTRACTOR_CLI_H
 #define PMTRACE_EXTRACTOR_CLI_H
 
+#include <setjmp.h>
 #include <stdbool.h>
 
 #include "pmtrace/trace.h"
@@ -22,12 +23,12 @@ struct cli {
 	const char *events[65];
 	int nevents;
 	const char *vmcore;
-	const char *output; /* -o */
+	const char *output;	 /* -o */
 	const char *range_image; /* --range-image FILE[@BASE] instead of a VMCORE */
 	const char *range;	 /* --range PHYS:SIZE within it */
 	const char *formats;	 /* --formats DIR: tracefs format files for it */
-	FILE *out;	    /* where show/info write: stdout, or a tagging stream in a batch */
-	bool batch;	    /* several dumps in one call (JSON only) */
+	FILE *out;		 /* where show/info write: stdout, or a tagging stream in a batch */
+	bool batch;		 /* several dumps in one call (JSON only) */
 	bool json;
 	bool quiet;
 	/* pmtrace regions: how to find them (PMT_LOAD_REGIONS_*; 0 = the
@@ -75,6 +76,13 @@ int cli_run(int argc, char **argv, const char *extra, const char *usage, unsigne
 /* Exit status for a loaded trace (after output), for what `filter` asked
  * (NULL: the whole dump). */
 int cli_status(struct pmt_trace *tr, const struct pmt_filter *filter);
+/*
+ * Where main.c's SIGBUS handler jumps, when set: the batch loop's recovery
+ * point for the dump being read (a mapped dump whose file shrank or failed).
+ * NULL: the handler ends the run.
+ */
+extern sigjmp_buf *volatile cli_sigbus_jump;
+
 /* Print an error on stderr, consume it, return EXIT_FAILED. */
 int cli_fail(struct pmt_err *err, const char *what);
 /* Whether a shared option takes its value from the next argument (for a

@@ -4,9 +4,12 @@
  * Dispatches to one file per subcommand (cmd_*.c).
  *
  * A complete ELF dump is read through a memory map (dump.c); if the file
- * shrinks or its medium fails while mapped, the access raises SIGBUS. That
- * ends the run as failed with a message saying so, never as a core dump.
+ * shrinks or its medium fails while mapped, the access raises SIGBUS. In a
+ * batch that fails the one dump (cli.c's recovery point, cli_sigbus_jump)
+ * and the batch goes on; else it ends the run as failed with a message
+ * saying so, never as a core dump.
  */
+#include <setjmp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,14 +35,19 @@ static void usage(FILE *f)
 		   "2 failed.\n");
 }
 
+sigjmp_buf *volatile cli_sigbus_jump;
+
 static void on_sigbus(int sig)
 {
 	static const char msg[] =
 		"\npmtrace: fatal: [io] the dump file failed under its memory map (truncated while "
 		"being read, or a read error of its medium); what was printed is incomplete. "
 		"PMTRACE_MMAP=never reads it with read(2) instead.\n";
-	ssize_t r = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	ssize_t r;
 
+	if (cli_sigbus_jump)
+		siglongjmp(*cli_sigbus_jump, 1);
+	r = write(STDERR_FILENO, msg, sizeof(msg) - 1);
 	(void)r;
 	(void)sig;
 	_exit(EXIT_FAILED);
