@@ -357,13 +357,26 @@ struct pmt_err *ftrace_layout_resolve(struct pmt_target *t, struct ftrace_layout
 		static const char *const mmio[] = { "MMIO_READ", "MMIO_WRITE", "MMIO_PROBE",
 						    "MMIO_UNPROBE", "MMIO_UNKNOWN_OP" };
 
+		bool mixed = false;
+
 		for (int i = 0; i < 5; i++)
 			if (!absorb(&r, pmt_enumerator(t, mmio[i], &L->mmio_op[i])))
 				L->mmio_op[i] = i + 1;
+		/* The five are one enum's (mm_io_opcode), so distinct. A target
+		 * that looks names up across all units can answer READ and
+		 * WRITE from another enum: crash's gdb on 6.1 gives x86's
+		 * mmio_type (insn-eval.h: READ 3, WRITE 1) beside PROBE 3.
+		 * Such a mix is dropped for mm_io_opcode's values (1..5 since
+		 * mmiotrace came in). */
+		for (int i = 0; i < 5; i++)
+			for (int j = i + 1; j < 5; j++)
+				mixed |= L->mmio_op[i] == L->mmio_op[j];
+		for (int i = 0; mixed && i < 5; i++)
+			L->mmio_op[i] = i + 1;
 	}
 	{
 		static const char *const sz[] = { "core_layout.text_size", "core_layout.size",
-						   "core_text_size", NULL };
+						  "core_text_size", NULL };
 		struct fl_field mem = { 0 };
 
 		/* 6.4+: mem[MOD_TEXT] (element 0) of struct module_memory; the
