@@ -65,7 +65,7 @@ import json, sys
 print(sum(r["decoded"] for r in map(json.loads, sys.stdin) if r["type"] == "cpu"))')
 # the default cells of the kernel (corpus.sh --list), not the bench-only
 # `large` one: its 1 GiB trace alone would be the batch's time
-mapfile -t dumps < <("$ROOT/vmcores/corpus.sh" --list | grep -F "/$release/" |
+mapfile -t dumps < <(PMTRACE_CACHE=$CACHE "$ROOT/vmcores/corpus.sh" --list 2>/dev/null | grep -F "/$release/" |
 	while read -r c; do ls "$c"/vmcore.elf "$c"/vmcore.mdf-zlib 2>/dev/null; done | head -n 10)
 rm -rf "$tmp/cache"
 b=$(t "$P" info --json --vmlinux "$vmlinux" "${dumps[@]}")
