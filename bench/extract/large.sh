@@ -44,7 +44,7 @@ expected=$(cat "$dir"/truth/global/per_cpu/cpu*/stats | awk '$1 == "entries:" { 
 kib=$(cat "$dir"/truth/global/per_cpu/cpu*/buffer_size_kb | awk '{ n += $1 } END { print n }')
 cpus=$(ls -d "$dir"/truth/global/per_cpu/cpu* | wc -l)
 
-cat "$dump" >/dev/null # the dump in the page cache for every run alike
+cat "$dump" "$vmlinux" >/dev/null # both in the page cache for every run alike
 "$P" profile --vmlinux "$vmlinux" -o "$tmp/prof" "$dump" 2>/dev/null
 read -r io_s io_pages io_bytes < <("$BUILD/bench/extract/bench_io" "$dump" "$tmp/prof" |
 	awk '{ print $1, $2, $4 }')

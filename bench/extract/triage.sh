@@ -44,7 +44,7 @@ rss() { # peak RSS in MiB of "$@"
 }
 median() { printf '%s\n' "$@" | sort -g | sed -n 2p; }
 
-cat "$dump" >/dev/null
+cat "$dump" "$vmlinux" >/dev/null # both in the page cache for every run alike
 export PMTRACE_CACHE=$tmp/cache
 "$P" show --vmlinux "$vmlinux" "$dump" >/dev/null 2>&1 || true # fills the profile cache
 show=() tail=() last=() crash0=() crash1=() crash2=()
