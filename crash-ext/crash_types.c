@@ -24,14 +24,17 @@
  * "no such type or member" (ABSENT). Every name is checked against a C
  * identifier alphabet before it is pasted into a gdb command.
  *
- * Each gdb command costs crash ~30-80 ms, so members are first answered from
- * one `ptype /o TYPE` per type (gdb_ptype.c): offsets, sizes and bit
- * positions of every member at once; a typedef name's kind and a pointee's
- * size are one query per distinct name, cached. A member that output cannot
- * answer (a path through a typedef'd struct, a typedef'd array or pointer,
- * a type gdb prints no offsets for: flexible arrays) is asked member by
- * member as below. Both give the same answers (tests/crash-ext compares the
- * profile written from gdb with the one from DWARF).
+ * Each gdb command costs crash ~10-80 ms, so from the second member question
+ * about a type on, members are answered from one `ptype /o TYPE` per type
+ * (gdb_ptype.c): offsets, sizes and bit positions of every member at once
+ * (the first question is asked on its own: a type asked once, like
+ * task_struct for `comm`, would cost its whole nested layout); a typedef
+ * name's kind and a pointee's size are one query per distinct name, cached.
+ * A member that output cannot answer (a path through a typedef'd struct, a
+ * typedef'd array or pointer, a type gdb prints no offsets for: flexible
+ * arrays) is asked member by member as below. An enumerator's `ptype` prints
+ * its whole enum, all of which is kept. Both ways give the same answers
+ * (tests/crash-ext compares the profile written from gdb with DWARF's).
  *
  * The answers mirror the DWARF reader in extractor/dwarf_types.c: pointers
  * carry their pointee's size unless it is void, a function or incomplete;
