@@ -422,20 +422,29 @@ static struct pmt_err *bit_field(struct crash_types *ct, const char *type, const
 	return NULL;
 }
 
+/* A pointer's declared type without its last character ('*') and the
+ * blanks before it; false for a function (or array) pointer and for void,
+ * whose pointee has no size. */
+static bool pointee_spelling(const char *decl, char *out, size_t len)
+{
+	size_t n = strlen(decl);
+
+	if (strstr(decl, "(*"))
+		return false;
+	snprintf(out, len, "%.*s", (int)(n ? n - 1 : 0), decl);
+	while (*out && out[strlen(out) - 1] == ' ')
+		out[strlen(out) - 1] = '\0';
+	return strcmp(out, "void") && strcmp(out, "const void");
+}
+
 /* The pointee's kind from a pointer's declared type, without asking gdb
  * when the spelling says it ("struct x *", "char *", "void *"). */
 static enum pmt_type_kind pointee_kind(struct crash_types *ct, const char *expr, const char *decl)
 {
 	char pointee[BUFSIZE + 8], pdecl[BUFSIZE];
-	size_t n = strlen(decl);
 	enum pmt_type_kind k;
 
-	if (strstr(decl, "(*"))
-		return PMT_KIND_OTHER; /* a function (or array) pointer */
-	snprintf(pdecl, sizeof(pdecl), "%.*s", (int)(n ? n - 1 : 0), decl);
-	while (*pdecl && pdecl[strlen(pdecl) - 1] == ' ')
-		pdecl[strlen(pdecl) - 1] = '\0';
-	if (!strcmp(pdecl, "void") || !strcmp(pdecl, "const void"))
+	if (!pointee_spelling(decl, pdecl, sizeof(pdecl)))
 		return PMT_KIND_OTHER;
 	k = kind_of_decl(pdecl);
 	if (k != PMT_KIND_OTHER)
@@ -514,12 +523,7 @@ static uint64_t pointee_size(struct crash_types *ct, const char *decl)
 	size_t n = strlen(decl);
 	enum pmt_type_kind k;
 
-	if (strstr(decl, "(*") || !n || decl[n - 1] != '*')
-		return 0;
-	snprintf(pdecl, sizeof(pdecl), "%.*s", (int)(n - 1), decl);
-	while (*pdecl && pdecl[strlen(pdecl) - 1] == ' ')
-		pdecl[strlen(pdecl) - 1] = '\0';
-	if (!*pdecl || !strcmp(pdecl, "void") || !strcmp(pdecl, "const void"))
+	if (!n || decl[n - 1] != '*' || !pointee_spelling(decl, pdecl, sizeof(pdecl)) || !*pdecl)
 		return 0;
 	k = kind_of_decl(pdecl);
 	if (k == PMT_KIND_OTHER)
